@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+  name: "compound",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "compound", targets: ["compound"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+  ],
+  targets: [
+    // Pure domain: no I/O, no GRDB, no C library.
+    .target(name: "Quantities", swiftSettings: strict),
+    .target(name: "Digest", swiftSettings: strict),
+    .target(name: "Formulation", dependencies: ["Quantities"], swiftSettings: strict),
+    // Shells around the domain.
+    .target(
+      name: "Settings",
+      dependencies: ["Quantities", "Formulation", "TOMLKit"],
+      swiftSettings: strict
+    ),
+    .target(
+      name: "Store",
+      dependencies: ["Quantities", "Formulation", "Digest", .product(name: "GRDB", package: "GRDB.swift")],
+      swiftSettings: strict
+    ),
+    .target(
+      name: "CompoundCLI",
+      dependencies: [
+        "Quantities", "Formulation", "Settings", "Store",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict
+    ),
+    .executableTarget(name: "compound", dependencies: ["CompoundCLI"], swiftSettings: strict),
+    .executableTarget(
+      name: "compound-bench",
+      dependencies: ["Quantities", "Formulation", "Settings", "Store"],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "DomainTests",
+      dependencies: ["Quantities", "Formulation", "Settings", "Digest"],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CompoundTests",
+      dependencies: ["compound", "Quantities", "Formulation", "Settings", "Store", "CompoundCLI"],
+      swiftSettings: strict
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

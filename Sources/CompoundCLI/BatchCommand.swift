@@ -1,0 +1,178 @@
+import ArgumentParser
+import Formulation
+import Foundation
+import Quantities
+import Settings
+import Store
+
+/// `compound batch`: planning, recording, checking and verifying compounded batches.
+struct BatchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "batch", abstract: "Plan, record, weigh, verify and show compounded batches.",
+    subcommands: [Plan.self, Record.self, Weights.self, Verify.self, Show.self, List.self])
+
+  /// `compound batch plan`.
+  struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print the weighing worksheet for a batch; records nothing.",
+      discussion: "Example: compound batch plan --formula LDN45 --quantity 30")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Formula code.") var formula: String
+    @Option(help: "Capsules to dispense.") var quantity: String
+    @Option(help: "Use this lot instead of the first-expiry-first-out choice: INGREDIENT=LOT.") var lot: [String] = []
+    @Flag(help: "Print JSON (masses in mg; component quantities in micrograms or pieces).") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let count = try Parsing.whole(quantity, option: "--quantity", range: 1...WeighingPlanner.maximumQuantity)
+      let choices = try Parsing.pairs(lot, option: "--lot", example: "NALTREXONE-HCL=R261122-001")
+      let plan = try context.database().planBatch(
+        formulaCode: formula, quantity: count, lotChoices: choices, rules: context.rules, today: context.today)
+      if json { return try Output.json(plan) }
+      print(BatchText.plan(plan, zone: context.zone))
+    }
+  }
+
+  /// `compound batch record`.
+  struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Record a compounded batch in one transaction; it starts quarantined.",
+      discussion: """
+        Example: compound batch record --formula LDN45 --quantity 30 --weighed NALTREXONE-HCL=150.4mg \
+        --weighed AVICEL-PH102=7.771g --yield 30 --by mtorres
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Formula code.") var formula: String
+    @Option(help: "Capsules ordered.") var quantity: String
+    @Option(help: "A mass weighed, with its unit: INGREDIENT=MASS (code, or api / filler).") var weighed: [String] = []
+    @Option(help: "The lot used when it is not the first-expiry-first-out choice: INGREDIENT=LOT.") var lot: [String] = []
+    @Option(name: .customLong("yield"), help: "Capsules actually filled.") var actualYield: String
+    @Option(help: "The technician or pharmacist who compounded it.") var by: String
+    @Option(help: "Why something is outside its range (required then).") var deviation: String?
+    @Flag(help: "Print the record as JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let user = try context.user(by)
+      let count = try Parsing.whole(quantity, option: "--quantity", range: 1...WeighingPlanner.maximumQuantity)
+      let filled = try Parsing.whole(actualYield, option: "--yield", range: 1...(WeighingPlanner.maximumQuantity * 2))
+      var masses: [String: Mass] = [:]
+      for (key, value) in try Parsing.pairs(weighed, option: "--weighed", example: "NALTREXONE-HCL=150.4mg") {
+        masses[key] = try Mass.parse(value, what: "--weighed \(key)")
+      }
+      let choices = try Parsing.pairs(lot, option: "--lot", example: "NALTREXONE-HCL=R261122-001")
+      let request = BatchRequest(
+        formulaCode: formula, quantity: count, weighed: masses, lotChoices: choices, actualYield: filled,
+        deviation: deviation, by: user)
+      let format = try LotNumberFormat(context.settings.lots.batchFormat)
+      let record = try context.database().recordBatch(
+        request, rules: context.rules, format: format, today: context.today, now: context.now)
+      if json { return try Output.json(record) }
+      print("recorded batch \(record.lotNumber): \(record.actualYield) capsules of \(record.formula.name)")
+      print("BUD \(record.beyondUseDate) (\(record.budBasis))")
+      print("status quarantined: next 'compound batch weights \(record.lotNumber) --mg ...', then a pharmacist's 'compound batch verify'")
+      for line in record.outOfRange { print("deviation recorded: \(line)") }
+      for warning in record.warnings { print("warning: \(warning)") }
+    }
+  }
+
+  /// `compound batch weights`.
+  struct Weights: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Record the filled-capsule weight check: mean, RSD, every capsule within tolerance.",
+      discussion: """
+        Weights are of filled capsules, in mg; the empty shell (--shell-mg, else the size's typical shell from
+        the capsules setting) is subtracted and each net fill is compared with the theoretical fill.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Batch lot number.") var lot: String
+    @Option(help: "Filled-capsule weights in mg, separated by commas.") var mg: String
+    @Option(help: "Measured mass of one empty shell, mg.") var shellMg: String?
+    @Option(help: "Who weighed them.") var by: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let user = try context.userOrSystem(by)
+      let weights = try Parsing.milligramList(mg, option: "--mg")
+      var shell: Mass?
+      if let shellMg {
+        guard let value = Decimal.exact(shellMg), value >= 0 else {
+          throw CLIError("--shell-mg '\(shellMg)' is not a mass in mg, for example 76.2")
+        }
+        shell = Mass.milligrams(value)
+      }
+      let check = try context.database().recordWeights(
+        lot, gross: weights, shell: shell, rules: context.rules, by: user, now: context.now)
+      if json { return try Output.json(check) }
+      print(BatchText.weightCheck(check))
+    }
+  }
+
+  /// `compound batch verify`.
+  struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "A pharmacist's review of the compounding record; not by whoever compounded it.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Batch lot number.") var lot: String
+    @Option(help: "The verifying pharmacist.") var by: String
+    @Flag(help: "Print the record as JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let user = try context.user(by)
+      let record = try context.database().verifyBatch(lot, by: user, now: context.now)
+      if json { return try Output.json(record) }
+      print("verified \(record.lotNumber) by \(user.name) at \(context.local(record.verifiedAt ?? ""))")
+      if let check = record.latestWeightCheck, !check.result.passed {
+        print("warning: the latest capsule weight check FAILED: the batch cannot be released on it")
+      }
+    }
+  }
+
+  /// `compound batch show`.
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the whole compounding record for an inspector.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Batch lot number.") var lot: String
+    @Flag(help: "Print JSON (masses in mg; component quantities in micrograms or pieces).") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let record = try context.database().batch(lot)
+      if json { return try Output.json(record) }
+      print(BatchText.record(record, settings: context.settings, zone: context.zone))
+    }
+  }
+
+  /// `compound batch list`.
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List batches, newest first.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only this formula.") var formula: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let batches = try context.database().batches(formula: formula)
+      if json { return try Output.json(batches) }
+      if batches.isEmpty { return print("no batches yet: plan one with 'compound batch plan'") }
+      print(
+        Output.table(
+          ["LOT", "FORMULA", "COMPOUNDED", "YIELD", "BUD", "STATUS", "WEIGHTS", "BY", "VERIFIED BY"],
+          batches.map {
+            [
+              $0.lotNumber, "\($0.formulaCode) v\($0.formulaVersion)", $0.compoundingDate.description,
+              "\($0.actualYield)", $0.beyondUseDate.description, $0.status.rawValue,
+              $0.weightCheckPassed.map { $0 ? "pass" : "FAIL" } ?? "-", $0.compoundedBy, $0.verifiedBy ?? "-",
+            ]
+          }))
+    }
+  }
+}

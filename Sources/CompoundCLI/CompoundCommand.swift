@@ -1,0 +1,31 @@
+import ArgumentParser
+import Formulation
+import Foundation
+import Quantities
+import Settings
+import Store
+
+/// The `compound` command: batch, quality and label records of a compounding pharmacy.
+public struct CompoundCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "compound",
+    abstract: "Batch, quality and label records for a compounding pharmacy.",
+    discussion: """
+      Settings come from --config, COMPOUND_CONFIG, or ~/.config/compound/compound.toml over the built-in
+      defaults (Config/compound.toml documents every key). The database is --db, COMPOUND_DB, the settings'
+      database key, or ~/.local/share/compound/compound.sqlite. COMPOUND_NOW (ISO 8601 with a zone) fixes
+      the clock for reproducible runs.
+      """,
+    version: CompoundVersion.current,
+    subcommands: [
+      InitCommand.self, ConfigCommand.self, IngredientCommand.self, LotCommand.self, FormulaCommand.self,
+      BatchCommand.self, DemoCommand.self,
+    ])
+
+  public init() {}
+}
+
+/// The product's version.
+public enum CompoundVersion {
+  public static let current = "0.1.0"
+}

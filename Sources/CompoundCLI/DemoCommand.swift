@@ -1,0 +1,65 @@
+import ArgumentParser
+import Formulation
+import Foundation
+import Quantities
+import Settings
+import Store
+
+/// `compound demo`: a fresh database and sample pharmacy, and a pharmacist's day on it.
+struct DemoCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "demo",
+    abstract: "Create a fresh sample pharmacy and run a compounding day on it, printing each command.",
+    discussion: """
+      Writes compound.toml (from Config/demo/), compound.sqlite and the batch's compounding record into
+      --dir, replacing only those files. Reads the LDN formulas from Config/formulas/.
+      """)
+
+  @Option(help: "Folder for the demo's files.") var dir: String = "demo"
+  @Option(help: "The Config folder holding demo/ and formulas/ (found from the working folder or the program).")
+  var configDir: String?
+
+  func run() throws {
+    let configFolder = try findConfig()
+    let folder = URL(fileURLWithPath: dir).standardizedFileURL
+    let manager = FileManager.default
+    try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+    let database = folder.appendingPathComponent("compound.sqlite").path
+    let settings = folder.appendingPathComponent("compound.toml").path
+    for suffix in ["", "-wal", "-shm"] where manager.fileExists(atPath: database + suffix) {
+      try manager.removeItem(atPath: database + suffix)
+    }
+    if manager.fileExists(atPath: settings) { try manager.removeItem(atPath: settings) }
+    try manager.copyItem(atPath: configFolder + "/demo/compound.toml", toPath: settings)
+
+    let script = DemoScript(database: database, settings: settings, formulas: configFolder + "/formulas")
+    try script.run()
+
+    print("\nWhere everything went:")
+    print("  database:            \(database)")
+    print("  settings:            \(settings)")
+    for output in script.outputs { print("  \(output.0): \(output.1)") }
+  }
+
+  /// The Config folder: --config-dir, else ./Config, else one beside the program's build folder.
+  private func findConfig() throws -> String {
+    if let configDir { return try check(configDir) }
+    var candidates = [FileManager.default.currentDirectoryPath + "/Config"]
+    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<5 {
+      candidates.append(folder.appendingPathComponent("Config").path)
+      folder = folder.deletingLastPathComponent()
+    }
+    for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/formulas") {
+      return candidate
+    }
+    throw CLIError("cannot find the Config folder with demo/ and formulas/: pass --config-dir PATH/TO/Config")
+  }
+
+  private func check(_ path: String) throws -> String {
+    guard FileManager.default.fileExists(atPath: path + "/formulas"),
+      FileManager.default.fileExists(atPath: path + "/demo/compound.toml")
+    else { throw CLIError("\(path) has no formulas/ and demo/compound.toml: pass the repository's Config folder") }
+    return path
+  }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Formulation
+import Foundation
+import Quantities
+import Settings
+import Store
+
+/// The demo's day, run through the same command paths a person types.
+final class DemoScript {
+  let database: String
+  let settings: String
+  let formulas: String
+  private(set) var outputs: [(String, String)] = []
+
+  init(database: String, settings: String, formulas: String) {
+    self.database = database
+    self.settings = settings
+    self.formulas = formulas
+  }
+
+  func run() throws {
+    let context = try Context(makeOptions())
+    let today = context.today
+    let soon = today.adding(days: 400).description
+    let later = today.adding(days: 700).description
+    let filler = today.adding(days: 900).description
+    let shells = today.adding(days: 1000).description
+
+    section("Set up the pharmacy: database and catalog")
+    try step(["init"])
+    try step([
+      "ingredient", "add", "NALTREXONE-HCL", "--name", "Naltrexone hydrochloride USP", "--kind", "api",
+      "--salt-form", "HCl", "--mw-salt", "377.86", "--mw-base", "341.4", "--by", "dchen",
+    ])
+    try step([
+      "ingredient", "add", "AVICEL-PH102", "--name", "Microcrystalline cellulose NF (Avicel PH-102)", "--kind",
+      "excipient", "--by", "dchen",
+    ])
+    try step([
+      "ingredient", "add", "CAPS-1-WHITE", "--name", "Hard gelatin capsules, size 1, white opaque", "--kind", "shell",
+      "--capsule-size", "1", "--by", "dchen",
+    ])
+
+    section("Receive deliveries (they arrive quarantined) and release them after the certificate check")
+    try step([
+      "lot", "receive", "--ingredient", "NALTREXONE-HCL", "--supplier", "Medisca", "--supplier-lot", "NX-2406-118",
+      "--expiry", later, "--quantity", "5g", "--assay", "99.6", "--assay-basis", "anhydrous", "--water", "0.4",
+      "--cost", "185.00", "--by", "mtorres",
+    ])
+    try step([
+      "lot", "receive", "--ingredient", "NALTREXONE-HCL", "--supplier", "PCCA", "--supplier-lot", "C203117",
+      "--expiry", soon, "--quantity", "1g", "--assay", "99.1", "--assay-basis", "as-is", "--cost", "48.50",
+      "--by", "mtorres",
+    ])
+    try step([
+      "lot", "receive", "--ingredient", "AVICEL-PH102", "--supplier", "Medisca", "--supplier-lot", "MC-8841",
+      "--expiry", filler, "--quantity", "500g", "--cost", "24.50", "--by", "mtorres",
+    ])
+    try step([
+      "lot", "receive", "--ingredient", "CAPS-1-WHITE", "--supplier", "Capsuline", "--supplier-lot", "CG1-55902",
+      "--expiry", shells, "--quantity", "1000count", "--cost", "18.00", "--by", "mtorres",
+    ])
+    let lots = try context.database().lots()
+    print("\n(a technician may not release: the command refuses)")
+    try step(["lot", "release", lots[0].lot.lotNumber, "--by", "mtorres"], expectFailure: true)
+    for lot in lots { try step(["lot", "release", lot.lot.lotNumber, "--by", "dchen"]) }
+    try step(["lot", "list"])
+
+    section("Master formulation records: LDN 1.5, 3.0 and 4.5 mg")
+    for code in ["LDN15", "LDN30", "LDN45"] {
+      try step(["formula", "add", "--file", "\(formulas)/\(code).toml", "--by", "aokafor"])
+    }
+    try step(["formula", "list"])
+
+    section("Plan and compound 30 capsules of LDN 4.5 mg")
+    try step(["batch", "plan", "--formula", "LDN45", "--quantity", "30"])
+    let plan = try context.database().planBatch(
+      formulaCode: "LDN45", quantity: 30, lotChoices: [:], rules: context.rules, today: today)
+    var weighed: [String] = []
+    for (component, offset) in zip(plan.components.filter { $0.unit == .mass }, ["1.0025", "0.9990"]) {
+      let mass = (Mass(micrograms: component.quantity).milligrams * (Decimal(string: offset) ?? 1)).rounded(scale: 1)
+      weighed += ["--weighed", "\(component.ingredientCode)=\(mass.fixed(1))mg"]
+    }
+    try step(["batch", "record", "--formula", "LDN45", "--quantity", "30"] + weighed + ["--yield", "30", "--by", "mtorres"])
+    guard let batch = try context.database().batches().first else { throw CLIError("the demo batch was not recorded") }
+
+    section("Weight check, then the pharmacist's verification")
+    let shell = Decimal(76)
+    let offsets = ["1.2", "-0.8", "0.4", "-1.5", "2.1", "-0.3", "0.9", "-1.1", "0.2", "-0.6"]
+    let gross = offsets.map { (plan.theoreticalFill.milligrams + shell + (Decimal(string: $0) ?? 0)).fixed(1) }
+    try step(["batch", "weights", batch.lotNumber, "--mg", gross.joined(separator: ","), "--by", "mtorres"])
+    print("\n(a technician may not verify a record, nor may whoever compounded it: the command refuses)")
+    try step(["batch", "verify", batch.lotNumber, "--by", "mtorres"], expectFailure: true)
+    try step(["batch", "verify", batch.lotNumber, "--by", "dchen"])
+    try step(["batch", "show", batch.lotNumber])
+
+    let record = try context.database().batch(batch.lotNumber)
+    let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
+    let text = folder.appendingPathComponent("compounding-record-\(batch.lotNumber).txt")
+    try (BatchText.record(record, settings: context.settings, zone: context.zone) + "\n")
+      .write(to: text, atomically: true, encoding: .utf8)
+    outputs.append(("compounding record", text.path))
+    print("\nPriced quotes, assays, labels and the monthly Excel export arrive with later issues.")
+  }
+
+  private func makeOptions() throws -> GlobalOptions {
+    try GlobalOptions.parse(["--db", database, "--config", settings])
+  }
+
+  private func section(_ title: String) {
+    print("\n== \(title)")
+  }
+
+  private func step(_ arguments: [String], expectFailure: Bool = false) throws {
+    let shown = arguments.map { $0.contains(" ") || $0.isEmpty ? "\"\($0)\"" : $0 }.joined(separator: " ")
+    print("\n$ compound \(shown)")
+    fflush(nil)
+    let status = Runner.run(arguments + ["--db", database, "--config", settings])
+    fflush(nil)
+    if (status == 0) == expectFailure {
+      throw CLIError("the demo step 'compound \(shown)' \(expectFailure ? "should have been refused" : "failed")")
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Formulation
+import Foundation
+import Quantities
+import Settings
+import Store
+
+/// `compound lot`: receiving, releasing and listing ingredient lots.
+struct LotCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lot", abstract: "Receive, release and list ingredient lots.",
+    subcommands: [Receive.self, Release.self, List.self])
+
+  /// `compound lot receive`.
+  struct Receive: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Receive a delivered lot; it stays quarantined until a pharmacist releases it.",
+      discussion: """
+        Example: compound lot receive --ingredient NALTREXONE-HCL --supplier Medisca --supplier-lot NX2406 \
+        --expiry 2028-06-30 --quantity 5g --assay 99.2 --assay-basis anhydrous --water 0.5 --cost 185.00
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Ingredient code.") var ingredient: String
+    @Option(help: "Supplier or manufacturer.") var supplier: String
+    @Option(help: "The supplier's lot number.") var supplierLot: String
+    @Option(help: "Expiry date, YYYY-MM-DD (YYYY-MM means the month's last day).") var expiry: String
+    @Option(help: "Quantity with its unit: 5g, 500mg, 1000count.") var quantity: String
+    @Option(help: "Certificate assay in percent.") var assay: String?
+    @Option(help: "Basis of the assay: as-is or anhydrous.") var assayBasis: String?
+    @Option(help: "Water content in percent (loss on drying or Karl Fischer).") var water: String?
+    @Option(help: "Total cost of the lot, for example 185.00.") var cost: String?
+    @Option(help: "Who receives it (a configured user).") var by: String?
+    @Flag(help: "Print the new lot as JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let user = try context.userOrSystem(by)
+      let database = try context.database()
+      guard let item = try database.ingredients().first(where: { $0.code.uppercased() == ingredient.uppercased() }) else {
+        throw CLIError("ingredient '\(ingredient)' is not in the catalog: add it with 'compound ingredient add'")
+      }
+      var basis: AssayBasis?
+      if let assayBasis {
+        guard let parsed = AssayBasis(rawValue: assayBasis.lowercased()) else {
+          throw CLIError("--assay-basis '\(assayBasis)' must be as-is or anhydrous")
+        }
+        basis = parsed
+      }
+      let receipt = LotReceipt(
+        ingredientCode: item.code, supplier: supplier.trimmingCharacters(in: .whitespaces),
+        supplierLot: supplierLot.trimmingCharacters(in: .whitespaces),
+        expiry: try CalendarDate.parse(expiry, what: "--expiry"),
+        quantity: try item.unit.parse(quantity, what: "--quantity"),
+        assayPercent: try assay.map { try Parsing.number($0, option: "--assay") }, assayBasis: basis,
+        waterPercent: try water.map { try Parsing.number($0, option: "--water") },
+        cost: try cost.map { try Money.parse($0, what: "--cost") })
+      let format = try LotNumberFormat(context.settings.lots.receivingFormat)
+      let number = try database.receiveLot(receipt, format: format, by: user, today: context.today, now: context.now)
+      let lot = try database.lots(ingredient: item.code).first { $0.lot.lotNumber == number }
+      if json, let lot { return try Output.json(lot) }
+      print(
+        "received \(number): \(item.unit.format(receipt.quantity)) of \(item.code) (\(receipt.supplier) lot \(receipt.supplierLot), expires \(receipt.expiry)); status quarantined until a pharmacist releases it"
+      )
+      if receipt.cost == nil { print("note: no cost recorded; the lot's value is unknown until one is") }
+    }
+  }
+
+  /// `compound lot release`.
+  struct Release: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Release a quarantined lot after checking its certificate (a pharmacist).")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The pharmacy's lot number.") var lot: String
+    @Option(help: "The pharmacist releasing it.") var by: String
+
+    func run() throws {
+      let context = try Context(global)
+      let user = try context.user(by)
+      let settings = context.settings
+      let released = try context.database().releaseLot(
+        lot, by: user, limit: { settings.certificateLimit(for: $0) }, today: context.today, now: context.now)
+      print("released \(released.lotNumber) (\(released.ingredientCode)) by \(user.name)")
+    }
+  }
+
+  /// `compound lot list`.
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List lots with stock on hand, expiry and status.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only this ingredient.") var ingredient: String?
+    @Flag(help: "Print JSON (masses in micrograms).") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let lots = try context.database().lots(ingredient: ingredient)
+      if json { return try Output.json(lots) }
+      if lots.isEmpty { return print("no lots yet: receive one with 'compound lot receive'") }
+      print(
+        Output.table(
+          ["LOT", "INGREDIENT", "SUPPLIER LOT", "EXPIRY", "ON HAND", "STATUS", "ASSAY", "COST"],
+          lots.map { item in
+            let lot = item.lot
+            let status = lot.isExpired(on: context.today) ? "\(lot.status.rawValue) (EXPIRED)" : lot.status.rawValue
+            let assay = lot.assayPercent.map { "\($0) % \(lot.assayBasis?.rawValue ?? "")" } ?? "-"
+            return [
+              lot.lotNumber, lot.ingredientCode, "\(lot.supplier) \(lot.supplierLot)", lot.expiry.description,
+              item.unit.format(lot.onHand), status, assay, item.cost.map { "$\($0)" } ?? "unknown",
+            ]
+          }))
+    }
+  }
+}

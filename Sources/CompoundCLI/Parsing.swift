@@ -1,0 +1,55 @@
+import Formulation
+import Foundation
+import Quantities
+import Settings
+import Store
+
+/// Parsing the values people type into options.
+enum Parsing {
+  /// `KEY=VALUE` pairs keyed by upper-cased key; refuses a malformed or repeated pair.
+  static func pairs(_ items: [String], option: String, example: String) throws -> [String: String] {
+    var result: [String: String] = [:]
+    for item in items {
+      let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        throw CLIError("\(option) '\(item)' must be INGREDIENT=VALUE, for example \(option) \(example)")
+      }
+      guard result[parts[0].uppercased()] == nil else {
+        throw CLIError("\(option) names \(parts[0]) twice: give each ingredient once")
+      }
+      result[parts[0].uppercased()] = parts[1]
+    }
+    return result
+  }
+
+  /// A positive percentage or number from an option, kept exact.
+  static func number(_ text: String, option: String) throws -> ExactNumber {
+    guard let number = ExactNumber(text) else {
+      throw CLIError("\(option) '\(text)' is not a number: write it like 99.5")
+    }
+    return number
+  }
+
+  /// A whole number within `range` from an option.
+  static func whole(_ text: String, option: String, range: ClosedRange<Int>) throws -> Int {
+    guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+      throw CLIError("\(option) '\(text)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+    }
+    return value
+  }
+
+  /// A list of masses in mg separated by commas: `231.2,229.8`.
+  static func milligramList(_ text: String, option: String) throws -> [Mass] {
+    let items = text.split(separator: ",", omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+    return try items.map { item in
+      guard let value = Decimal.exact(item), value > 0 else {
+        throw CLIError("\(option) '\(item)' is not a capsule weight in mg: list numbers like 231.2,229.8")
+      }
+      let mass = Mass.milligrams(value)
+      guard mass.milligrams == value else { throw CLIError("\(option) '\(item)' is finer than a microgram") }
+      return mass
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Formulation
+import Foundation
+import Quantities
+import Settings
+import Store
+
+/// Runs a command line and turns every failure into one line on standard error and an exit status.
+public enum Runner {
+  /// Parses and runs `arguments` (without the program name); returns the exit status.
+  public static func run(_ arguments: [String]) -> Int32 {
+    do {
+      var command = try CompoundCommand.parseAsRoot(arguments)
+      try command.run()
+      return 0
+    } catch let error as ExitCode {
+      return error.rawValue
+    } catch {
+      if let text = domainMessage(error) {
+        Output.error("error: \(text)")
+        return 1
+      }
+      let code = CompoundCommand.exitCode(for: error)
+      if code == .success {
+        print(CompoundCommand.fullMessage(for: error))
+        return 0
+      }
+      let message = CompoundCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
+      Output.error("error: \(message) (see '\((["compound"] + [helpPath(arguments)].filter { !$0.isEmpty }).joined(separator: " ")) --help')")
+      return code.rawValue
+    }
+  }
+
+  /// The one-line text of an error the product raised itself; nil for argument-parser errors.
+  static func domainMessage(_ error: any Error) -> String? {
+    let text: String
+    switch error {
+    case let error as CLIError: text = error.message
+    case let error as StoreError: text = error.message
+    case let error as SettingsError: text = error.message
+    case let error as FormulationError: text = error.message
+    case let error as QuantityError: text = error.message
+    default: return nil
+    }
+    return text.replacingOccurrences(of: "\n", with: " ")
+  }
+
+  /// The subcommand words of `arguments`, for pointing at the right help.
+  private static func helpPath(_ arguments: [String]) -> String {
+    var words: [String] = []
+    var command: any ParsableCommand.Type = CompoundCommand.self
+    for argument in arguments {
+      guard
+        let next = command.configuration.subcommands.first(where: {
+          $0.configuration.commandName == argument || $0._commandName == argument
+        })
+      else { break }
+      words.append(argument)
+      command = next
+    }
+    return words.joined(separator: " ")
+  }
+}

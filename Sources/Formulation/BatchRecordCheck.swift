@@ -1,0 +1,81 @@
+import Foundation
+import Quantities
+
+/// Checks what the technician weighed and filled against the plan before the record is written.
+public struct BatchRecordCheck: Sendable, Hashable, Codable {
+  public var components: [MeasuredComponent]
+  public var actualYield: Int
+  /// Actual yield as a percent of the capsules ordered, two decimals.
+  public var yieldPercent: Decimal
+  /// What fell outside its range; each must be covered by the recorded deviation.
+  public var outOfRange: [String]
+
+  /// Compares `weighed` (keyed by ingredient code or role, any case) and the yield with `plan`.
+  ///
+  /// Refuses: a missing or unknown ingredient, a mass above the lot's stock, a yield above the capsules
+  /// the powder was made for, and anything out of range unless a deviation is given.
+  public static func check(
+    plan: WeighingPlan, weighed: [String: Mass], actualYield: Int, deviation: String?,
+    onHand: [String: Int64], rules: FormulationRules
+  ) throws(FormulationError) -> BatchRecordCheck {
+    var remaining = Dictionary(weighed.map { ($0.key.uppercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+    var measured: [MeasuredComponent] = []
+    var outOfRange: [String] = []
+    guard actualYield > 0 else {
+      throw FormulationError("yield must be a positive whole number of capsules, not \(actualYield)")
+    }
+    guard actualYield <= plan.capsules else {
+      throw FormulationError(
+        "yield \(actualYield) is more than the \(plan.capsules) capsules the powder was made for: count again")
+    }
+    for planned in plan.components {
+      let quantity: Int64
+      if planned.unit == .mass {
+        let byCode = remaining.removeValue(forKey: planned.ingredientCode.uppercased())
+        let byRole = remaining.removeValue(forKey: planned.role.rawValue.uppercased())
+        guard let mass = byCode ?? byRole else {
+          throw FormulationError(
+            "the weighed mass of \(planned.ingredientCode) is missing: add --weighed \(planned.ingredientCode)=\(Mass(micrograms: planned.quantity).milligrams.trimmed(maximum: 3))mg (the mass you weighed)"
+          )
+        }
+        quantity = mass.micrograms
+        guard quantity > 0 else { throw FormulationError("the weighed mass of \(planned.ingredientCode) is zero") }
+      } else {
+        quantity = Int64(actualYield)
+      }
+      let available = onHand[planned.lotNumber] ?? 0
+      guard quantity <= available else {
+        throw FormulationError(
+          "lot \(planned.lotNumber) of \(planned.ingredientCode) has only \(planned.unit.formatExact(available)) on hand, less than the \(planned.unit.formatExact(quantity)) used"
+        )
+      }
+      let within = planned.unit == .count || (planned.minimum...planned.maximum).contains(quantity)
+      let percent = (Decimal(quantity) * 100 / Decimal(max(planned.quantity, 1))).rounded(scale: 2)
+      if !within {
+        outOfRange.append(
+          "\(planned.ingredientCode) weighed \(planned.unit.formatExact(quantity)) (\(percent.fixed(2)) % of plan), outside \(planned.unit.formatExact(planned.minimum)) to \(planned.unit.formatExact(planned.maximum))"
+        )
+      }
+      measured.append(
+        MeasuredComponent(planned: planned, measured: quantity, percentOfPlan: percent, withinTolerance: within))
+    }
+    if let unknown = remaining.keys.sorted().first {
+      throw FormulationError(
+        "--weighed names \(unknown), which is not weighed in this formula: use \(plan.components.filter { $0.unit == .mass }.map(\.ingredientCode).joined(separator: " and "))"
+      )
+    }
+    let yieldPercent = (Decimal(actualYield) * 100 / Decimal(plan.quantity)).rounded(scale: 2)
+    if !rules.yieldRange.contains(yieldPercent) {
+      outOfRange.append(
+        "yield \(actualYield) of \(plan.quantity) ordered is \(rules.yieldRange.reported(yieldPercent)) %, outside \(rules.yieldRange)"
+      )
+    }
+    let explained = deviation.map { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? false
+    if let first = outOfRange.first, !explained {
+      throw FormulationError(
+        "\(first): weigh again, or record why with --deviation \"reason\"")
+    }
+    return BatchRecordCheck(
+      components: measured, actualYield: actualYield, yieldPercent: yieldPercent, outOfRange: outOfRange)
+  }
+}

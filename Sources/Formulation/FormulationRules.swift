@@ -1,0 +1,61 @@
+import Foundation
+import Quantities
+
+/// The pharmacy's formulation rules, taken from its settings: what a formula and a batch must meet.
+public struct FormulationRules: Sendable, Hashable {
+  /// Allowed strength per capsule.
+  public var strengthMin: Mass
+  public var strengthMax: Mass
+  /// A pack stat is plausible between these factors of nominal volume x bulk density.
+  public var packStatMinFactor: ExactNumber
+  public var packStatMaxFactor: ExactNumber
+  public var capsuleSizes: [CapsuleSize]
+  public var fillers: [FillerRule]
+  public var rejected: [RejectedExcipient]
+  public var budCategories: [BudCategory]
+  public var dayConvention: DayConvention
+  /// Allowed difference of a weighed mass from the plan, in percent, for APIs and for excipients.
+  public var apiTolerancePercent: ExactNumber
+  public var excipientTolerancePercent: ExactNumber
+  /// Actual yield as a percent of the capsules ordered; outside it a deviation must be recorded.
+  public var yieldRange: InclusiveRange
+  /// Fewest filled capsules a weight check may weigh.
+  public var weightCheckMinimum: Int
+
+  public init(
+    strengthMin: Mass, strengthMax: Mass, packStatMinFactor: ExactNumber, packStatMaxFactor: ExactNumber,
+    capsuleSizes: [CapsuleSize], fillers: [FillerRule], rejected: [RejectedExcipient],
+    budCategories: [BudCategory], dayConvention: DayConvention, apiTolerancePercent: ExactNumber,
+    excipientTolerancePercent: ExactNumber, yieldRange: InclusiveRange, weightCheckMinimum: Int
+  ) {
+    self.strengthMin = strengthMin
+    self.strengthMax = strengthMax
+    self.packStatMinFactor = packStatMinFactor
+    self.packStatMaxFactor = packStatMaxFactor
+    self.capsuleSizes = capsuleSizes
+    self.fillers = fillers
+    self.rejected = rejected
+    self.budCategories = budCategories
+    self.dayConvention = dayConvention
+    self.apiTolerancePercent = apiTolerancePercent
+    self.excipientTolerancePercent = excipientTolerancePercent
+    self.yieldRange = yieldRange
+    self.weightCheckMinimum = weightCheckMinimum
+  }
+
+  /// The capsule size named `size`, if configured.
+  public func capsule(_ size: String) -> CapsuleSize? { capsuleSizes.first { $0.size == size } }
+
+  /// The BUD category with `id`, if configured.
+  public func budCategory(_ id: String) -> BudCategory? { budCategories.first { $0.id == id } }
+
+  /// The rejection that applies to `ingredient`, if any.
+  public func rejection(of ingredient: Ingredient) -> RejectedExcipient? {
+    rejected.first { NameMatcher.matches(name: ingredient.name, code: ingredient.code, patterns: $0.match) }
+  }
+
+  /// The accepted filler `ingredient` is, if any.
+  public func filler(for ingredient: Ingredient) -> FillerRule? {
+    fillers.first { NameMatcher.matches(name: ingredient.name, code: ingredient.code, patterns: $0.match) }
+  }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Quantities
+
+/// Turns a formula and the stock on hand into a weighing plan (shared/domain.md section 5).
+///
+/// - API to weigh = strength x capsules x salt factor / potency, where potency is the certificate's
+///   assay (times (100 - water %) / 100 when the assay is on the anhydrous basis).
+/// - Filler per capsule = pack stat - API per capsule x (filler density / API density).
+/// - Lots are chosen first-expiry-first-out among released, unexpired lots with enough stock.
+public enum WeighingPlanner {
+  /// Largest batch the planner accepts, in capsules.
+  public static let maximumQuantity = 100_000
+
+  /// Plans a batch of `request.quantity` capsules; throws naming the first problem.
+  public static func plan(_ request: PlanRequest, rules: FormulationRules) throws(FormulationError) -> WeighingPlan {
+    let formula = request.formula
+    guard request.quantity > 0, request.quantity <= maximumQuantity else {
+      throw FormulationError(
+        "quantity must be a whole number of capsules from 1 to \(maximumQuantity), not \(request.quantity)")
+    }
+    var warnings = try FormulaValidator.validate(formula, ingredients: request.ingredients, rules: rules)
+    guard let api = request.ingredients[formula.api.uppercased()],
+      let filler = request.ingredients[formula.filler.uppercased()],
+      let fillerRule = rules.filler(for: filler),
+      let category = rules.budCategory(formula.budCategory)
+    else { throw FormulationError("formula \(formula.code) refers to ingredients that are not in the catalog") }
+    let salt = try SaltFactor(basis: formula.strengthBasis, api: api)
+    let extra = formula.extraCapsules(for: request.quantity)
+    let capsules = request.quantity + extra
+    var calculations = [
+      "capsules: \(request.quantity) ordered + \(extra) extra for loss (\(formula.extraPercent) %, rounded up) = \(capsules)",
+      "salt factor: \(salt.explanation)",
+    ]
+
+    // API: choose the lot first, since the mass depends on that lot's certificate.
+    let pureAPI = formula.strength.milligrams * salt.value * Decimal(capsules)
+    let apiLot = try choose(
+      api, request: request, role: .api,
+      need: { lot in
+        guard let potency = lot.potency, potency > 0 else { return nil }
+        return Mass.milligrams(pureAPI / potency).micrograms
+      })
+    guard let potency = apiLot.potency, potency > 0 else {
+      throw FormulationError("lot \(apiLot.lotNumber) of \(api.code) has no certificate assay: it cannot be dosed")
+    }
+    let apiTotal = Mass.milligrams(pureAPI / potency)
+    let apiPerCapsule = apiTotal.milligrams / Decimal(capsules)
+    var potencyText = "assay \(apiLot.assayPercent?.description ?? "?") % \(apiLot.assayBasis?.rawValue ?? "as-is")"
+    if apiLot.assayBasis == .anhydrous, let water = apiLot.waterPercent {
+      potencyText += ", water \(water) %"
+    }
+    calculations.append(
+      "API: \(formula.strength) x \(salt.value.trimmed(maximum: 6)) x \(capsules) capsules / \(potency.trimmed(maximum: 6)) (\(potencyText)) = \(apiTotal)"
+    )
+
+    // Filler: what is left of the pack stat once the API's volume is taken.
+    let ratio = FormulaValidator.densityRatio(filler: filler, rule: fillerRule, api: api)
+    let fillerPerCapsule = formula.packStat.milligrams - apiPerCapsule * ratio
+    guard fillerPerCapsule > 0 else {
+      throw FormulationError("the API fills the whole capsule: choose a larger capsule size")
+    }
+    let fillerTotal = Mass.milligrams(fillerPerCapsule * Decimal(capsules))
+    let densityText =
+      api.density == nil
+      ? "API density unknown: equal densities assumed" : "filler/API density ratio \(ratio.trimmed(maximum: 4))"
+    calculations.append(
+      "filler per capsule: pack stat \(formula.packStat) - API \(apiPerCapsule.trimmed(maximum: 3)) mg x \(ratio.trimmed(maximum: 4)) (\(densityText)) = \(fillerPerCapsule.trimmed(maximum: 3)) mg"
+    )
+    calculations.append("filler: \(fillerPerCapsule.trimmed(maximum: 3)) mg x \(capsules) capsules = \(fillerTotal)")
+    let fillerLot = try choose(filler, request: request, role: .filler, need: { _ in fillerTotal.micrograms })
+
+    var components = [
+      component(
+        .api, api, apiLot, quantity: apiTotal.micrograms, tolerance: rules.apiTolerancePercent,
+        perCapsule: Mass.milligrams(apiPerCapsule), calculation: calculations[2]),
+      component(
+        .filler, filler, fillerLot, quantity: fillerTotal.micrograms, tolerance: rules.excipientTolerancePercent,
+        perCapsule: Mass.milligrams(fillerPerCapsule), calculation: calculations[4]),
+    ]
+    if let shellCode = formula.shell, let shell = request.ingredients[shellCode.uppercased()] {
+      let shellLot = try choose(shell, request: request, role: .shell, need: { _ in Int64(capsules) })
+      components.append(
+        component(
+          .shell, shell, shellLot, quantity: Int64(capsules), tolerance: ExactNumber(0, decimals: 0),
+          perCapsule: nil, calculation: "shells: \(capsules), one a capsule"))
+    }
+
+    let fill = Mass.milligrams(apiPerCapsule + fillerPerCapsule)
+    let range = formula.qualityControl.capsuleWeight
+    let fillMinimum = Mass.milligrams(fill.milligrams * range.minimum.value / 100)
+    let fillMaximum = Mass.milligrams(fill.milligrams * range.maximum.value / 100)
+    calculations.append(
+      "theoretical fill: API \(apiPerCapsule.trimmed(maximum: 3)) mg + filler \(fillerPerCapsule.trimmed(maximum: 3)) mg = \(fill); accepted \(range): \(fillMinimum) to \(fillMaximum)"
+    )
+    let bud = BeyondUseDate.compute(
+      start: request.today, formula: formula, category: category, convention: rules.dayConvention,
+      components: components)
+    calculations.append("BUD \(bud.date): \(bud.basis)")
+    if bud.date.days(to: request.today.adding(days: 30)) > 0 {
+      warnings.append("the BUD \(bud.date) is less than 30 days away: check the component lots' expiry")
+    }
+    return WeighingPlan(
+      formulaCode: formula.code, formulaVersion: request.formulaVersion, formulaName: formula.name,
+      strength: formula.strength, strengthBasis: formula.strengthBasis, capsuleSize: formula.capsuleSize,
+      quantity: request.quantity, extraCapsules: extra, capsules: capsules, saltFactor: salt.value,
+      components: components, theoreticalFill: fill, fillMinimum: fillMinimum, fillMaximum: fillMaximum,
+      fillRange: range, compoundingDate: request.today, beyondUseDate: bud, storage: formula.storage,
+      calculations: calculations, warnings: warnings)
+  }
+
+  private static func component(
+    _ role: ComponentRole, _ ingredient: Ingredient, _ lot: IngredientLot, quantity: Int64,
+    tolerance: ExactNumber, perCapsule: Mass?, calculation: String
+  ) -> PlannedComponent {
+    let span = Decimal(quantity) * tolerance.value / 100
+    let low = Decimal(quantity) - span
+    let high = Decimal(quantity) + span
+    return PlannedComponent(
+      role: role, ingredientCode: ingredient.code, ingredientName: ingredient.name, lotNumber: lot.lotNumber,
+      supplier: lot.supplier, supplierLot: lot.supplierLot, expiry: lot.expiry, unit: ingredient.unit,
+      quantity: quantity, minimum: Int64(truncating: low.roundedUp(scale: 0) as NSDecimalNumber),
+      maximum: Int64(truncating: (-(-high).roundedUp(scale: 0)) as NSDecimalNumber),
+      perCapsule: perCapsule, calculation: calculation)
+  }
+
+  /// The lot to use: the one named with `--lot`, checked, or else first-expiry-first-out.
+  private static func choose(
+    _ ingredient: Ingredient, request: PlanRequest, role: ComponentRole, need: (IngredientLot) -> Int64?
+  ) throws(FormulationError) -> IngredientLot {
+    let unit = ingredient.unit
+    let chosen = request.lotChoices[ingredient.code.uppercased()] ?? request.lotChoices[role.rawValue.uppercased()]
+    if let chosen {
+      guard let lot = request.lots.first(where: { $0.lotNumber.uppercased() == chosen.uppercased() }) else {
+        throw FormulationError("lot '\(chosen)' does not exist: 'compound lot list' shows the lots")
+      }
+      guard lot.ingredientCode.uppercased() == ingredient.code.uppercased() else {
+        throw FormulationError("lot \(lot.lotNumber) is \(lot.ingredientCode), not \(ingredient.code)")
+      }
+      if let refusal = lot.refusal(on: request.today) { throw FormulationError(refusal) }
+      guard let needed = need(lot) else {
+        throw FormulationError("lot \(lot.lotNumber) of \(ingredient.code) has no certificate assay: it cannot be dosed")
+      }
+      guard lot.onHand >= needed else {
+        throw FormulationError(
+          "lot \(lot.lotNumber) of \(ingredient.code) has \(unit.formatExact(lot.onHand)) on hand, the batch needs \(unit.formatExact(needed))"
+        )
+      }
+      return lot
+    }
+    let ofIngredient = request.lots.filter { $0.ingredientCode.uppercased() == ingredient.code.uppercased() }
+    let usable = ofIngredient.filter { $0.refusal(on: request.today) == nil }
+      .sorted { ($0.expiry, $0.receivedAt, $0.lotNumber) < ($1.expiry, $1.receivedAt, $1.lotNumber) }
+    for lot in usable {
+      if let needed = need(lot), lot.onHand >= needed { return lot }
+    }
+    if usable.isEmpty {
+      let waiting = ofIngredient.filter { $0.status == .quarantined && !$0.isExpired(on: request.today) }
+      let hint =
+        waiting.isEmpty
+        ? "receive one with 'compound lot receive'"
+        : "lot \(waiting.map(\.lotNumber).joined(separator: ", ")) is quarantined until a pharmacist releases it"
+      throw FormulationError("no released, unexpired lot of \(ingredient.code) (\(ingredient.name)): \(hint)")
+    }
+    let largest = usable.max { $0.onHand < $1.onHand }
+    let neededText = largest.flatMap(need).map { unit.formatExact($0) } ?? "more"
+    throw FormulationError(
+      "no released lot of \(ingredient.code) has enough stock: the batch needs \(neededText), the largest is \(largest?.lotNumber ?? "-") with \(unit.formatExact(largest?.onHand ?? 0))"
+    )
+  }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// The effective settings with where each came from.
+public struct LoadedSettings: Sendable {
+  public var settings: Settings
+  /// The settings file read, if any.
+  public var configPath: String?
+  public var configSource: SettingSource
+  public var databasePath: String
+  public var databaseSource: SettingSource
+  /// Dotted keys the settings file set; every other key has its default.
+  public var keysFromFile: Set<String>
+  public var timeZone: TimeZone
+
+  public init(
+    settings: Settings, configPath: String?, configSource: SettingSource, databasePath: String,
+    databaseSource: SettingSource, keysFromFile: Set<String>, timeZone: TimeZone
+  ) {
+    self.settings = settings
+    self.configPath = configPath
+    self.configSource = configSource
+    self.databasePath = databasePath
+    self.databaseSource = databaseSource
+    self.keysFromFile = keysFromFile
+    self.timeZone = timeZone
+  }
+
+  /// Where the setting at dotted `key` came from.
+  public func source(of key: String) -> SettingSource {
+    guard let configPath else { return .builtIn }
+    let fromFile = keysFromFile.contains { key == $0 || key.hasPrefix($0 + ".") || key.hasPrefix($0 + "[") }
+    return fromFile ? .file(configPath) : .builtIn
+  }
+}

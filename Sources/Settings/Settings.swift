@@ -1,0 +1,192 @@
+import Formulation
+import Foundation
+import Quantities
+
+/// The pharmacy's settings, as read from `compound.toml`; every key has a documented default.
+///
+/// `Config/compound.toml` lists every key with its default and what it means; a test keeps the two
+/// equal. A settings file need only name the keys it changes.
+public struct Settings: Sendable, Equatable, Codable {
+  public var version: Int
+  /// Database file; empty means the default in the user's data folder.
+  public var database: String
+  public var pharmacy: Pharmacy
+  public var users: [User]
+  public var capsules: [CapsuleSize]
+  public var excipients: Excipients
+  public var bud: Bud
+  public var lots: LotNumbers
+  public var weighing: Weighing
+  public var formulation: Limits
+  public var certificates: [Certificate]
+
+  /// Who the pharmacy is, and the time zone that decides which calendar day it is.
+  public struct Pharmacy: Sendable, Equatable, Codable {
+    public var name: String
+    public var address: String
+    public var phone: String
+    public var licenseNumber: String
+    public var npi: String
+    /// An IANA zone such as `America/Chicago`; empty means the machine's own zone.
+    public var timeZone: String
+
+    enum CodingKeys: String, CodingKey {
+      case name, address, phone, npi
+      case licenseNumber = "license_number"
+      case timeZone = "time_zone"
+    }
+  }
+
+  /// Accepted fillers and refused excipients.
+  public struct Excipients: Sendable, Equatable, Codable {
+    public var fillers: [FillerRule]
+    public var rejected: [RejectedExcipient]
+  }
+
+  /// USP <795> beyond-use-date rules.
+  public struct Bud: Sendable, Equatable, Codable {
+    public var dayConvention: DayConvention
+    public var categories: [BudCategory]
+
+    enum CodingKeys: String, CodingKey {
+      case categories
+      case dayConvention = "day_convention"
+    }
+  }
+
+  /// Lot-number patterns (see `LotNumberFormat`).
+  public struct LotNumbers: Sendable, Equatable, Codable {
+    public var batchFormat: String
+    public var receivingFormat: String
+
+    enum CodingKeys: String, CodingKey {
+      case batchFormat = "batch_format"
+      case receivingFormat = "receiving_format"
+    }
+  }
+
+  /// Tolerances for weighing and yield.
+  public struct Weighing: Sendable, Equatable, Codable {
+    public var apiTolerancePercent: ExactNumber
+    public var excipientTolerancePercent: ExactNumber
+    public var yieldMinPercent: ExactNumber
+    public var yieldMaxPercent: ExactNumber
+    public var weightCheckMinCapsules: Int
+
+    enum CodingKeys: String, CodingKey {
+      case apiTolerancePercent = "api_tolerance_percent"
+      case excipientTolerancePercent = "excipient_tolerance_percent"
+      case yieldMinPercent = "yield_min_percent"
+      case yieldMaxPercent = "yield_max_percent"
+      case weightCheckMinCapsules = "weight_check_min_capsules"
+    }
+  }
+
+  /// Bounds every formula must meet.
+  public struct Limits: Sendable, Equatable, Codable {
+    public var strengthMinMg: ExactNumber
+    public var strengthMaxMg: ExactNumber
+    public var packStatMinFactor: ExactNumber
+    public var packStatMaxFactor: ExactNumber
+
+    enum CodingKeys: String, CodingKey {
+      case strengthMinMg = "strength_min_mg"
+      case strengthMaxMg = "strength_max_mg"
+      case packStatMinFactor = "pack_stat_min_factor"
+      case packStatMaxFactor = "pack_stat_max_factor"
+    }
+  }
+
+  /// Certificate-of-analysis assay limits for an API.
+  public struct Certificate: Sendable, Equatable, Codable {
+    public var name: String
+    public var match: [String]
+    public var minPercent: ExactNumber
+    public var maxPercent: ExactNumber
+    public var basis: AssayBasis
+
+    enum CodingKeys: String, CodingKey {
+      case name, match, basis
+      case minPercent = "min_percent"
+      case maxPercent = "max_percent"
+    }
+  }
+
+  /// The user with `id` (any case), if configured.
+  public func user(_ id: String) -> User? { users.first { $0.id.lowercased() == id.lowercased() } }
+
+  /// The capsule and batch rules for the formulation domain.
+  public var formulationRules: FormulationRules {
+    FormulationRules(
+      strengthMin: Mass.milligrams(formulation.strengthMinMg.value),
+      strengthMax: Mass.milligrams(formulation.strengthMaxMg.value),
+      packStatMinFactor: formulation.packStatMinFactor, packStatMaxFactor: formulation.packStatMaxFactor,
+      capsuleSizes: capsules, fillers: excipients.fillers, rejected: excipients.rejected,
+      budCategories: bud.categories, dayConvention: bud.dayConvention,
+      apiTolerancePercent: weighing.apiTolerancePercent,
+      excipientTolerancePercent: weighing.excipientTolerancePercent,
+      yieldRange: InclusiveRange(minimum: weighing.yieldMinPercent, maximum: weighing.yieldMaxPercent),
+      weightCheckMinimum: weighing.weightCheckMinCapsules)
+  }
+
+  /// The certificate limits that apply to `ingredient`, if any.
+  public func certificateLimit(for ingredient: Ingredient) -> CertificateLimit? {
+    certificates.first { NameMatcher.matches(name: ingredient.name, code: ingredient.code, patterns: $0.match) }
+      .map {
+        CertificateLimit(
+          name: $0.name, match: $0.match, range: InclusiveRange(minimum: $0.minPercent, maximum: $0.maxPercent),
+          basis: $0.basis)
+      }
+  }
+
+  /// The pharmacy's time zone: the configured one, or the machine's.
+  public func timeZone() throws(SettingsError) -> TimeZone {
+    if pharmacy.timeZone.isEmpty { return TimeZone.current }
+    guard let zone = TimeZone(identifier: pharmacy.timeZone) else {
+      throw SettingsError(
+        "pharmacy.time_zone '\(pharmacy.timeZone)' is not a time zone: use an IANA name such as America/Chicago")
+    }
+    return zone
+  }
+
+  /// Checks values that decode but make no sense; throws naming the setting.
+  public func validate() throws(SettingsError) {
+    guard version == 1 else {
+      throw SettingsError("settings version \(version) is not supported by this compound: use version = 1")
+    }
+    _ = try timeZone()
+    var seen = Set<String>()
+    for user in users {
+      guard Ingredient.isValidCode(user.id), !user.name.isEmpty else {
+        throw SettingsError("user id '\(user.id)' must be letters, digits, '-' or '_', with a name")
+      }
+      guard seen.insert(user.id.lowercased()).inserted else {
+        throw SettingsError("user id '\(user.id)' is listed twice in [[users]]")
+      }
+    }
+    do {
+      _ = try LotNumberFormat(lots.batchFormat)
+      _ = try LotNumberFormat(lots.receivingFormat)
+    } catch {
+      throw SettingsError("lots: \(error.message)")
+    }
+    let pairs: [(String, ExactNumber, ExactNumber)] = [
+      ("weighing.yield_min_percent/yield_max_percent", weighing.yieldMinPercent, weighing.yieldMaxPercent),
+      ("formulation.strength_min_mg/strength_max_mg", formulation.strengthMinMg, formulation.strengthMaxMg),
+      ("formulation.pack_stat_min_factor/max_factor", formulation.packStatMinFactor, formulation.packStatMaxFactor),
+    ]
+    for (name, low, high) in pairs where low.value <= 0 || low.value >= high.value {
+      throw SettingsError("\(name) must be a range above zero with the minimum below the maximum")
+    }
+    for tolerance in [weighing.apiTolerancePercent, weighing.excipientTolerancePercent]
+    where tolerance.value < 0 || tolerance.value > 50 {
+      throw SettingsError("weighing tolerances must be between 0 and 50 %, not \(tolerance)")
+    }
+    guard weighing.weightCheckMinCapsules >= 1 else {
+      throw SettingsError("weighing.weight_check_min_capsules must be at least 1")
+    }
+    for category in bud.categories where category.days < 1 {
+      throw SettingsError("BUD category \(category.id) must allow at least 1 day")
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Quantities
+import TOMLKit
+
+/// Resolves settings: flag > environment variable > settings file > built-in default.
+///
+/// The settings file is `--config`, else `COMPOUND_CONFIG`, else `compound/compound.toml` in the user's
+/// config folder (`XDG_CONFIG_HOME`, default `~/.config`) when it exists. The database is `--db`, else
+/// `COMPOUND_DB`, else the file's `database`, else `compound/compound.sqlite` in the user's data folder
+/// (`XDG_DATA_HOME`, default `~/.local/share`).
+public enum SettingsLoader {
+  /// Loads the effective settings; throws with a one-line message naming the file and key at fault.
+  public static func load(
+    configFlag: String?, databaseFlag: String?, environment: [String: String]
+  ) throws(SettingsError) -> LoadedSettings {
+    let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    var configPath: String?
+    var configSource = SettingSource.builtIn
+    if let flag = configFlag {
+      configPath = flag
+      configSource = .flag("--config")
+    } else if let variable = environment["COMPOUND_CONFIG"], !variable.isEmpty {
+      configPath = variable
+      configSource = .environment("COMPOUND_CONFIG")
+    } else {
+      let folder = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+      let candidate = folder + "/compound/compound.toml"
+      if FileManager.default.fileExists(atPath: candidate) {
+        configPath = candidate
+        configSource = .file(candidate)
+      }
+    }
+    var settings = Settings.defaults
+    var keys = Set<String>()
+    if let configPath {
+      guard FileManager.default.fileExists(atPath: configPath) else {
+        throw SettingsError(
+          "settings file \(configPath) (from \(configSource)) does not exist: create it or point to another")
+      }
+      let text = try readText(configPath, what: "settings file")
+      (settings, keys) = try parse(text, file: configPath)
+    }
+    let zone = try settings.timeZone()
+
+    let databasePath: String
+    let databaseSource: SettingSource
+    if let flag = databaseFlag {
+      databasePath = flag
+      databaseSource = .flag("--db")
+    } else if let variable = environment["COMPOUND_DB"], !variable.isEmpty {
+      databasePath = variable
+      databaseSource = .environment("COMPOUND_DB")
+    } else if !settings.database.isEmpty, let configPath {
+      let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent()
+      databasePath =
+        settings.database.hasPrefix("/")
+        ? settings.database : folder.appendingPathComponent(settings.database).path
+      databaseSource = .file(configPath)
+    } else {
+      let folder = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
+      databasePath = folder + "/compound/compound.sqlite"
+      databaseSource = .builtIn
+    }
+    return LoadedSettings(
+      settings: settings, configPath: configPath, configSource: configSource, databasePath: databasePath,
+      databaseSource: databaseSource, keysFromFile: keys, timeZone: zone)
+  }
+
+  /// A TOML encoder that writes exact numbers as TOML numbers.
+  static var encoder: TOMLEncoder {
+    var encoder = TOMLEncoder()
+    if let key = ExactNumber.asNumber { encoder.userInfo[key] = true }
+    return encoder
+  }
+
+  /// Reads settings text: the keys it names over the built-in defaults. Returns the dotted keys it set.
+  public static func parse(_ text: String, file: String) throws(SettingsError) -> (Settings, Set<String>) {
+    do {
+      let merged: TOMLTable = try SettingsLoader.encoder.encode(Settings.defaults)
+      let given = try TOMLTable(string: text)
+      var keys = Set<String>()
+      merge(given, into: merged, prefix: "", keys: &keys)
+      var decoder = TOMLDecoder()
+      decoder.strictDecoding = true
+      let settings = try decoder.decode(Settings.self, from: merged)
+      try settings.validate()
+      return (settings, keys)
+    } catch let error as SettingsError {
+      throw SettingsError("\(file): \(error.message)")
+    } catch {
+      throw SettingsError(TOMLErrorText.describe(error, file: file))
+    }
+  }
+
+  private static func merge(_ given: TOMLTable, into base: TOMLTable, prefix: String, keys: inout Set<String>) {
+    for key in given.keys {
+      let path = prefix.isEmpty ? key : prefix + "." + key
+      if let givenTable = given[key]?.table, let baseTable = base[key]?.table {
+        merge(givenTable, into: baseTable, prefix: path, keys: &keys)
+      } else {
+        base[key] = given[key]
+        keys.insert(path)
+      }
+    }
+  }
+
+  /// Reads a UTF-8 text file of at most 1 MiB, refusing anything else with a clear message.
+  public static func readText(_ path: String, what: String) throws(SettingsError) -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw SettingsError("cannot read \(what) \(path): check that it exists and is readable")
+    }
+    guard data.count <= 1_048_576 else { throw SettingsError("\(what) \(path) is larger than 1 MiB") }
+    guard let text = String(data: data, encoding: .utf8), !text.contains("\u{0}") else {
+      throw SettingsError("\(what) \(path) is not UTF-8 text")
+    }
+    return text
+  }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import TOMLKit
+
+/// Turns TOML parse and decode errors into one line that names the file, the key and the fix.
+enum TOMLErrorText {
+  static func describe(_ error: any Error, file: String) -> String {
+    switch error {
+    case let parse as TOMLParseError:
+      return "\(file) line \(parse.source.begin.line): \(parse.description)"
+    case let unexpected as UnexpectedKeysError:
+      let keys = unexpected.keys.map { key, path in
+        (path.dropLast().map(\.stringValue).filter { !$0.hasPrefix("Index") } + [key]).joined(separator: ".")
+      }
+      return "\(file): unknown key \(keys.sorted().joined(separator: ", ")): check its spelling against Config/"
+    case DecodingError.keyNotFound(let key, let context):
+      return "\(file): '\(path(context.codingPath + [key]))' is missing"
+    case DecodingError.typeMismatch(let type, let context):
+      return "\(file): '\(path(context.codingPath))' has the wrong type: it must be \(describe(type))"
+    case DecodingError.valueNotFound(let type, let context):
+      return "\(file): '\(path(context.codingPath))' must be \(describe(type))"
+    case DecodingError.dataCorrupted(let context):
+      let key = path(context.codingPath)
+      let reason = context.debugDescription
+      if reason.contains("Cannot initialize") || reason.contains("cannot initialize") {
+        return "\(file): '\(key)' has a value that is not allowed"
+      }
+      return "\(file): '\(key)': \(reason)"
+    default:
+      return "\(file): \(error)"
+    }
+  }
+
+  private static func path(_ keys: [any CodingKey]) -> String {
+    keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+      .filter { !$0.hasPrefix("Index") }
+      .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+  }
+
+  private static func describe(_ type: Any.Type) -> String {
+    switch type {
+    case is String.Type: return "text in quotes"
+    case is Int.Type: return "a whole number"
+    case is Double.Type: return "a number"
+    case is Bool.Type: return "true or false"
+    default: return "a \(type)".replacingOccurrences(of: "Array<", with: "list of ")
+    }
+  }
+}

@@ -1,0 +1,223 @@
+import Formulation
+import Foundation
+import GRDB
+import Quantities
+
+extension AppDatabase {
+  /// The weighing worksheet for `quantity` capsules of the latest version of `formulaCode`; writes nothing.
+  public func planBatch(
+    formulaCode: String, quantity: Int, lotChoices: [String: String], rules: FormulationRules, today: CalendarDate
+  ) throws(StoreError) -> WeighingPlan {
+    try read { db in
+      try plan(db, formulaCode: formulaCode, quantity: quantity, lotChoices: lotChoices, rules: rules, today: today).plan
+    }
+  }
+
+  private func plan(
+    _ db: Database, formulaCode: String, quantity: Int, lotChoices: [String: String], rules: FormulationRules,
+    today: CalendarDate
+  ) throws -> (plan: WeighingPlan, formulaID: Int64, lotIDs: [String: Int64]) {
+    let row = try formulaRow(db, formulaCode)
+    let stored = try version(db, row)
+    let formula = stored.formula
+    let codes = [formula.api, formula.filler] + (formula.shell.map { [$0] } ?? [])
+    let placeholders = codes.map { _ in "?" }.joined(separator: ", ")
+    let ingredients = try Row.fetchAll(
+      db, sql: "SELECT * FROM ingredient WHERE code IN (\(placeholders))", arguments: StatementArguments(codes)
+    ).map(RowDecoding.ingredient)
+    var lotRows = try Row.fetchAll(
+      db, sql: RowDecoding.lotSelect + " WHERE ingredient.code IN (\(placeholders))", arguments: StatementArguments(codes))
+    // A lot named with --lot is looked up even when it is another ingredient's, to say so.
+    for chosen in lotChoices.values where !lotRows.contains(where: { ($0["lot_number"] as String).uppercased() == chosen.uppercased() }) {
+      lotRows += try Row.fetchAll(db, sql: RowDecoding.lotSelect + " WHERE lot.lot_number = ?", arguments: [chosen])
+    }
+    let plan = try WeighingPlanner.plan(
+      PlanRequest(
+        formula: formula, formulaVersion: stored.version, quantity: quantity, today: today, ingredients: ingredients,
+        lots: lotRows.map(RowDecoding.lot), lotChoices: lotChoices),
+      rules: rules)
+    let lotIDs = Dictionary(lotRows.map { (($0["lot_number"] as String), ($0["id"] as Int64)) }, uniquingKeysWith: { a, _ in a })
+    return (plan, row["id"], lotIDs)
+  }
+
+  /// Writes the compounding record of a batch in one transaction and returns it.
+  ///
+  /// Plans again inside the transaction (so stock and lot states are current), checks what was weighed
+  /// and filled, then writes the batch, its component lots, the stock movements and its quarantine.
+  public func recordBatch(
+    _ request: BatchRequest, rules: FormulationRules, format: LotNumberFormat, today: CalendarDate, now: Date
+  ) throws(StoreError) -> BatchRecord {
+    let lotNumber: String = try write { db in
+      let (plan, formulaID, lotIDs) = try plan(
+        db, formulaCode: request.formulaCode, quantity: request.quantity, lotChoices: request.lotChoices,
+        rules: rules, today: today)
+      var onHand: [String: Int64] = [:]
+      for component in plan.components {
+        guard let lotID = lotIDs[component.lotNumber] else { continue }
+        onHand[component.lotNumber] =
+          try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = ?", arguments: [lotID]) ?? 0
+      }
+      let check = try BatchRecordCheck.check(
+        plan: plan, weighed: request.weighed, actualYield: request.actualYield,
+        deviation: request.deviation, onHand: onHand, rules: rules)
+      let lotNumber = try nextNumber(db, table: "batch", format: format, code: plan.formulaCode, today: today)
+      let deviation = request.deviation.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+      try db.execute(
+        sql: """
+          INSERT INTO batch (lot_number, formula_id, quantity, capsules_planned, actual_yield, theoretical_fill_ug,
+            compounding_date, bud, bud_basis, status, compounded_by, compounded_by_name, compounded_at, deviation,
+            plan, record_check)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'quarantined', ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          lotNumber, formulaID, plan.quantity, plan.capsules, check.actualYield, plan.theoreticalFill.micrograms,
+          plan.compoundingDate.description, plan.beyondUseDate.date.description, plan.beyondUseDate.basis,
+          request.by.id, request.by.name, Timestamp.string(now), deviation, try RowDecoding.json(plan),
+          try RowDecoding.json(check),
+        ])
+      let batchID = db.lastInsertedRowID
+      for component in check.components {
+        guard let lotID = lotIDs[component.planned.lotNumber] else {
+          throw StoreError("lot \(component.planned.lotNumber) disappeared while recording")
+        }
+        try db.execute(
+          sql: "INSERT INTO batch_component (batch_id, lot_id, role, planned, measured) VALUES (?, ?, ?, ?, ?)",
+          arguments: [batchID, lotID, component.planned.role.rawValue, component.planned.quantity, component.measured])
+        try Ledger.move(db, lot: lotID, kind: "consumed", quantity: -component.measured, forBatch: batchID, by: request.by, now: now)
+      }
+      try Ledger.moveBatch(db, batch: batchID, kind: "produced", quantity: Int64(check.actualYield), by: request.by, now: now)
+      try db.execute(
+        sql: "INSERT INTO status_change (batch_id, from_status, to_status, changed_at, changed_by, reason) VALUES (?, NULL, 'quarantined', ?, ?, 'compounded')",
+        arguments: [batchID, Timestamp.string(now), request.by.id])
+      return lotNumber
+    }
+    return try batch(lotNumber)
+  }
+
+  /// Records a filled-capsule weight check on a batch not yet verified.
+  public func recordWeights(
+    _ lotNumber: String, gross: [Mass], shell: Mass?, rules: FormulationRules, by user: User, now: Date
+  ) throws(StoreError) -> WeightCheck {
+    try write { db in
+      let row = try batchRow(db, lotNumber)
+      guard (row["verified_by"] as String?) == nil else {
+        throw StoreError("batch \(row["lot_number"] as String) is already verified: its record is final")
+      }
+      let plan = try RowDecoding.decode(WeighingPlan.self, row["plan"])
+      let size = rules.capsule(plan.capsuleSize)
+      let shellMass = shell ?? size.map { Mass.milligrams($0.emptyShellMg.value) } ?? .zero
+      let source =
+        shell != nil
+        ? "measured empty shell (--shell-mg)" : "typical empty size \(plan.capsuleSize) shell (capsules setting)"
+      let result = try WeightCheck.evaluate(
+        gross: gross, shell: shellMass, shellSource: source, theoreticalFill: plan.theoreticalFill,
+        range: plan.fillRange, minimumCount: rules.weightCheckMinimum)
+      try db.execute(
+        sql: "INSERT INTO weight_check (batch_id, checked_at, checked_by, passed, result) VALUES (?, ?, ?, ?, ?)",
+        arguments: [row["id"] as Int64, Timestamp.string(now), user.id, result.passed, try RowDecoding.json(result)])
+      return result
+    }
+  }
+
+  /// The pharmacist's review of a compounding record for completeness.
+  public func verifyBatch(_ lotNumber: String, by user: User, now: Date) throws(StoreError) -> BatchRecord {
+    let number: String = try write { db in
+      let row = try batchRow(db, lotNumber)
+      let number: String = row["lot_number"]
+      guard user.isPharmacist else {
+        throw StoreError("\(user.id) is a \(user.role.rawValue): only a pharmacist may verify a compounding record")
+      }
+      guard (row["compounded_by"] as String).lowercased() != user.id.lowercased() else {
+        throw StoreError("\(user.id) compounded batch \(number): another pharmacist must verify it")
+      }
+      if let verifier = row["verified_by"] as String? {
+        throw StoreError("batch \(number) was already verified by \(verifier)")
+      }
+      let checks = try Int.fetchOne(db, sql: "SELECT count(*) FROM weight_check WHERE batch_id = ?", arguments: [row["id"] as Int64]) ?? 0
+      guard checks > 0 else {
+        throw StoreError("batch \(number) has no capsule weight check: record it first with 'compound batch weights \(number) --mg ...'")
+      }
+      try db.execute(
+        sql: "UPDATE batch SET verified_by = ?, verified_by_name = ?, verified_at = ? WHERE id = ?",
+        arguments: [user.id, user.name, Timestamp.string(now), row["id"] as Int64])
+      return number
+    }
+    return try batch(number)
+  }
+
+  /// The whole compounding record of one batch.
+  public func batch(_ lotNumber: String) throws(StoreError) -> BatchRecord {
+    try read { db in try record(db, try batchRow(db, lotNumber)) }
+  }
+
+  /// Every batch, newest first, or those of one formula.
+  public func batches(formula: String? = nil) throws(StoreError) -> [BatchSummary] {
+    try read { db in
+      let filter = formula == nil ? "" : " WHERE formula.code = ?"
+      let arguments: StatementArguments = formula.map { [$0] } ?? []
+      return try Row.fetchAll(
+        db,
+        sql: """
+          SELECT batch.*, formula.code, formula.version,
+            (SELECT passed FROM weight_check WHERE batch_id = batch.id ORDER BY id DESC LIMIT 1) AS weights_passed
+          FROM batch JOIN formula ON formula.id = batch.formula_id\(filter)
+          ORDER BY batch.compounded_at DESC, batch.id DESC
+          """, arguments: arguments
+      ).map { row in
+        BatchSummary(
+          lotNumber: row["lot_number"], formulaCode: row["code"], formulaVersion: row["version"],
+          compoundingDate: try CalendarDate.parse(row["compounding_date"]), actualYield: row["actual_yield"],
+          beyondUseDate: try CalendarDate.parse(row["bud"]), status: LotStatus(rawValue: row["status"]) ?? .quarantined,
+          compoundedBy: row["compounded_by"], verifiedBy: row["verified_by"], weightCheckPassed: row["weights_passed"])
+      }
+    }
+  }
+
+  func batchRow(_ db: Database, _ lotNumber: String) throws -> Row {
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE lot_number = ?", arguments: [lotNumber]) else {
+      throw StoreError("batch '\(lotNumber)' does not exist: 'compound batch list' shows the batches")
+    }
+    return row
+  }
+
+  private func record(_ db: Database, _ row: Row) throws -> BatchRecord {
+    let batchID: Int64 = row["id"]
+    let plan = try RowDecoding.decode(WeighingPlan.self, row["plan"])
+    let check = try RowDecoding.decode(BatchRecordCheck.self, row["record_check"])
+    let formulaRow = try Row.fetchOne(db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
+    guard let formulaRow else { throw StoreError("the formula of this batch is missing") }
+    let stored = try version(db, formulaRow)
+    let components = check.components.map { measured in
+      let planned = measured.planned
+      return BatchRecord.Component(
+        role: planned.role, ingredientCode: planned.ingredientCode, ingredientName: planned.ingredientName,
+        lotNumber: planned.lotNumber, supplier: planned.supplier, supplierLot: planned.supplierLot,
+        expiry: planned.expiry, unit: planned.unit, planned: planned.quantity, measured: measured.measured,
+        percentOfPlan: measured.percentOfPlan, withinTolerance: measured.withinTolerance)
+    }
+    let checks = try Row.fetchAll(db, sql: "SELECT * FROM weight_check WHERE batch_id = ? ORDER BY id", arguments: [batchID])
+      .map { check in
+        BatchRecord.WeightCheckEntry(
+          checkedAt: check["checked_at"], checkedBy: check["checked_by"],
+          result: try RowDecoding.decode(WeightCheck.self, check["result"]))
+      }
+    let history = try Row.fetchAll(db, sql: "SELECT * FROM status_change WHERE batch_id = ? ORDER BY id", arguments: [batchID])
+      .map { change in
+        BatchRecord.StatusEntry(
+          from: (change["from_status"] as String?).flatMap(LotStatus.init(rawValue:)),
+          to: LotStatus(rawValue: change["to_status"]) ?? .quarantined, at: change["changed_at"],
+          by: change["changed_by"], reason: change["reason"])
+      }
+    return BatchRecord(
+      lotNumber: row["lot_number"], status: LotStatus(rawValue: row["status"]) ?? .quarantined,
+      formula: stored.formula, formulaVersion: stored.version, formulaSha256: stored.sha256, quantity: row["quantity"],
+      capsulesPlanned: row["capsules_planned"], actualYield: row["actual_yield"], yieldPercent: check.yieldPercent,
+      theoreticalFill: plan.theoreticalFill, fillRange: plan.fillRange,
+      compoundingDate: try CalendarDate.parse(row["compounding_date"]), compoundedAt: row["compounded_at"],
+      compoundedBy: row["compounded_by"], compoundedByName: row["compounded_by_name"], verifiedAt: row["verified_at"],
+      verifiedBy: row["verified_by"], verifiedByName: row["verified_by_name"],
+      beyondUseDate: try CalendarDate.parse(row["bud"]), budBasis: row["bud_basis"], storage: plan.storage,
+      components: components, deviation: row["deviation"], outOfRange: check.outOfRange,
+      calculations: plan.calculations, warnings: plan.warnings, weightChecks: checks, statusHistory: history)
+  }
+}

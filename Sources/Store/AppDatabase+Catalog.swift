@@ -1,0 +1,156 @@
+import Formulation
+import Foundation
+import GRDB
+import Quantities
+
+extension AppDatabase {
+  /// Adds a catalog entry; refuses a duplicate code or an incomplete entry.
+  public func addIngredient(_ ingredient: Ingredient, by user: User, now: Date) throws(StoreError) {
+    do {
+      try ingredient.validate()
+    } catch {
+      throw StoreError(error.message)
+    }
+    try write { db in
+      if try Row.fetchOne(db, sql: "SELECT 1 FROM ingredient WHERE code = ?", arguments: [ingredient.code]) != nil {
+        throw StoreError("ingredient \(ingredient.code) already exists: 'compound ingredient list' shows the catalog")
+      }
+      try db.execute(
+        sql: """
+          INSERT INTO ingredient (code, name, kind, salt_form, mw_salt, mw_base, density, capsule_size,
+            created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          ingredient.code.uppercased(), ingredient.name, ingredient.kind.rawValue, ingredient.saltForm,
+          ingredient.molecularWeightSalt?.description, ingredient.molecularWeightBase?.description,
+          ingredient.density?.description, ingredient.capsuleSize, Timestamp.string(now), user.id,
+        ])
+    }
+  }
+
+  /// The whole catalog, by code.
+  public func ingredients() throws(StoreError) -> [Ingredient] {
+    try read { db in try Row.fetchAll(db, sql: "SELECT * FROM ingredient ORDER BY code").map(RowDecoding.ingredient) }
+  }
+
+  /// Receives a delivery as a new quarantined lot with its `received` movement; returns its lot number.
+  public func receiveLot(
+    _ receipt: LotReceipt, format: LotNumberFormat, by user: User, today: CalendarDate, now: Date
+  ) throws(StoreError) -> String {
+    for (label, text) in [("--supplier", receipt.supplier), ("--supplier-lot", receipt.supplierLot)]
+    where text.trimmingCharacters(in: .whitespaces).isEmpty {
+      throw StoreError("\(label) is empty: copy it from the supplier's label")
+    }
+    guard receipt.quantity > 0 else { throw StoreError("the quantity received must be more than zero") }
+    guard receipt.expiry >= today else {
+      throw StoreError("the lot expired on \(receipt.expiry): an expired lot cannot be received into stock")
+    }
+    if let assay = receipt.assayPercent, assay.value <= 0 || assay.value > 200 {
+      throw StoreError("--assay \(assay) is not a plausible percent: give the certificate's assay, for example 99.6")
+    }
+    if let water = receipt.waterPercent, water.value < 0 || water.value >= 100 {
+      throw StoreError("--water \(water) must be a percent from 0 to below 100")
+    }
+    return try write { db in
+      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [receipt.ingredientCode])
+      else {
+        throw StoreError("ingredient '\(receipt.ingredientCode)' is not in the catalog: add it with 'compound ingredient add'")
+      }
+      let ingredient = RowDecoding.ingredient(row)
+      let ingredientID: Int64 = row["id"]
+      if ingredient.kind == .api, receipt.assayPercent == nil {
+        throw StoreError("an API lot needs its certificate assay: add --assay PERCENT (and --assay-basis, --water)")
+      }
+      if receipt.assayBasis == .anhydrous, receipt.waterPercent == nil {
+        throw StoreError("an assay on the anhydrous basis needs the water content: add --water PERCENT")
+      }
+      let duplicate = try String.fetchOne(
+        db, sql: "SELECT lot_number FROM lot WHERE ingredient_id = ? AND supplier = ? AND supplier_lot = ?",
+        arguments: [ingredientID, receipt.supplier, receipt.supplierLot])
+      if let duplicate {
+        throw StoreError(
+          "\(receipt.supplier) lot \(receipt.supplierLot) of \(ingredient.code) was already received as \(duplicate)")
+      }
+      let lotNumber = try nextNumber(db, table: "lot", format: format, code: ingredient.code, today: today)
+      try db.execute(
+        sql: """
+          INSERT INTO lot (lot_number, ingredient_id, supplier, supplier_lot, expiry, received_quantity,
+            assay_percent, assay_basis, water_percent, cost_cents, status, received_at, received_by)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'quarantined', ?, ?)
+          """,
+        arguments: [
+          lotNumber, ingredientID, receipt.supplier, receipt.supplierLot, receipt.expiry.description,
+          receipt.quantity, receipt.assayPercent?.description,
+          receipt.assayPercent == nil ? nil : (receipt.assayBasis ?? .asIs).rawValue,
+          receipt.waterPercent?.description, receipt.cost?.cents, Timestamp.string(now), user.id,
+        ])
+      let lotID = db.lastInsertedRowID
+      try db.execute(
+        sql: "INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by) VALUES (?, NULL, 'quarantined', ?, ?)",
+        arguments: [lotID, Timestamp.string(now), user.id])
+      try Ledger.move(db, lot: lotID, kind: "received", quantity: receipt.quantity, by: user, now: now)
+      return lotNumber
+    }
+  }
+
+  /// The first unused lot number of `format` for `code` on `today`.
+  func nextNumber(
+    _ db: Database, table: String, format: LotNumberFormat, code: String, today: CalendarDate
+  ) throws -> String {
+    for sequence in 1...100_000 {
+      let candidate = format.render(code: code, date: today, sequence: sequence)
+      if try Row.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE lot_number = ?", arguments: [candidate]) == nil {
+        return candidate
+      }
+    }
+    throw StoreError("no free lot number today for \(code): widen {seq} in the lot number format")
+  }
+
+  /// Releases a quarantined ingredient lot after the certificate check; a pharmacist only.
+  public func releaseLot(
+    _ lotNumber: String, by user: User, limit: (Ingredient) -> CertificateLimit?, today: CalendarDate, now: Date
+  ) throws(StoreError) -> IngredientLot {
+    guard user.isPharmacist else {
+      throw StoreError("\(user.id) is a \(user.role.rawValue): only a pharmacist may release a lot")
+    }
+    return try write { db in
+      guard let row = try Row.fetchOne(db, sql: RowDecoding.lotSelect + " WHERE lot.lot_number = ?", arguments: [lotNumber])
+      else { throw StoreError("lot '\(lotNumber)' does not exist: 'compound lot list' shows the lots") }
+      let lot = RowDecoding.lot(row)
+      guard lot.status == .quarantined else {
+        throw StoreError("lot \(lot.lotNumber) is \(lot.status.rawValue), not quarantined: only a quarantined lot is released")
+      }
+      guard !lot.isExpired(on: today) else {
+        throw StoreError("lot \(lot.lotNumber) expired on \(lot.expiry): it cannot be released")
+      }
+      let ingredientRow = try Row.fetchOne(db, sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [lot.ingredientCode])
+      if let ingredientRow, let limit = limit(RowDecoding.ingredient(ingredientRow)), let refusal = limit.refusal(of: lot) {
+        throw StoreError(refusal)
+      }
+      let lotID: Int64 = row["id"]
+      try db.execute(sql: "UPDATE lot SET status = 'released' WHERE id = ?", arguments: [lotID])
+      try db.execute(
+        sql: "INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by, reason) VALUES (?, 'quarantined', 'released', ?, ?, 'certificate checked')",
+        arguments: [lotID, Timestamp.string(now), user.id])
+      var released = lot
+      released.status = .released
+      return released
+    }
+  }
+
+  /// Every lot, or those of one ingredient, soonest expiry first.
+  public func lots(ingredient: String? = nil) throws(StoreError) -> [LotSummary] {
+    try read { db in
+      let filter = ingredient == nil ? "" : " WHERE ingredient.code = ?"
+      let arguments: StatementArguments = ingredient.map { [$0] } ?? []
+      return try Row.fetchAll(db, sql: RowDecoding.lotSelect + filter + " ORDER BY lot.expiry, lot.lot_number", arguments: arguments)
+        .map { row in
+          let kind = IngredientKind(rawValue: row["kind"]) ?? .excipient
+          return LotSummary(
+            lot: RowDecoding.lot(row), ingredientName: row["ingredient_name"],
+            unit: kind == .shell || kind == .container ? .count : .mass, receivedQuantity: row["received_quantity"],
+            cost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), receivedBy: row["received_by"])
+        }
+    }
+  }
+}

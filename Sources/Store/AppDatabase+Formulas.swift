@@ -1,0 +1,79 @@
+import Digest
+import Formulation
+import Foundation
+import GRDB
+import Quantities
+
+extension AppDatabase {
+  /// Stores `formula` as a new version, or returns the existing version when its content is unchanged.
+  ///
+  /// Refuses a formula that breaks the pharmacy's rules. Returns the version, whether it is new, and
+  /// warnings to print (a lactose filler, for example).
+  public func addFormula(
+    _ formula: Formula, source: String, approvedBy: User?, rules: FormulationRules, now: Date
+  ) throws(StoreError) -> (version: FormulaVersion, created: Bool, warnings: [String]) {
+    if let approvedBy, !approvedBy.isPharmacist {
+      throw StoreError("\(approvedBy.id) is a \(approvedBy.role.rawValue): only a pharmacist approves a formula")
+    }
+    return try write { db in
+      let catalog = try Row.fetchAll(db, sql: "SELECT * FROM ingredient").map(RowDecoding.ingredient)
+      let warnings = try FormulaValidator.validate(
+        formula, ingredients: Dictionary(catalog.map { ($0.code.uppercased(), $0) }, uniquingKeysWith: { a, _ in a }),
+        rules: rules)
+      let definition = try RowDecoding.json(formula)
+      let digest = SHA256.hex(definition)
+      if let latest = try Row.fetchOne(
+        db, sql: "SELECT * FROM formula WHERE code = ? ORDER BY version DESC LIMIT 1", arguments: [formula.code])
+      {
+        if latest["sha256"] == digest {
+          return (try version(db, latest), false, warnings)
+        }
+      }
+      let next = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM formula WHERE code = ?", arguments: [formula.code]) ?? 0) + 1
+      try db.execute(
+        sql: "INSERT INTO formula (code, version, name, definition, source, sha256, created_at, approved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        arguments: [formula.code, next, formula.name, definition, source, digest, Timestamp.string(now), approvedBy?.id])
+      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [db.lastInsertedRowID])
+      else { throw StoreError("the formula was not stored") }
+      return (try version(db, row), true, warnings)
+    }
+  }
+
+  /// The latest version of every formula, by code.
+  public func formulas() throws(StoreError) -> [FormulaVersion] {
+    try read { db in
+      try Row.fetchAll(
+        db,
+        sql: "SELECT * FROM formula f WHERE version = (SELECT MAX(version) FROM formula WHERE code = f.code) ORDER BY code"
+      ).map { try version(db, $0) }
+    }
+  }
+
+  /// One formula: the latest version, or the one named.
+  public func formula(_ code: String, version number: Int? = nil) throws(StoreError) -> FormulaVersion {
+    try read { db in try version(db, try formulaRow(db, code, version: number)) }
+  }
+
+  func formulaRow(_ db: Database, _ code: String, version number: Int? = nil) throws -> Row {
+    let row: Row?
+    if let number {
+      row = try Row.fetchOne(db, sql: "SELECT * FROM formula WHERE code = ? AND version = ?", arguments: [code, number])
+    } else {
+      row = try Row.fetchOne(db, sql: "SELECT * FROM formula WHERE code = ? ORDER BY version DESC LIMIT 1", arguments: [code])
+    }
+    guard let row else {
+      let known = try String.fetchAll(db, sql: "SELECT DISTINCT code FROM formula ORDER BY code")
+      let hint = known.isEmpty ? "add one with 'compound formula add --file F.toml'" : "known: \(known.joined(separator: ", "))"
+      throw StoreError("formula '\(code)'\(number.map { " version \($0)" } ?? "") does not exist: \(hint)")
+    }
+    return row
+  }
+
+  func version(_ db: Database, _ row: Row) throws -> FormulaVersion {
+    let id: Int64 = row["id"]
+    return FormulaVersion(
+      formula: try RowDecoding.decode(Formula.self, row["definition"]), version: row["version"],
+      sha256: row["sha256"], createdAt: row["created_at"], approvedBy: row["approved_by"],
+      batches: try Int.fetchOne(db, sql: "SELECT count(*) FROM batch WHERE formula_id = ?", arguments: [id]) ?? 0)
+  }
+}

@@ -1,0 +1,47 @@
+import Formulation
+import Foundation
+import GRDB
+import Quantities
+
+/// Reading domain values out of database rows.
+enum RowDecoding {
+  static func ingredient(_ row: Row) -> Ingredient {
+    Ingredient(
+      code: row["code"], name: row["name"], kind: IngredientKind(rawValue: row["kind"]) ?? .excipient,
+      saltForm: row["salt_form"], molecularWeightSalt: number(row["mw_salt"]),
+      molecularWeightBase: number(row["mw_base"]), density: number(row["density"]),
+      capsuleSize: row["capsule_size"])
+  }
+
+  /// A lot row joined with its ingredient's code and its on-hand sum as `on_hand`.
+  static func lot(_ row: Row) -> IngredientLot {
+    let expiryText: String = row["expiry"]
+    return IngredientLot(
+      lotNumber: row["lot_number"], ingredientCode: row["code"], supplier: row["supplier"],
+      supplierLot: row["supplier_lot"],
+      expiry: (try? CalendarDate.parse(expiryText)) ?? CalendarDate(dayNumber: 0), onHand: row["on_hand"] ?? 0,
+      status: LotStatus(rawValue: row["status"]) ?? .quarantined, assayPercent: number(row["assay_percent"]),
+      assayBasis: (row["assay_basis"] as String?).flatMap(AssayBasis.init(rawValue:)),
+      waterPercent: number(row["water_percent"]),
+      receivedAt: Timestamp.date(row["received_at"]) ?? Date(timeIntervalSince1970: 0))
+  }
+
+  static func number(_ text: String?) -> ExactNumber? { text.flatMap(ExactNumber.init) }
+
+  /// Lots with their ingredient code and on-hand quantity; append a WHERE clause.
+  static let lotSelect = """
+    SELECT lot.*, ingredient.code, ingredient.name AS ingredient_name, ingredient.kind,
+      (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE movement.lot_id = lot.id) AS on_hand
+    FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id
+    """
+
+  static func json<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+  }
+
+  static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+    try JSONDecoder().decode(type, from: Data(text.utf8))
+  }
+}

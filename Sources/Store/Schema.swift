@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+
+/// The database schema, one migration per shipped change; a shipped migration is never edited.
+enum Schema {
+  /// `CMPD` as a 32-bit integer: marks a SQLite file as a compound database.
+  static let applicationID: Int32 = 0x434D_5044
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1 catalog, lots, formulas, batches") { db in
+      try db.execute(sql: v1)
+    }
+    return migrator
+  }
+
+  static let statuses = "'quarantined','released','rejected','on_hold','recalled','expired'"
+
+  static let v1 = """
+    CREATE TABLE ingredient (
+      id INTEGER PRIMARY KEY,
+      code TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(code) BETWEEN 1 AND 40),
+      name TEXT NOT NULL CHECK (length(name) > 0),
+      kind TEXT NOT NULL CHECK (kind IN ('api','excipient','shell','container')),
+      salt_form TEXT,
+      mw_salt TEXT,
+      mw_base TEXT,
+      density TEXT,
+      capsule_size TEXT,
+      created_at TEXT NOT NULL,
+      created_by TEXT NOT NULL
+    );
+    CREATE TABLE lot (
+      id INTEGER PRIMARY KEY,
+      lot_number TEXT NOT NULL UNIQUE COLLATE NOCASE,
+      ingredient_id INTEGER NOT NULL REFERENCES ingredient(id),
+      supplier TEXT NOT NULL CHECK (length(supplier) > 0),
+      supplier_lot TEXT NOT NULL CHECK (length(supplier_lot) > 0),
+      expiry TEXT NOT NULL CHECK (expiry GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+      received_quantity INTEGER NOT NULL CHECK (received_quantity > 0),
+      assay_percent TEXT,
+      assay_basis TEXT CHECK (assay_basis IN ('as-is','anhydrous')),
+      water_percent TEXT,
+      cost_cents INTEGER CHECK (cost_cents >= 0),
+      status TEXT NOT NULL CHECK (status IN (\(statuses))),
+      received_at TEXT NOT NULL,
+      received_by TEXT NOT NULL,
+      UNIQUE (ingredient_id, supplier, supplier_lot)
+    );
+    CREATE INDEX lot_by_ingredient ON lot(ingredient_id, expiry);
+    CREATE TABLE formula (
+      id INTEGER PRIMARY KEY,
+      code TEXT NOT NULL COLLATE NOCASE,
+      version INTEGER NOT NULL CHECK (version >= 1),
+      name TEXT NOT NULL,
+      definition TEXT NOT NULL,
+      source TEXT NOT NULL,
+      sha256 TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      approved_by TEXT,
+      UNIQUE (code, version)
+    );
+    CREATE TRIGGER formula_versions_never_change BEFORE UPDATE ON formula
+    BEGIN SELECT RAISE(ABORT, 'a formula version never changes: add a new version'); END;
+    CREATE TRIGGER formula_versions_are_kept BEFORE DELETE ON formula
+    BEGIN SELECT RAISE(ABORT, 'formula versions are kept: they are legal records'); END;
+    CREATE TABLE batch (
+      id INTEGER PRIMARY KEY,
+      lot_number TEXT NOT NULL UNIQUE COLLATE NOCASE,
+      formula_id INTEGER NOT NULL REFERENCES formula(id),
+      quantity INTEGER NOT NULL CHECK (quantity > 0),
+      capsules_planned INTEGER NOT NULL CHECK (capsules_planned >= quantity),
+      actual_yield INTEGER NOT NULL CHECK (actual_yield > 0 AND actual_yield <= capsules_planned),
+      theoretical_fill_ug INTEGER NOT NULL CHECK (theoretical_fill_ug > 0),
+      compounding_date TEXT NOT NULL,
+      bud TEXT NOT NULL,
+      bud_basis TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN (\(statuses))),
+      compounded_by TEXT NOT NULL,
+      compounded_by_name TEXT NOT NULL,
+      compounded_at TEXT NOT NULL,
+      verified_by TEXT,
+      verified_by_name TEXT,
+      verified_at TEXT,
+      deviation TEXT,
+      plan TEXT NOT NULL,
+      record_check TEXT NOT NULL,
+      CHECK (verified_by IS NULL OR verified_by <> compounded_by)
+    );
+    CREATE INDEX batch_by_formula ON batch(formula_id);
+    CREATE TRIGGER batch_record_is_final BEFORE UPDATE ON batch
+    WHEN NEW.lot_number IS NOT OLD.lot_number OR NEW.formula_id IS NOT OLD.formula_id
+      OR NEW.quantity IS NOT OLD.quantity OR NEW.capsules_planned IS NOT OLD.capsules_planned
+      OR NEW.actual_yield IS NOT OLD.actual_yield OR NEW.theoretical_fill_ug IS NOT OLD.theoretical_fill_ug
+      OR NEW.compounding_date IS NOT OLD.compounding_date OR NEW.bud IS NOT OLD.bud
+      OR NEW.bud_basis IS NOT OLD.bud_basis OR NEW.compounded_by IS NOT OLD.compounded_by
+      OR NEW.compounded_at IS NOT OLD.compounded_at OR NEW.deviation IS NOT OLD.deviation
+      OR NEW.plan IS NOT OLD.plan OR NEW.record_check IS NOT OLD.record_check
+      OR (OLD.verified_by IS NOT NULL AND NEW.verified_by IS NOT OLD.verified_by)
+    BEGIN SELECT RAISE(ABORT, 'a compounding record never changes: record a correction instead'); END;
+    CREATE TRIGGER batch_records_are_kept BEFORE DELETE ON batch
+    BEGIN SELECT RAISE(ABORT, 'compounding records are kept: they are legal records'); END;
+    CREATE TABLE batch_component (
+      id INTEGER PRIMARY KEY,
+      batch_id INTEGER NOT NULL REFERENCES batch(id),
+      lot_id INTEGER NOT NULL REFERENCES lot(id),
+      role TEXT NOT NULL CHECK (role IN ('api','filler','shell')),
+      planned INTEGER NOT NULL CHECK (planned > 0),
+      measured INTEGER NOT NULL CHECK (measured > 0),
+      UNIQUE (batch_id, role)
+    );
+    CREATE INDEX batch_component_by_lot ON batch_component(lot_id);
+    CREATE TABLE weight_check (
+      id INTEGER PRIMARY KEY,
+      batch_id INTEGER NOT NULL REFERENCES batch(id),
+      checked_at TEXT NOT NULL,
+      checked_by TEXT NOT NULL,
+      passed INTEGER NOT NULL CHECK (passed IN (0, 1)),
+      result TEXT NOT NULL
+    );
+    CREATE INDEX weight_check_by_batch ON weight_check(batch_id);
+    CREATE TABLE status_change (
+      id INTEGER PRIMARY KEY,
+      lot_id INTEGER REFERENCES lot(id),
+      batch_id INTEGER REFERENCES batch(id),
+      from_status TEXT,
+      to_status TEXT NOT NULL CHECK (to_status IN (\(statuses))),
+      changed_at TEXT NOT NULL,
+      changed_by TEXT NOT NULL,
+      reason TEXT,
+      CHECK ((lot_id IS NULL) <> (batch_id IS NULL))
+    );
+    CREATE INDEX status_change_by_lot ON status_change(lot_id);
+    CREATE INDEX status_change_by_batch ON status_change(batch_id);
+    CREATE TABLE movement (
+      id INTEGER PRIMARY KEY,
+      lot_id INTEGER REFERENCES lot(id),
+      batch_id INTEGER REFERENCES batch(id),
+      kind TEXT NOT NULL CHECK (kind IN
+        ('received','consumed','produced','dispensed','adjusted','wasted','expired','returned')),
+      quantity INTEGER NOT NULL CHECK (quantity <> 0),
+      moved_at TEXT NOT NULL,
+      moved_by TEXT NOT NULL,
+      for_batch_id INTEGER REFERENCES batch(id),
+      reason TEXT,
+      CHECK ((lot_id IS NULL) <> (batch_id IS NULL))
+    );
+    CREATE INDEX movement_by_lot ON movement(lot_id);
+    CREATE INDEX movement_by_batch ON movement(batch_id);
+    CREATE TRIGGER movements_are_append_only_update BEFORE UPDATE ON movement
+    BEGIN SELECT RAISE(ABORT, 'stock movements are append-only: record a correcting movement'); END;
+    CREATE TRIGGER movements_are_append_only_delete BEFORE DELETE ON movement
+    BEGIN SELECT RAISE(ABORT, 'stock movements are append-only: record a correcting movement'); END;
+    CREATE TRIGGER stock_never_below_zero BEFORE INSERT ON movement
+    WHEN NEW.lot_id IS NOT NULL
+      AND (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = NEW.lot_id) + NEW.quantity < 0
+    BEGIN SELECT RAISE(ABORT, 'stock of a lot cannot go below zero'); END;
+    """
+}
