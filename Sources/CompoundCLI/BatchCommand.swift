@@ -47,7 +47,8 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Formula code.") var formula: String
     @Option(help: "Capsules ordered.") var quantity: String
     @Option(help: "A mass weighed, with its unit: INGREDIENT=MASS (code, or api / filler).") var weighed: [String] = []
-    @Option(help: "The lot used when it is not the first-expiry-first-out choice: INGREDIENT=LOT.") var lot: [String] = []
+    @Option(help: "The lot used when it is not the first-expiry-first-out choice: INGREDIENT=LOT.") var lot: [String] =
+      []
     @Option(name: .customLong("yield"), help: "Capsules actually filled.") var actualYield: String
     @Option(help: "The technician or pharmacist who compounded it.") var by: String
     @Option(help: "Why something is outside its range (required then).") var deviation: String?
@@ -72,7 +73,9 @@ struct BatchCommand: ParsableCommand {
       if json { return try Output.json(record) }
       print("recorded batch \(record.lotNumber): \(record.actualYield) capsules of \(record.formula.name)")
       print("BUD \(record.beyondUseDate) (\(record.budBasis))")
-      print("status quarantined: next 'compound batch weights \(record.lotNumber) --mg ...', then a pharmacist's 'compound batch verify'")
+      print(
+        "status quarantined: next 'compound batch weights \(record.lotNumber) --mg ...', then a pharmacist's 'compound batch verify'"
+      )
       for line in record.outOfRange { print("deviation recorded: \(line)") }
       for warning in record.warnings { print("warning: \(warning)") }
     }

@@ -21,7 +21,8 @@ struct Context {
       configFlag: options.config, databaseFlag: options.database, environment: environment)
     if let fixed = environment["COMPOUND_NOW"], !fixed.isEmpty {
       guard let date = Timestamp.date(fixed) else {
-        throw CLIError("COMPOUND_NOW '\(fixed)' is not an ISO 8601 time with a zone, for example 2026-11-22T09:30:00-06:00")
+        throw CLIError(
+          "COMPOUND_NOW '\(fixed)' is not an ISO 8601 time with a zone, for example 2026-11-22T09:30:00-06:00")
       }
       now = date
     } else {

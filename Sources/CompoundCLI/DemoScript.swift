@@ -81,7 +81,8 @@ final class DemoScript {
       let mass = (Mass(micrograms: component.quantity).milligrams * (Decimal(string: offset) ?? 1)).rounded(scale: 1)
       weighed += ["--weighed", "\(component.ingredientCode)=\(mass.fixed(1))mg"]
     }
-    try step(["batch", "record", "--formula", "LDN45", "--quantity", "30"] + weighed + ["--yield", "30", "--by", "mtorres"])
+    try step(
+      ["batch", "record", "--formula", "LDN45", "--quantity", "30"] + weighed + ["--yield", "30", "--by", "mtorres"])
     guard let batch = try context.database().batches().first else { throw CLIError("the demo batch was not recorded") }
 
     section("Weight check, then the pharmacist's verification")

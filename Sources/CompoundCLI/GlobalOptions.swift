@@ -7,10 +7,12 @@ import Store
 
 /// Where the settings and the database are; every command takes these.
 public struct GlobalOptions: ParsableArguments, Sendable {
-  @Option(name: .customLong("db"), help: "Database file (else COMPOUND_DB, the settings' database, or the XDG data folder).")
+  @Option(
+    name: .customLong("db"), help: "Database file (else COMPOUND_DB, the settings' database, or the XDG data folder).")
   var database: String?
 
-  @Option(name: .customLong("config"), help: "Settings file (else COMPOUND_CONFIG, or ~/.config/compound/compound.toml).")
+  @Option(
+    name: .customLong("config"), help: "Settings file (else COMPOUND_CONFIG, or ~/.config/compound/compound.toml).")
   var config: String?
 
   public init() {}

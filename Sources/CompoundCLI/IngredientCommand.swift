@@ -43,7 +43,9 @@ struct IngredientCommand: ParsableCommand {
         molecularWeightBase: try mwBase.map { try Parsing.number($0, option: "--mw-base") },
         density: try density.map { try Parsing.number($0, option: "--density") }, capsuleSize: capsuleSize)
       if let size = capsuleSize, context.rules.capsule(size) == nil {
-        throw CLIError("--capsule-size '\(size)' is not configured: use one of \(context.rules.capsuleSizes.map(\.size).joined(separator: ", "))")
+        throw CLIError(
+          "--capsule-size '\(size)' is not configured: use one of \(context.rules.capsuleSizes.map(\.size).joined(separator: ", "))"
+        )
       }
       let user = try context.userOrSystem(by)
       let database = try context.database()

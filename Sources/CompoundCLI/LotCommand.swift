@@ -37,7 +37,8 @@ struct LotCommand: ParsableCommand {
       let context = try Context(global)
       let user = try context.userOrSystem(by)
       let database = try context.database()
-      guard let item = try database.ingredients().first(where: { $0.code.uppercased() == ingredient.uppercased() }) else {
+      guard let item = try database.ingredients().first(where: { $0.code.uppercased() == ingredient.uppercased() })
+      else {
         throw CLIError("ingredient '\(ingredient)' is not in the catalog: add it with 'compound ingredient add'")
       }
       var basis: AssayBasis?

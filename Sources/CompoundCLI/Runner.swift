@@ -25,8 +25,11 @@ public enum Runner {
         print(CompoundCommand.fullMessage(for: error))
         return 0
       }
-      let message = CompoundCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
-      Output.error("error: \(message) (see '\((["compound"] + [helpPath(arguments)].filter { !$0.isEmpty }).joined(separator: " ")) --help')")
+      let message =
+        CompoundCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
+      Output.error(
+        "error: \(message) (see '\((["compound"] + [helpPath(arguments)].filter { !$0.isEmpty }).joined(separator: " ")) --help')"
+      )
       return code.rawValue
     }
   }

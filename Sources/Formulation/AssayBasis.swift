@@ -1,4 +1,5 @@
 import Foundation
+
 /// The basis a certificate of analysis reports its assay on.
 public enum AssayBasis: String, Sendable, Codable, CaseIterable {
   /// The powder as it is, water included.

@@ -1,4 +1,5 @@
 import Foundation
+
 /// A USP <795> beyond-use-date category: how many days a preparation of that kind may be kept.
 public struct BudCategory: Sendable, Hashable, Codable {
   /// `other-nonaqueous`, `aqueous-preserved`, ...

@@ -3,7 +3,7 @@ import Quantities
 
 /// A hard-capsule size with its nominal volume and the usual mass of an empty shell.
 public struct CapsuleSize: Sendable, Hashable, Codable {
-  /// `000`, `00`, `0`, `1` ... `5`.
+  /// The size name: 000, 00, 0, 1 to 5.
   public var size: String
   /// Nominal fill volume in mL (makers vary: the formula's measured pack stat is what counts).
   public var volumeMl: ExactNumber

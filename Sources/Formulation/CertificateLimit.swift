@@ -23,7 +23,8 @@ public struct CertificateLimit: Sendable, Hashable, Codable {
   /// anhydrous (assay x 100 / (100 - water)); the comparison uses USP rounding.
   public func refusal(of lot: IngredientLot) -> String? {
     guard let assay = lot.assayPercent else {
-      return "lot \(lot.lotNumber) has no certificate assay; \(name) must be \(range) (\(basis.rawValue)): record the certificate's assay"
+      return
+        "lot \(lot.lotNumber) has no certificate assay; \(name) must be \(range) (\(basis.rawValue)): record the certificate's assay"
     }
     var value = assay.value
     var note = "\(assay) % \(lot.assayBasis?.rawValue ?? "as-is")"
@@ -32,7 +33,8 @@ public struct CertificateLimit: Sendable, Hashable, Codable {
       note += " = \(range.reported(value)) % anhydrous (water \(water) %)"
     }
     guard range.contains(value) else {
-      return "certificate assay \(note) of lot \(lot.lotNumber) is outside the \(name) limits \(range) (\(basis.rawValue)): the lot cannot be released; reject it or check the certificate"
+      return
+        "certificate assay \(note) of lot \(lot.lotNumber) is outside the \(name) limits \(range) (\(basis.rawValue)): the lot cannot be released; reject it or check the certificate"
     }
     return nil
   }

@@ -1,4 +1,5 @@
 import Foundation
+
 /// The part an ingredient plays in a capsule batch.
 public enum ComponentRole: String, Sendable, Codable, CaseIterable {
   case api

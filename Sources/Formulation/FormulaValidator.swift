@@ -95,11 +95,15 @@ public enum FormulaValidator {
     default:
       throw FormulationError("stability_days and stability_reference go together: a longer BUD needs its citation")
     }
-    for (label, range) in [("capsule weight", formula.qualityControl.capsuleWeight), ("assay", formula.qualityControl.assay)]
+    for (label, range) in [
+      ("capsule weight", formula.qualityControl.capsuleWeight), ("assay", formula.qualityControl.assay),
+    ]
     where range.minimum.value >= range.maximum.value || range.minimum.value <= 0 {
       throw FormulationError("the \(label) limits \(range) are not a range: the minimum must be below the maximum")
     }
-    for (label, text) in [("directions", formula.directions), ("storage", formula.storage), ("container", formula.container)]
+    for (label, text) in [
+      ("directions", formula.directions), ("storage", formula.storage), ("container", formula.container),
+    ]
     where text.trimmingCharacters(in: .whitespaces).isEmpty {
       throw FormulationError("formula \(formula.code) needs \(label)")
     }

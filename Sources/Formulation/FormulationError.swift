@@ -1,4 +1,5 @@
 import Foundation
+
 /// A formulation, planning or recording problem; the text is what the pharmacist reads.
 public struct FormulationError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The one-line message naming what is wrong and how to fix it.

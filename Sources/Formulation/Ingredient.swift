@@ -46,14 +46,17 @@ public struct Ingredient: Sendable, Hashable, Codable {
     guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw FormulationError("ingredient \(code) needs a name: add --name \"...\"")
     }
-    for (label, value) in [("--mw-salt", molecularWeightSalt), ("--mw-base", molecularWeightBase), ("--density", density)] {
+    for (label, value) in [
+      ("--mw-salt", molecularWeightSalt), ("--mw-base", molecularWeightBase), ("--density", density),
+    ] {
       if let value, value.value <= 0 {
         throw FormulationError("\(label) for \(code) must be greater than zero, not \(value)")
       }
     }
     if kind == .api, saltForm != nil, molecularWeightSalt == nil || molecularWeightBase == nil {
       throw FormulationError(
-        "API \(code) is stocked as a salt (\(saltForm ?? "")): give --mw-salt and --mw-base so strengths convert exactly")
+        "API \(code) is stocked as a salt (\(saltForm ?? "")): give --mw-salt and --mw-base so strengths convert exactly"
+      )
     }
     if let salt = molecularWeightSalt, let base = molecularWeightBase, salt.value < base.value {
       throw FormulationError("the salt's molecular weight (\(salt)) cannot be below the base's (\(base)) for \(code)")

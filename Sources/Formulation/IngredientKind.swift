@@ -1,4 +1,5 @@
 import Foundation
+
 /// What an ingredient is used for in a preparation.
 public enum IngredientKind: String, Sendable, Codable, CaseIterable {
   /// An active pharmaceutical ingredient, weighed and corrected for potency.

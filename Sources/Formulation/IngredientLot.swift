@@ -57,8 +57,9 @@ public struct IngredientLot: Sendable, Hashable, Codable {
     }
   }
 
-  /// The fraction of the weighed powder that is the API: the assay, corrected for water when the
-  /// certificate reports it on the anhydrous basis. Nil when the certificate gives no assay.
+  /// The fraction of the weighed powder that is the API; nil when the certificate gives no assay.
+  ///
+  /// It is the assay, corrected for water when the certificate reports it on the anhydrous basis.
   public var potency: Decimal? {
     guard let assay = assayPercent else { return nil }
     var fraction = assay.value / 100

@@ -1,4 +1,5 @@
 import Foundation
+
 /// The release state of an ingredient lot or a compounded batch.
 public enum LotStatus: String, Sendable, Codable, CaseIterable {
   case quarantined

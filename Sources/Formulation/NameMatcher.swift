@@ -1,4 +1,5 @@
 import Foundation
+
 /// Matches ingredient names against configured patterns, ignoring case, spaces and punctuation.
 ///
 /// `Microcrystalline cellulose (Avicel PH-102)` matches the pattern `avicel ph102`. Patterns of

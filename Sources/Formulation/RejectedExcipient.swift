@@ -1,4 +1,5 @@
 import Foundation
+
 /// An excipient that may never fill these capsules, with the reason printed when it is refused.
 public struct RejectedExcipient: Sendable, Hashable, Codable {
   public var name: String

@@ -1,4 +1,5 @@
 import Foundation
+
 /// A person who signs records, identified by a short id such as `jlee`.
 public struct User: Sendable, Hashable, Codable {
   public var id: String

@@ -138,7 +138,8 @@ public enum WeighingPlanner {
       }
       if let refusal = lot.refusal(on: request.today) { throw FormulationError(refusal) }
       guard let needed = need(lot) else {
-        throw FormulationError("lot \(lot.lotNumber) of \(ingredient.code) has no certificate assay: it cannot be dosed")
+        throw FormulationError(
+          "lot \(lot.lotNumber) of \(ingredient.code) has no certificate assay: it cannot be dosed")
       }
       guard lot.onHand >= needed else {
         throw FormulationError(

@@ -1,4 +1,5 @@
 import Foundation
+
 /// An input that does not describe a valid quantity; the text is what the pharmacist reads.
 public struct QuantityError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The one-line message naming what is wrong and how to fix it.

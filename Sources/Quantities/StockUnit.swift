@@ -1,4 +1,5 @@
 import Foundation
+
 /// How a lot's stock is counted: by mass (held in micrograms) or by the piece.
 public enum StockUnit: String, Sendable, Codable, CaseIterable {
   /// Powders and liquids weighed on a balance; quantities are micrograms.

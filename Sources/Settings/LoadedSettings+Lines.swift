@@ -25,7 +25,8 @@ extension LoadedSettings {
         let holder = TOMLTable()
         holder["v"] = value
         let text = holder.convert(to: .toml, options: [.allowUnicodeStrings])
-        lines.append((path, String(text.drop { $0 != "=" }.dropFirst()).trimmingCharacters(in: .whitespacesAndNewlines)))
+        lines.append(
+          (path, String(text.drop { $0 != "=" }.dropFirst()).trimmingCharacters(in: .whitespacesAndNewlines)))
       }
     }
     return lines

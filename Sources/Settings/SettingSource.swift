@@ -1,4 +1,5 @@
 import Foundation
+
 /// Where an effective setting came from, in order of precedence.
 public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
   case flag(String)

@@ -1,5 +1,5 @@
-import Foundation
 import Formulation
+import Foundation
 import Quantities
 
 extension Settings {

@@ -1,4 +1,5 @@
 import Foundation
+
 /// A settings or file problem; the text is what the pharmacist reads.
 public struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The one-line message naming what is wrong and how to fix it.

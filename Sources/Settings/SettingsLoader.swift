@@ -73,7 +73,9 @@ public enum SettingsLoader {
     return encoder
   }
 
-  /// Reads settings text: the keys it names over the built-in defaults. Returns the dotted keys it set.
+  /// Reads settings text over the built-in defaults.
+  ///
+  /// Returns the settings and the dotted keys the text set.
   public static func parse(_ text: String, file: String) throws(SettingsError) -> (Settings, Set<String>) {
     do {
       let merged: TOMLTable = try SettingsLoader.encoder.encode(Settings.defaults)

@@ -9,7 +9,8 @@ extension AppDatabase {
     formulaCode: String, quantity: Int, lotChoices: [String: String], rules: FormulationRules, today: CalendarDate
   ) throws(StoreError) -> WeighingPlan {
     try read { db in
-      try plan(db, formulaCode: formulaCode, quantity: quantity, lotChoices: lotChoices, rules: rules, today: today).plan
+      try plan(db, formulaCode: formulaCode, quantity: quantity, lotChoices: lotChoices, rules: rules, today: today)
+        .plan
     }
   }
 
@@ -26,9 +27,11 @@ extension AppDatabase {
       db, sql: "SELECT * FROM ingredient WHERE code IN (\(placeholders))", arguments: StatementArguments(codes)
     ).map(RowDecoding.ingredient)
     var lotRows = try Row.fetchAll(
-      db, sql: RowDecoding.lotSelect + " WHERE ingredient.code IN (\(placeholders))", arguments: StatementArguments(codes))
+      db, sql: RowDecoding.lotSelect + " WHERE ingredient.code IN (\(placeholders))",
+      arguments: StatementArguments(codes))
     // A lot named with --lot is looked up even when it is another ingredient's, to say so.
-    for chosen in lotChoices.values where !lotRows.contains(where: { ($0["lot_number"] as String).uppercased() == chosen.uppercased() }) {
+    for chosen in lotChoices.values
+    where !lotRows.contains(where: { ($0["lot_number"] as String).uppercased() == chosen.uppercased() }) {
       lotRows += try Row.fetchAll(db, sql: RowDecoding.lotSelect + " WHERE lot.lot_number = ?", arguments: [chosen])
     }
     let plan = try WeighingPlanner.plan(
@@ -36,7 +39,8 @@ extension AppDatabase {
         formula: formula, formulaVersion: stored.version, quantity: quantity, today: today, ingredients: ingredients,
         lots: lotRows.map(RowDecoding.lot), lotChoices: lotChoices),
       rules: rules)
-    let lotIDs = Dictionary(lotRows.map { (($0["lot_number"] as String), ($0["id"] as Int64)) }, uniquingKeysWith: { a, _ in a })
+    let lotIDs = Dictionary(
+      lotRows.map { (($0["lot_number"] as String), ($0["id"] as Int64)) }, uniquingKeysWith: { a, _ in a })
     return (plan, row["id"], lotIDs)
   }
 
@@ -55,7 +59,8 @@ extension AppDatabase {
       for component in plan.components {
         guard let lotID = lotIDs[component.lotNumber] else { continue }
         onHand[component.lotNumber] =
-          try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = ?", arguments: [lotID]) ?? 0
+          try Int64.fetchOne(
+            db, sql: "SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = ?", arguments: [lotID]) ?? 0
       }
       let check = try BatchRecordCheck.check(
         plan: plan, weighed: request.weighed, actualYield: request.actualYield,
@@ -83,11 +88,14 @@ extension AppDatabase {
         try db.execute(
           sql: "INSERT INTO batch_component (batch_id, lot_id, role, planned, measured) VALUES (?, ?, ?, ?, ?)",
           arguments: [batchID, lotID, component.planned.role.rawValue, component.planned.quantity, component.measured])
-        try Ledger.move(db, lot: lotID, kind: "consumed", quantity: -component.measured, forBatch: batchID, by: request.by, now: now)
+        try Ledger.move(
+          db, lot: lotID, kind: "consumed", quantity: -component.measured, forBatch: batchID, by: request.by, now: now)
       }
-      try Ledger.moveBatch(db, batch: batchID, kind: "produced", quantity: Int64(check.actualYield), by: request.by, now: now)
+      try Ledger.moveBatch(
+        db, batch: batchID, kind: "produced", quantity: Int64(check.actualYield), by: request.by, now: now)
       try db.execute(
-        sql: "INSERT INTO status_change (batch_id, from_status, to_status, changed_at, changed_by, reason) VALUES (?, NULL, 'quarantined', ?, ?, 'compounded')",
+        sql:
+          "INSERT INTO status_change (batch_id, from_status, to_status, changed_at, changed_by, reason) VALUES (?, NULL, 'quarantined', ?, ?, 'compounded')",
         arguments: [batchID, Timestamp.string(now), request.by.id])
       return lotNumber
     }
@@ -133,9 +141,13 @@ extension AppDatabase {
       if let verifier = row["verified_by"] as String? {
         throw StoreError("batch \(number) was already verified by \(verifier)")
       }
-      let checks = try Int.fetchOne(db, sql: "SELECT count(*) FROM weight_check WHERE batch_id = ?", arguments: [row["id"] as Int64]) ?? 0
+      let checks =
+        try Int.fetchOne(
+          db, sql: "SELECT count(*) FROM weight_check WHERE batch_id = ?", arguments: [row["id"] as Int64]) ?? 0
       guard checks > 0 else {
-        throw StoreError("batch \(number) has no capsule weight check: record it first with 'compound batch weights \(number) --mg ...'")
+        throw StoreError(
+          "batch \(number) has no capsule weight check: record it first with 'compound batch weights \(number) --mg ...'"
+        )
       }
       try db.execute(
         sql: "UPDATE batch SET verified_by = ?, verified_by_name = ?, verified_at = ? WHERE id = ?",
@@ -184,7 +196,8 @@ extension AppDatabase {
     let batchID: Int64 = row["id"]
     let plan = try RowDecoding.decode(WeighingPlan.self, row["plan"])
     let check = try RowDecoding.decode(BatchRecordCheck.self, row["record_check"])
-    let formulaRow = try Row.fetchOne(db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
+    let formulaRow = try Row.fetchOne(
+      db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
     guard let formulaRow else { throw StoreError("the formula of this batch is missing") }
     let stored = try version(db, formulaRow)
     let components = check.components.map { measured in
@@ -195,19 +208,23 @@ extension AppDatabase {
         expiry: planned.expiry, unit: planned.unit, planned: planned.quantity, measured: measured.measured,
         percentOfPlan: measured.percentOfPlan, withinTolerance: measured.withinTolerance)
     }
-    let checks = try Row.fetchAll(db, sql: "SELECT * FROM weight_check WHERE batch_id = ? ORDER BY id", arguments: [batchID])
-      .map { check in
-        BatchRecord.WeightCheckEntry(
-          checkedAt: check["checked_at"], checkedBy: check["checked_by"],
-          result: try RowDecoding.decode(WeightCheck.self, check["result"]))
-      }
-    let history = try Row.fetchAll(db, sql: "SELECT * FROM status_change WHERE batch_id = ? ORDER BY id", arguments: [batchID])
-      .map { change in
-        BatchRecord.StatusEntry(
-          from: (change["from_status"] as String?).flatMap(LotStatus.init(rawValue:)),
-          to: LotStatus(rawValue: change["to_status"]) ?? .quarantined, at: change["changed_at"],
-          by: change["changed_by"], reason: change["reason"])
-      }
+    let checks = try Row.fetchAll(
+      db, sql: "SELECT * FROM weight_check WHERE batch_id = ? ORDER BY id", arguments: [batchID]
+    )
+    .map { check in
+      BatchRecord.WeightCheckEntry(
+        checkedAt: check["checked_at"], checkedBy: check["checked_by"],
+        result: try RowDecoding.decode(WeightCheck.self, check["result"]))
+    }
+    let history = try Row.fetchAll(
+      db, sql: "SELECT * FROM status_change WHERE batch_id = ? ORDER BY id", arguments: [batchID]
+    )
+    .map { change in
+      BatchRecord.StatusEntry(
+        from: (change["from_status"] as String?).flatMap(LotStatus.init(rawValue:)),
+        to: LotStatus(rawValue: change["to_status"]) ?? .quarantined, at: change["changed_at"],
+        by: change["changed_by"], reason: change["reason"])
+    }
     return BatchRecord(
       lotNumber: row["lot_number"], status: LotStatus(rawValue: row["status"]) ?? .quarantined,
       formula: stored.formula, formulaVersion: stored.version, formulaSha256: stored.sha256, quantity: row["quantity"],

@@ -52,9 +52,12 @@ extension AppDatabase {
       throw StoreError("--water \(water) must be a percent from 0 to below 100")
     }
     return try write { db in
-      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [receipt.ingredientCode])
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [receipt.ingredientCode])
       else {
-        throw StoreError("ingredient '\(receipt.ingredientCode)' is not in the catalog: add it with 'compound ingredient add'")
+        throw StoreError(
+          "ingredient '\(receipt.ingredientCode)' is not in the catalog: add it with 'compound ingredient add'")
       }
       let ingredient = RowDecoding.ingredient(row)
       let ingredientID: Int64 = row["id"]
@@ -86,7 +89,8 @@ extension AppDatabase {
         ])
       let lotID = db.lastInsertedRowID
       try db.execute(
-        sql: "INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by) VALUES (?, NULL, 'quarantined', ?, ?)",
+        sql:
+          "INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by) VALUES (?, NULL, 'quarantined', ?, ?)",
         arguments: [lotID, Timestamp.string(now), user.id])
       try Ledger.move(db, lot: lotID, kind: "received", quantity: receipt.quantity, by: user, now: now)
       return lotNumber
@@ -114,23 +118,29 @@ extension AppDatabase {
       throw StoreError("\(user.id) is a \(user.role.rawValue): only a pharmacist may release a lot")
     }
     return try write { db in
-      guard let row = try Row.fetchOne(db, sql: RowDecoding.lotSelect + " WHERE lot.lot_number = ?", arguments: [lotNumber])
+      guard
+        let row = try Row.fetchOne(db, sql: RowDecoding.lotSelect + " WHERE lot.lot_number = ?", arguments: [lotNumber])
       else { throw StoreError("lot '\(lotNumber)' does not exist: 'compound lot list' shows the lots") }
       let lot = RowDecoding.lot(row)
       guard lot.status == .quarantined else {
-        throw StoreError("lot \(lot.lotNumber) is \(lot.status.rawValue), not quarantined: only a quarantined lot is released")
+        throw StoreError(
+          "lot \(lot.lotNumber) is \(lot.status.rawValue), not quarantined: only a quarantined lot is released")
       }
       guard !lot.isExpired(on: today) else {
         throw StoreError("lot \(lot.lotNumber) expired on \(lot.expiry): it cannot be released")
       }
-      let ingredientRow = try Row.fetchOne(db, sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [lot.ingredientCode])
-      if let ingredientRow, let limit = limit(RowDecoding.ingredient(ingredientRow)), let refusal = limit.refusal(of: lot) {
+      let ingredientRow = try Row.fetchOne(
+        db, sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [lot.ingredientCode])
+      if let ingredientRow, let limit = limit(RowDecoding.ingredient(ingredientRow)),
+        let refusal = limit.refusal(of: lot)
+      {
         throw StoreError(refusal)
       }
       let lotID: Int64 = row["id"]
       try db.execute(sql: "UPDATE lot SET status = 'released' WHERE id = ?", arguments: [lotID])
       try db.execute(
-        sql: "INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by, reason) VALUES (?, 'quarantined', 'released', ?, ?, 'certificate checked')",
+        sql:
+          "INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by, reason) VALUES (?, 'quarantined', 'released', ?, ?, 'certificate checked')",
         arguments: [lotID, Timestamp.string(now), user.id])
       var released = lot
       released.status = .released
@@ -143,14 +153,16 @@ extension AppDatabase {
     try read { db in
       let filter = ingredient == nil ? "" : " WHERE ingredient.code = ?"
       let arguments: StatementArguments = ingredient.map { [$0] } ?? []
-      return try Row.fetchAll(db, sql: RowDecoding.lotSelect + filter + " ORDER BY lot.expiry, lot.lot_number", arguments: arguments)
-        .map { row in
-          let kind = IngredientKind(rawValue: row["kind"]) ?? .excipient
-          return LotSummary(
-            lot: RowDecoding.lot(row), ingredientName: row["ingredient_name"],
-            unit: kind == .shell || kind == .container ? .count : .mass, receivedQuantity: row["received_quantity"],
-            cost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), receivedBy: row["received_by"])
-        }
+      return try Row.fetchAll(
+        db, sql: RowDecoding.lotSelect + filter + " ORDER BY lot.expiry, lot.lot_number", arguments: arguments
+      )
+      .map { row in
+        let kind = IngredientKind(rawValue: row["kind"]) ?? .excipient
+        return LotSummary(
+          lot: RowDecoding.lot(row), ingredientName: row["ingredient_name"],
+          unit: kind == .shell || kind == .container ? .count : .mass, receivedQuantity: row["received_quantity"],
+          cost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), receivedBy: row["received_by"])
+      }
     }
   }
 }

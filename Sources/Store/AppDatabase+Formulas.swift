@@ -29,10 +29,15 @@ extension AppDatabase {
           return (try version(db, latest), false, warnings)
         }
       }
-      let next = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM formula WHERE code = ?", arguments: [formula.code]) ?? 0) + 1
+      let next =
+        (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM formula WHERE code = ?", arguments: [formula.code]) ?? 0)
+        + 1
       try db.execute(
-        sql: "INSERT INTO formula (code, version, name, definition, source, sha256, created_at, approved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        arguments: [formula.code, next, formula.name, definition, source, digest, Timestamp.string(now), approvedBy?.id])
+        sql:
+          "INSERT INTO formula (code, version, name, definition, source, sha256, created_at, approved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        arguments: [
+          formula.code, next, formula.name, definition, source, digest, Timestamp.string(now), approvedBy?.id,
+        ])
       guard let row = try Row.fetchOne(db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [db.lastInsertedRowID])
       else { throw StoreError("the formula was not stored") }
       return (try version(db, row), true, warnings)
@@ -44,7 +49,8 @@ extension AppDatabase {
     try read { db in
       try Row.fetchAll(
         db,
-        sql: "SELECT * FROM formula f WHERE version = (SELECT MAX(version) FROM formula WHERE code = f.code) ORDER BY code"
+        sql:
+          "SELECT * FROM formula f WHERE version = (SELECT MAX(version) FROM formula WHERE code = f.code) ORDER BY code"
       ).map { try version(db, $0) }
     }
   }
@@ -57,13 +63,16 @@ extension AppDatabase {
   func formulaRow(_ db: Database, _ code: String, version number: Int? = nil) throws -> Row {
     let row: Row?
     if let number {
-      row = try Row.fetchOne(db, sql: "SELECT * FROM formula WHERE code = ? AND version = ?", arguments: [code, number])
+      row = try Row.fetchOne(
+        db, sql: "SELECT * FROM formula WHERE code = ? AND version = ?", arguments: [code, number])
     } else {
-      row = try Row.fetchOne(db, sql: "SELECT * FROM formula WHERE code = ? ORDER BY version DESC LIMIT 1", arguments: [code])
+      row = try Row.fetchOne(
+        db, sql: "SELECT * FROM formula WHERE code = ? ORDER BY version DESC LIMIT 1", arguments: [code])
     }
     guard let row else {
       let known = try String.fetchAll(db, sql: "SELECT DISTINCT code FROM formula ORDER BY code")
-      let hint = known.isEmpty ? "add one with 'compound formula add --file F.toml'" : "known: \(known.joined(separator: ", "))"
+      let hint =
+        known.isEmpty ? "add one with 'compound formula add --file F.toml'" : "known: \(known.joined(separator: ", "))"
       throw StoreError("formula '\(code)'\(number.map { " version \($0)" } ?? "") does not exist: \(hint)")
     }
     return row

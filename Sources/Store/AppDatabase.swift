@@ -27,7 +27,8 @@ public final class AppDatabase: Sendable {
     if !exists {
       let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
       do {
-        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try manager.createDirectory(
+          atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
       } catch {
         throw StoreError("cannot create the folder \(folder) for the database: \(error.localizedDescription)")
       }

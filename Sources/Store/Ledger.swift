@@ -10,7 +10,8 @@ enum Ledger {
     now: Date, reason: String? = nil
   ) throws {
     try db.execute(
-      sql: "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by, for_batch_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      sql:
+        "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by, for_batch_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
       arguments: [lot, kind, quantity, Timestamp.string(now), user.id, batch, reason])
   }
 

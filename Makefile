@@ -1,0 +1,32 @@
+# compound: `make demo` and `make test` work on a bare Debian machine of this project's kind.
+export PATH := $(PATH):/opt/swift/usr/bin
+SWIFT ?= swift
+
+.PHONY: setup build demo test lint bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	$(SWIFT) build
+
+# A fresh embedded database and sample pharmacy in ./demo, and a compounding day on it.
+demo: build
+	.build/debug/compound demo --dir demo
+
+# The whole test suite, after the same set-up; then the style check.
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory lint
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+# Speed figures as ratios against a reference measured in the same run (release build).
+bench: setup
+	$(SWIFT) build -c release
+	.build/release/compound-bench --binary .build/release/compound --work bench-out
+
+clean:
+	rm -rf .build demo bench-out

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages compound needs to build and test, when they are missing.
+# Idempotent and quiet when everything is present. Run as root, or with sudo available.
+set -euo pipefail
+
+packages=(
+  libsqlite3-dev   # SQLite, used by GRDB.swift through the system library
+  sqlite3          # the sqlite3 shell, used by tests to tamper with a database behind compound's back
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  if [ -x /opt/swift/usr/bin/swift ]; then
+    echo "setup: swift is at /opt/swift/usr/bin but not on PATH; the Makefile adds it" >&2
+  else
+    echo "setup: no Swift toolchain found: install Swift 6.1 or newer and put it on PATH" >&2
+    exit 1
+  fi
+fi
