@@ -11,7 +11,7 @@ extension Settings {
     users: [],
     capsules: [
       capsule("000", "1.37", "163"), capsule("00", "0.95", "118"), capsule("0", "0.68", "96"),
-      capsule("1", "0.50", "76"), capsule("2", "0.37", "61"), capsule("3", "0.30", "48"),
+      capsule("1", "0.5", "76"), capsule("2", "0.37", "61"), capsule("3", "0.3", "48"),
       capsule("4", "0.21", "38"), capsule("5", "0.13", "28"),
     ],
     excipients: Excipients(
@@ -23,9 +23,9 @@ extension Settings {
           "avicel-ph102", "Avicel PH-102 (microcrystalline cellulose)",
           ["avicel ph102", "microcrystalline cellulose ph102", "mcc ph102"], "0.28", "0.33"),
         filler(
-          "lactose-monohydrate", "Lactose monohydrate", ["lactose"], "0.50", "0.80",
+          "lactose-monohydrate", "Lactose monohydrate", ["lactose"], "0.5", "0.8",
           warning: "contains lactose: unsuitable for lactose-intolerant patients (use Avicel for them)"),
-        filler("sucrose", "Sucrose", ["sucrose"], "0.50", "0.95"),
+        filler("sucrose", "Sucrose", ["sucrose"], "0.5", "0.95"),
       ],
       rejected: [
         RejectedExcipient(

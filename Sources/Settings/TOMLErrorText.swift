@@ -13,7 +13,8 @@ enum TOMLErrorText {
       }
       return "\(file): unknown key \(keys.sorted().joined(separator: ", ")): check its spelling against Config/"
     case DecodingError.keyNotFound(let key, let context):
-      return "\(file): '\(path(context.codingPath + [key]))' is missing"
+      let keys = context.codingPath.last?.stringValue == key.stringValue ? context.codingPath : context.codingPath + [key]
+      return "\(file): '\(path(keys))' is missing"
     case DecodingError.typeMismatch(let type, let context):
       return "\(file): '\(path(context.codingPath))' has the wrong type: it must be \(describe(type))"
     case DecodingError.valueNotFound(let type, let context):

@@ -1,0 +1,125 @@
+import Formulation
+import Foundation
+import Quantities
+import Settings
+import Testing
+
+@Suite("Settings and formula files")
+struct SettingsTests {
+  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  func read(_ path: String) throws -> String {
+    try String(contentsOf: Self.repository.appendingPathComponent(path), encoding: .utf8)
+  }
+
+  @Test("Config/compound.toml documents exactly the built-in defaults")
+  func shippedDefaults() throws {
+    let (settings, keys) = try SettingsLoader.parse(try read("Config/compound.toml"), file: "Config/compound.toml")
+    #expect(settings == Settings.defaults)
+    #expect(keys.contains("weighing.api_tolerance_percent"))
+  }
+
+  @Test("a partial file changes only its keys")
+  func partial() throws {
+    let (settings, keys) = try SettingsLoader.parse(
+      "[weighing]\napi_tolerance_percent = 2.5\n[pharmacy]\ntime_zone = \"America/Chicago\"\n", file: "f.toml")
+    #expect(settings.weighing.apiTolerancePercent == Fixtures.number("2.5"))
+    #expect(settings.weighing.excipientTolerancePercent == Settings.defaults.weighing.excipientTolerancePercent)
+    #expect(settings.bud == Settings.defaults.bud)
+    #expect(keys == ["weighing.api_tolerance_percent", "pharmacy.time_zone"])
+  }
+
+  @Test(
+    "a bad settings file is refused naming the file and the key",
+    arguments: [
+      ("[weighing]\napi_tolerence_percent = 2\n", "unknown key weighing.api_tolerence_percent"),
+      ("[weighing]\napi_tolerance_percent = \"lots\"\n", "weighing.api_tolerance_percent"),
+      ("[pharmacy]\ntime_zone = \"Mars/Olympus\"\n", "not a time zone"),
+      ("[lots]\nbatch_format = \"{formula}-{yy}\"\n", "needs {seq}"),
+      ("[[users]]\nid = \"a\"\nname = \"A\"\nrole = \"boss\"\n", "users"),
+      ("lot = 0012\n", "line 1"),
+      ("version = 2\n", "version 2"),
+      ("[weighing]\nyield_min_percent = 110.0\n", "yield_min_percent"),
+    ])
+  func refused(text: String, fragment: String) {
+    #expect {
+      try SettingsLoader.parse(text, file: "bad.toml")
+    } throws: { error in
+      guard let message = (error as? SettingsError)?.message else { return false }
+      return message.hasPrefix("bad.toml") && message.contains(fragment) && !message.contains("\n")
+    }
+  }
+
+  @Test("flag beats environment beats file beats default, for the database and the settings file")
+  func precedence() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("compound-settings-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("c.toml").path
+    try "database = \"records.sqlite\"\n".write(toFile: file, atomically: true, encoding: .utf8)
+    let environment = ["HOME": folder.path, "COMPOUND_CONFIG": file]
+    var loaded = try SettingsLoader.load(configFlag: nil, databaseFlag: nil, environment: environment)
+    #expect(loaded.databasePath == folder.appendingPathComponent("records.sqlite").path)
+    #expect(loaded.databaseSource == .file(file))
+    #expect(loaded.configSource == .environment("COMPOUND_CONFIG"))
+    loaded = try SettingsLoader.load(
+      configFlag: nil, databaseFlag: nil, environment: environment.merging(["COMPOUND_DB": "/x.sqlite"]) { $1 })
+    #expect(loaded.databasePath == "/x.sqlite")
+    loaded = try SettingsLoader.load(
+      configFlag: nil, databaseFlag: "/y.sqlite", environment: environment.merging(["COMPOUND_DB": "/x.sqlite"]) { $1 })
+    #expect(loaded.databaseSource == .flag("--db"))
+    loaded = try SettingsLoader.load(configFlag: nil, databaseFlag: nil, environment: ["HOME": folder.path])
+    #expect(loaded.databasePath == folder.path + "/.local/share/compound/compound.sqlite")
+    #expect(loaded.configPath == nil)
+    #expect(throws: SettingsError.self) {
+      try SettingsLoader.load(configFlag: folder.path + "/missing.toml", databaseFlag: nil, environment: environment)
+    }
+  }
+
+  @Test("the shipped LDN formulas parse and pass the default rules", arguments: ["LDN15", "LDN30", "LDN45"])
+  func shippedFormulas(code: String) throws {
+    let formula = try FormulaFile.parse(try read("Config/formulas/\(code).toml"), file: code)
+    #expect(formula.code == code)
+    #expect(formula.qualityControl.capsuleWeight.minimum.decimals == 1)
+    let catalog = [
+      Fixtures.naltrexone, Fixtures.avicel,
+      Ingredient(code: "CAPS-1-WHITE", name: "Capsules size 1", kind: .shell, capsuleSize: "1"),
+    ]
+    _ = try FormulaValidator.validate(
+      formula, ingredients: Dictionary(uniqueKeysWithValues: catalog.map { ($0.code, $0) }), rules: Fixtures.rules)
+  }
+
+  @Test("a formula file with a missing key or a bad value is refused naming the key")
+  func badFormula() throws {
+    let text = try read("Config/formulas/LDN45.toml")
+    #expect {
+      try FormulaFile.parse(text.replacingOccurrences(of: "pack_stat_mg = 240\n", with: ""), file: "f.toml")
+    } throws: { ($0 as? SettingsError)?.message == "f.toml: 'pack_stat_mg' is missing" }
+    #expect {
+      try FormulaFile.parse(text.replacingOccurrences(of: "strength_mg = 4.5", with: "strength_mg = -4.5"), file: "f")
+    } throws: { ($0 as? SettingsError)?.message.contains("strength_mg") == true }
+    #expect {
+      try FormulaFile.parse(text.replacingOccurrences(of: "\"salt\"", with: "\"ester\""), file: "f")
+    } throws: { ($0 as? SettingsError)?.message.contains("strength_basis") == true }
+  }
+
+  @Test("certificate limits: 97.95 % anhydrous meets 98.0; an as-is assay is converted with its water")
+  func certificates() throws {
+    let limit = try #require(Settings.defaults.certificateLimit(for: Fixtures.naltrexone))
+    #expect(limit.refusal(of: Fixtures.lot("A", Fixtures.naltrexone, assay: "97.95", basis: .anhydrous)) == nil)
+    #expect(limit.refusal(of: Fixtures.lot("B", Fixtures.naltrexone, assay: "97.94", basis: .anhydrous)) != nil)
+    #expect(limit.refusal(of: Fixtures.lot("C", Fixtures.naltrexone, assay: "102.06", basis: .anhydrous)) != nil)
+    // 97.6 % as-is with 0.5 % water = 98.09 % anhydrous
+    #expect(limit.refusal(of: Fixtures.lot("D", Fixtures.naltrexone, assay: "97.6", water: "0.5")) == nil)
+    #expect(Settings.defaults.certificateLimit(for: Fixtures.avicel) == nil)
+  }
+
+  @Test("lot number formats render the day's sequence, and need {seq}")
+  func lotNumbers() throws {
+    let format = try LotNumberFormat("{formula}-{yy}{MM}{dd}-{seq:2}")
+    #expect(format.render(code: "ldn45", date: Fixtures.date("2026-11-22"), sequence: 3) == "LDN45-261122-03")
+    #expect(throws: FormulationError.self) { try LotNumberFormat("{formula}-{yy}") }
+    #expect(throws: FormulationError.self) { try LotNumberFormat("{seq}-{color}") }
+  }
+}
