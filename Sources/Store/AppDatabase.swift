@@ -3,13 +3,17 @@ import Foundation
 import GRDB
 import Quantities
 
-/// The pharmacy's database: owns the connection pool and the migrator; every write is one transaction.
+/// The pharmacy's database: owns the connection and the migrator; every write is one transaction.
+///
+/// One serialized connection in write-ahead-log mode: each command is a short process, and several
+/// processes share the file through SQLite's own locking with a busy timeout. Opening an up-to-date
+/// database writes nothing, so a refused command leaves the file byte for byte as it was.
 public final class AppDatabase: Sendable {
-  let pool: DatabasePool
+  let pool: DatabaseQueue
   /// The database file.
   public let path: String
 
-  private init(pool: DatabasePool, path: String) {
+  private init(pool: DatabaseQueue, path: String) {
     self.pool = pool
     self.path = path
   }
@@ -37,8 +41,14 @@ public final class AppDatabase: Sendable {
     configuration.busyMode = .timeout(10)
     configuration.foreignKeysEnabled = true
     configuration.label = "compound"
+    configuration.prepareDatabase { db in
+      // Already WAL: a no-op. (GRDB's own WAL set-up writes a dummy table on every open.)
+      if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+        try db.execute(sql: "PRAGMA journal_mode = WAL")
+      }
+    }
     do {
-      let pool = try DatabasePool(path: path, configuration: configuration)
+      let pool = try DatabaseQueue(path: path, configuration: configuration)
       try pool.write { db in
         let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
         let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
@@ -53,7 +63,9 @@ public final class AppDatabase: Sendable {
         throw StoreError(
           "\(path) was written by a newer version of compound: use that version (this one does not know its schema)")
       }
-      try migrator.migrate(pool)
+      if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
+        try migrator.migrate(pool)
+      }
       if !exists { chmod(path, 0o600) }
       return AppDatabase(pool: pool, path: path)
     } catch let error as StoreError {

@@ -35,7 +35,8 @@ struct FormulaValidatorTests {
   func shortPatterns() {
     #expect(NameMatcher.matches(name: "Avicel SR blend", code: "X", patterns: ["sr"]))
     #expect(!NameMatcher.matches(name: "Sucrose NF", code: "SUCROSE", patterns: ["sr"]))
-    #expect(NameMatcher.matches(name: "Microcrystalline cellulose (Avicel PH-102)", code: "A", patterns: ["avicel ph102"]))
+    #expect(
+      NameMatcher.matches(name: "Microcrystalline cellulose (Avicel PH-102)", code: "A", patterns: ["avicel ph102"]))
   }
 
   @Test("lactose passes with the lactose-intolerance warning")

@@ -26,7 +26,8 @@ struct WeighingPlannerTests {
   @Test("a strength written as base is converted with 377.86 / 341.4 and the plan says so")
   func baseStrength() throws {
     let plan = try Fixtures.plan(
-      Fixtures.formula(basis: .base), lots: [Fixtures.lot("R-API", Fixtures.naltrexone)] + Fixtures.standardLots.dropFirst())
+      Fixtures.formula(basis: .base),
+      lots: [Fixtures.lot("R-API", Fixtures.naltrexone)] + Fixtures.standardLots.dropFirst())
     // 4.5 x 1.1067955... x 33 / 1.000 = 164.3591 mg
     #expect(plan.component(.api)?.quantity == 164_359)
     #expect(plan.calculations.contains { $0.contains("377.86 / 341.4") })
@@ -124,7 +125,8 @@ struct WeighingPlannerTests {
     #expect(plan.beyondUseDate.basis.contains("180 days"))
     var rules = Fixtures.rules
     rules.dayConvention = .day1
-    #expect(try Fixtures.plan(lots: Fixtures.standardLots, rules: rules).beyondUseDate.date == Fixtures.date("2027-05-20"))
+    #expect(
+      try Fixtures.plan(lots: Fixtures.standardLots, rules: rules).beyondUseDate.date == Fixtures.date("2027-05-20"))
   }
 
   @Test("BUD is capped by the earliest component expiry, and names that lot")

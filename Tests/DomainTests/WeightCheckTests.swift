@@ -9,7 +9,8 @@ struct WeightCheckTests {
 
   func evaluate(_ gross: [String], shell: String = "76") throws -> WeightCheck {
     try WeightCheck.evaluate(
-      gross: gross.map(Fixtures.mg), shell: Fixtures.mg(shell), shellSource: "test", theoreticalFill: Fixtures.mg("240"),
+      gross: gross.map(Fixtures.mg), shell: Fixtures.mg(shell), shellSource: "test",
+      theoreticalFill: Fixtures.mg("240"),
       range: range, minimumCount: 10)
   }
 

@@ -1,0 +1,187 @@
+import Digest
+import Foundation
+import Testing
+
+/// A throw-away pharmacy for end-to-end tests: its own folder, settings and database, and the real
+/// `compound` binary run as a separate process with a fixed clock.
+final class Pharmacy {
+  /// The outcome of one command.
+  struct Outcome {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    /// The parsed JSON of standard output.
+    func json() throws -> [String: Any] {
+      let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
+      return try #require(object as? [String: Any], "not a JSON object: \(stdout)")
+    }
+
+    func jsonArray() throws -> [[String: Any]] {
+      let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
+      return try #require(object as? [[String: Any]], "not a JSON array: \(stdout)")
+    }
+  }
+
+  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  /// The built `compound`, beside the test bundle.
+  static let binary: URL = {
+    let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+      .appendingPathComponent("compound")
+    if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+    return repository.appendingPathComponent(".build/debug/compound")
+  }()
+
+  let folder: URL
+  let database: String
+  let settings: String
+  /// The instant every command sees: 15:00 in Chicago on 22 November 2026.
+  var now = "2026-11-22T15:00:00-06:00"
+
+  init(settings extra: String = "") throws {
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("compound-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    database = folder.appendingPathComponent("compound.sqlite").path
+    settings = folder.appendingPathComponent("compound.toml").path
+    let base = try String(
+      contentsOf: Self.repository.appendingPathComponent("Config/demo/compound.toml"), encoding: .utf8)
+    try (base + "\n" + extra).write(toFile: settings, atomically: true, encoding: .utf8)
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(at: folder)
+  }
+
+  /// Runs `compound ARGUMENTS --db ... --config ...`.
+  @discardableResult
+  func run(_ arguments: [String], environment extra: [String: String] = [:], global: Bool = true) throws -> Outcome {
+    let process = Process()
+    process.executableURL = Self.binary
+    process.arguments = arguments + (global ? ["--db", database, "--config", settings] : [])
+    var environment = ProcessInfo.processInfo.environment
+    environment["COMPOUND_NOW"] = now
+    environment["HOME"] = folder.path
+    environment.removeValue(forKey: "COMPOUND_DB")
+    environment.removeValue(forKey: "COMPOUND_CONFIG")
+    for (key, value) in extra { environment[key] = value }
+    process.environment = environment
+    process.currentDirectoryURL = folder
+    let out = folder.appendingPathComponent("out-\(UUID().uuidString)")
+    let err = folder.appendingPathComponent("err-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: out.path, contents: nil)
+    FileManager.default.createFile(atPath: err.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = try FileHandle(forWritingTo: err)
+    try process.run()
+    process.waitUntilExit()
+    defer {
+      try? FileManager.default.removeItem(at: out)
+      try? FileManager.default.removeItem(at: err)
+    }
+    return Outcome(
+      status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
+      stderr: try String(contentsOf: err, encoding: .utf8))
+  }
+
+  /// Runs a command that must succeed, and returns its outcome.
+  @discardableResult
+  func ok(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+    let outcome = try run(arguments, environment: environment)
+    try #require(
+      outcome.status == 0, "compound \(arguments.joined(separator: " ")) failed: \(outcome.stderr)\(outcome.stdout)")
+    return outcome
+  }
+
+  /// Runs a command that must be refused with one error line and leave the database byte for byte
+  /// unchanged; returns the error line.
+  @discardableResult
+  func refused(
+    _ arguments: [String], environment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
+  )
+    throws -> String
+  {
+    let before = try digest()
+    let outcome = try run(arguments, environment: environment)
+    #expect(
+      outcome.status != 0, "compound \(arguments.joined(separator: " ")) was not refused",
+      sourceLocation: sourceLocation)
+    let lines = outcome.stderr.split(separator: "\n")
+    #expect(lines.count == 1, "not one line: \(outcome.stderr)", sourceLocation: sourceLocation)
+    #expect(outcome.stderr.hasPrefix("error: "), sourceLocation: sourceLocation)
+    #expect(try digest() == before, "the database changed", sourceLocation: sourceLocation)
+    return outcome.stderr
+  }
+
+  /// SHA-256 of the database file and its write-ahead log, if any.
+  func digest() throws -> String {
+    var bytes: [UInt8] = []
+    for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: database + suffix) {
+      bytes += Array(try Data(contentsOf: URL(fileURLWithPath: database + suffix)))
+    }
+    return SHA256.hex(bytes)
+  }
+
+  /// Lot numbers by supplier lot, from `compound lot list --json`.
+  func lotNumbers() throws -> [String: String] {
+    var numbers: [String: String] = [:]
+    for item in try ok(["lot", "list", "--json"]).jsonArray() {
+      if let lot = item["lot"] as? [String: Any], let supplierLot = lot["supplierLot"] as? String {
+        numbers[supplierLot] = lot["lotNumber"] as? String
+      }
+    }
+    return numbers
+  }
+
+  /// Stock on hand of a lot in micrograms or pieces.
+  func onHand(_ lotNumber: String) throws -> Int64? {
+    for item in try ok(["lot", "list", "--json"]).jsonArray() {
+      if let lot = item["lot"] as? [String: Any], lot["lotNumber"] as? String == lotNumber {
+        return (lot["onHand"] as? NSNumber)?.int64Value
+      }
+    }
+    return nil
+  }
+
+  /// The demo's catalog, four released lots and the three LDN formulas.
+  func seed() throws {
+    try ok(["init"])
+    try ok([
+      "ingredient", "add", "NALTREXONE-HCL", "--name", "Naltrexone hydrochloride USP", "--kind", "api", "--salt-form",
+      "HCl", "--mw-salt", "377.86", "--mw-base", "341.4",
+    ])
+    try ok([
+      "ingredient", "add", "AVICEL-PH102", "--name", "Microcrystalline cellulose (Avicel PH-102)", "--kind",
+      "excipient",
+    ])
+    try ok(["ingredient", "add", "CAPS-1-WHITE", "--name", "Capsules size 1", "--kind", "shell", "--capsule-size", "1"])
+    try receive("NALTREXONE-HCL", lot: "NX-1", expiry: "2028-06-30", quantity: "5g", assay: ["--assay", "99.1"])
+    try receive("AVICEL-PH102", lot: "AV-1", expiry: "2029-01-31", quantity: "500g")
+    try receive("CAPS-1-WHITE", lot: "CP-1", expiry: "2029-01-31", quantity: "1000count")
+    for number in try lotNumbers().values { try ok(["lot", "release", number, "--by", "dchen"]) }
+    for code in ["LDN15", "LDN30", "LDN45"] {
+      try ok(["formula", "add", "--file", Self.repository.appendingPathComponent("Config/formulas/\(code).toml").path])
+    }
+  }
+
+  func receive(_ ingredient: String, lot: String, expiry: String, quantity: String, assay: [String] = []) throws {
+    try ok(
+      [
+        "lot", "receive", "--ingredient", ingredient, "--supplier", "Medisca", "--supplier-lot", lot, "--expiry",
+        expiry,
+        "--quantity", quantity, "--cost", "20.00", "--by", "mtorres",
+      ] + assay)
+  }
+
+  /// Records 30 capsules of LDN 4.5 mg as the plan says; returns the batch lot number.
+  func recordStandardBatch(by user: String = "mtorres") throws -> String {
+    let record = try ok([
+      "batch", "record", "--formula", "LDN45", "--quantity", "30", "--weighed", "NALTREXONE-HCL=149.8mg", "--weighed",
+      "AVICEL-PH102=7.7702g", "--yield", "30", "--by", user, "--json",
+    ]).json()
+    return try #require(record["lotNumber"] as? String)
+  }
+
+  static let goodWeights = "317.2,315.2,316.4,314.5,318.1,315.7,316.9,314.9,316.2,315.4"
+}

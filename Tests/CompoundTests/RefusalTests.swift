@@ -1,0 +1,222 @@
+import Foundation
+import Testing
+
+@Suite("Refusals: one clear line, a non-zero exit, and nothing written")
+struct RefusalTests {
+  static let record = ["batch", "record", "--formula", "LDN45", "--quantity", "30"]
+  static let masses = ["--weighed", "NALTREXONE-HCL=149.8mg", "--weighed", "AVICEL-PH102=7770.2mg"]
+
+  @Test(
+    "a bad batch record is refused naming the problem",
+    arguments: [
+      (
+        [
+          "--yield", "30", "--by", "mtorres", "--weighed", "NALTREXONE-HCL=158mg", "--weighed", "AVICEL-PH102=7770.2mg",
+        ],
+        "--deviation"
+      ),
+      (masses + ["--yield", "0", "--by", "mtorres"], "--yield '0'"),
+      (masses + ["--yield", "-3", "--by", "mtorres"], "--yield"),
+      (masses + ["--yield", "abc", "--by", "mtorres"], "--yield 'abc'"),
+      (masses + ["--yield", "29.5", "--by", "mtorres"], "whole number"),
+      (masses + ["--yield", "34", "--by", "mtorres"], "more than the 33 capsules"),
+      (masses + ["--yield", "30", "--by", "nobody"], "unknown user 'nobody'"),
+      (
+        [
+          "--weighed", "NALTREXONE-HCL=149.8", "--weighed", "AVICEL-PH102=7770.2mg", "--yield", "30", "--by", "mtorres",
+        ],
+        "has no unit"
+      ),
+      (["--weighed", "NALTREXONE-HCL 149.8mg", "--yield", "30", "--by", "mtorres"], "INGREDIENT=VALUE"),
+      (
+        ["--weighed", "AVICEL-PH102=7770.2mg", "--yield", "30", "--by", "mtorres"],
+        "weighed mass of NALTREXONE-HCL is missing"
+      ),
+      (masses + ["--weighed", "SUGAR=1g", "--yield", "30", "--by", "mtorres"], "SUGAR"),
+      (masses + ["--yield", "30", "--by", "mtorres", "--lot", "NALTREXONE-HCL=R999"], "does not exist"),
+    ] as [([String], String)])
+  func badRecord(arguments: [String], fragment: String) throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    let error = try pharmacy.refused(Self.record + arguments)
+    #expect(error.contains(fragment), "\(error)")
+    #expect(try pharmacy.ok(["batch", "list", "--json"]).jsonArray().isEmpty)
+  }
+
+  @Test("an unknown formula or a quantity that is not a whole positive number is refused")
+  func badFormulaOrQuantity() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    let tail = Self.masses + ["--yield", "30", "--by", "mtorres"]
+    #expect(
+      try pharmacy.refused(["batch", "record", "--formula", "LDN99", "--quantity", "30"] + tail).contains("LDN99"))
+    for quantity in ["0", "ten", "-30", "1e3"] {
+      #expect(
+        try pharmacy.refused(["batch", "record", "--formula", "LDN45", "--quantity", quantity] + tail).contains(
+          "--quantity"))
+      #expect(
+        try pharmacy.refused(["batch", "plan", "--formula", "LDN45", "--quantity", quantity]).contains("--quantity"))
+    }
+  }
+
+  @Test("an expired, quarantined or short lot named with --lot is refused")
+  func badLots() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    try pharmacy.receive(
+      "NALTREXONE-HCL", lot: "NX-QUAR", expiry: "2028-01-31", quantity: "1g", assay: ["--assay", "99.5"])
+    try pharmacy.receive(
+      "NALTREXONE-HCL", lot: "NX-OLD", expiry: "2026-12-31", quantity: "1g", assay: ["--assay", "99.5"])
+    try pharmacy.receive(
+      "NALTREXONE-HCL", lot: "NX-TINY", expiry: "2028-01-31", quantity: "100mg", assay: ["--assay", "99.5"])
+    let lots = try pharmacy.lotNumbers()
+    for name in ["NX-OLD", "NX-TINY"] {
+      try pharmacy.ok(["lot", "release", try #require(lots[name]), "--by", "dchen"])
+    }
+    let tail = Self.masses + ["--yield", "30", "--by", "mtorres"]
+    let quarantined = try pharmacy.refused(Self.record + tail + ["--lot", "api=\(try #require(lots["NX-QUAR"]))"])
+    #expect(quarantined.contains("quarantined"))
+    let short = try pharmacy.refused(Self.record + tail + ["--lot", "NALTREXONE-HCL=\(try #require(lots["NX-TINY"]))"])
+    #expect(short.contains("on hand"))
+    let expired = try pharmacy.refused(
+      Self.record + tail + ["--lot", "NALTREXONE-HCL=\(try #require(lots["NX-OLD"]))"],
+      environment: ["COMPOUND_NOW": "2027-01-05T10:00:00-06:00"])
+    #expect(expired.contains("expired on 2026-12-31"))
+  }
+
+  @Test("only a pharmacist who did not compound the batch may verify it, once, after the weight check")
+  func verification() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    let lot = try pharmacy.recordStandardBatch()
+    #expect(try pharmacy.refused(["batch", "verify", lot, "--by", "dchen"]).contains("no capsule weight check"))
+    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
+    #expect(try pharmacy.refused(["batch", "verify", lot, "--by", "mtorres"]).contains("only a pharmacist"))
+    #expect(try pharmacy.refused(["batch", "verify", "NOPE-1", "--by", "dchen"]).contains("does not exist"))
+    try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
+    #expect(try pharmacy.refused(["batch", "verify", lot, "--by", "aokafor"]).contains("already verified by dchen"))
+    #expect(try pharmacy.refused(["batch", "weights", lot, "--mg", Pharmacy.goodWeights]).contains("already verified"))
+
+    let own = try pharmacy.recordStandardBatch(by: "dchen")
+    try pharmacy.ok(["batch", "weights", own, "--mg", Pharmacy.goodWeights])
+    #expect(try pharmacy.refused(["batch", "verify", own, "--by", "dchen"]).contains("another pharmacist"))
+  }
+
+  @Test("bad capsule weights are refused")
+  func badWeights() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    let lot = try pharmacy.recordStandardBatch()
+    #expect(try pharmacy.refused(["batch", "weights", lot, "--mg", "316,317"]).contains("at least 10"))
+    #expect(try pharmacy.refused(["batch", "weights", lot, "--mg", "316,abc"]).contains("'abc'"))
+    #expect(try pharmacy.refused(["batch", "weights", lot, "--mg", "316,-2"]).contains("'-2'"))
+  }
+
+  @Test("a lot is released only by a pharmacist, and only when its certificate meets the limits")
+  func release() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    try pharmacy.receive(
+      "NALTREXONE-HCL", lot: "NX-LOW", expiry: "2028-01-31", quantity: "1g",
+      assay: ["--assay", "97.9", "--assay-basis", "anhydrous", "--water", "0.3"])
+    let low = try #require(try pharmacy.lotNumbers()["NX-LOW"])
+    #expect(try pharmacy.refused(["lot", "release", low, "--by", "mtorres"]).contains("only a pharmacist"))
+    let refusal = try pharmacy.refused(["lot", "release", low, "--by", "dchen"])
+    #expect(refusal.contains("97.9 % anhydrous"))
+    #expect(refusal.contains("98.0-102.0 %"))
+    #expect(try pharmacy.refused(["lot", "release", "R000", "--by", "dchen"]).contains("does not exist"))
+  }
+
+  @Test("bad receipts are refused")
+  func badReceipts() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    let base = ["lot", "receive", "--supplier", "Medisca", "--supplier-lot", "X1"]
+    #expect(
+      try pharmacy.refused(base + ["--ingredient", "AVICEL-PH102", "--expiry", "2026-02-30", "--quantity", "5g"])
+        .contains("does not exist in the calendar"))
+    #expect(
+      try pharmacy.refused(base + ["--ingredient", "AVICEL-PH102", "--expiry", "2026-10-31", "--quantity", "5g"])
+        .contains("expired"))
+    #expect(
+      try pharmacy.refused(base + ["--ingredient", "AVICEL-PH102", "--expiry", "2028-10-31", "--quantity", "5"])
+        .contains("no unit"))
+    #expect(
+      try pharmacy.refused(base + ["--ingredient", "NALTREXONE-HCL", "--expiry", "2028-10-31", "--quantity", "5g"])
+        .contains("--assay"))
+    #expect(
+      try pharmacy.refused(base + ["--ingredient", "NOPE", "--expiry", "2028-10-31", "--quantity", "5g"])
+        .contains("not in the catalog"))
+    #expect(
+      try pharmacy.refused(
+        base + ["--ingredient", "AVICEL-PH102", "--supplier-lot", "AV-1", "--expiry", "2029-01-31", "--quantity", "5g"]
+      )
+      .contains("already received"))
+  }
+
+  @Test("a formula with calcium carbonate or a slow-release filler is refused with the reason")
+  func rejectedFillers() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    try pharmacy.ok(["ingredient", "add", "CACO3", "--name", "Calcium carbonate USP", "--kind", "excipient"])
+    try pharmacy.ok(["ingredient", "add", "HPMC", "--name", "Hypromellose 2208 (HPMC K100M)", "--kind", "excipient"])
+    let source = try String(
+      contentsOf: Pharmacy.repository.appendingPathComponent("Config/formulas/LDN45.toml"), encoding: .utf8)
+    for (filler, reason) in [("CACO3", "reduce naltrexone absorption"), ("HPMC", "immediate-release peak")] {
+      let file = pharmacy.folder.appendingPathComponent("\(filler).toml")
+      try source.replacingOccurrences(of: "filler = \"AVICEL-PH102\"", with: "filler = \"\(filler)\"")
+        .replacingOccurrences(of: "code = \"LDN45\"", with: "code = \"LDN45-\(filler)\"")
+        .write(to: file, atomically: true, encoding: .utf8)
+      #expect(try pharmacy.refused(["formula", "add", "--file", file.path]).contains(reason))
+    }
+  }
+
+  @Test("a database from a newer compound, or a SQLite file that is not compound's, is refused")
+  func foreignDatabases() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.ok(["init"])
+    let sqlite = Process()
+    sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    sqlite.arguments = [pharmacy.database, "INSERT INTO grdb_migrations VALUES ('v9 from the future')"]
+    try sqlite.run()
+    sqlite.waitUntilExit()
+    #expect(try pharmacy.refused(["batch", "list"]).contains("newer version of compound"))
+
+    let other = pharmacy.folder.appendingPathComponent("other.sqlite").path
+    let create = Process()
+    create.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    create.arguments = [other, "CREATE TABLE t(x); INSERT INTO t VALUES (1);"]
+    try create.run()
+    create.waitUntilExit()
+    let outcome = try pharmacy.run(["batch", "list", "--db", other, "--config", pharmacy.settings], global: false)
+    #expect(outcome.status != 0)
+    #expect(outcome.stderr.contains("not a compound database"))
+  }
+
+  @Test("a bad settings file or an unknown command line is one line, not a stack trace")
+  func badSettings() throws {
+    let pharmacy = try Pharmacy(settings: "[weighing]\napi_tolerance_percent = \"five\"\n")
+    let outcome = try pharmacy.run(["batch", "list"])
+    #expect(outcome.status != 0)
+    #expect(outcome.stderr.contains("weighing.api_tolerance_percent"))
+    #expect(outcome.stderr.split(separator: "\n").count == 1)
+    let unknown = try Pharmacy().run(["batch", "frobnicate"])
+    #expect(unknown.status != 0)
+    #expect(unknown.stderr.split(separator: "\n").count == 1)
+  }
+
+  @Test("config show names where each setting came from")
+  func configShow() throws {
+    let pharmacy = try Pharmacy(settings: "[weighing]\napi_tolerance_percent = 2.5\n")
+    let shown = try pharmacy.ok(["config", "show"]).stdout
+    #expect(shown.contains("weighing.api_tolerance_percent = 2.5  # file \(pharmacy.settings)"))
+    #expect(shown.contains("weighing.excipient_tolerance_percent = 5.0  # default"))
+    #expect(shown.contains("database = \"\(pharmacy.database)\"  # flag --db"))
+    #expect(shown.contains("pharmacy.time_zone = \"America/Chicago\"  # file"))
+    let environment = try pharmacy.run(
+      ["config", "show"], environment: ["COMPOUND_DB": "/tmp/x.sqlite", "COMPOUND_CONFIG": pharmacy.settings],
+      global: false)
+    #expect(environment.stdout.contains("database = \"/tmp/x.sqlite\"  # environment COMPOUND_DB"))
+    #expect(environment.stdout.contains("# environment COMPOUND_CONFIG"))
+  }
+}
