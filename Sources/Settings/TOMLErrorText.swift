@@ -13,7 +13,8 @@ enum TOMLErrorText {
       }
       return "\(file): unknown key \(keys.sorted().joined(separator: ", ")): check its spelling against Config/"
     case DecodingError.keyNotFound(let key, let context):
-      let keys = context.codingPath.last?.stringValue == key.stringValue ? context.codingPath : context.codingPath + [key]
+      let repeated = context.codingPath.last?.stringValue == key.stringValue
+      let keys = repeated ? context.codingPath : context.codingPath + [key]
       return "\(file): '\(path(keys))' is missing"
     case DecodingError.typeMismatch(let type, let context):
       return "\(file): '\(path(context.codingPath))' has the wrong type: it must be \(describe(type))"

@@ -28,10 +28,10 @@ enum RowDecoding {
 
   static func number(_ text: String?) -> ExactNumber? { text.flatMap(ExactNumber.init) }
 
-  /// Lots with their ingredient code and on-hand quantity; append a WHERE clause.
+  /// Lots with their ingredient code and on-hand quantity (kept equal to the sum of the lot's
+  /// movements by the movement trigger); append a WHERE clause.
   static let lotSelect = """
-    SELECT lot.*, ingredient.code, ingredient.name AS ingredient_name, ingredient.kind,
-      (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE movement.lot_id = lot.id) AS on_hand
+    SELECT lot.*, ingredient.code, ingredient.name AS ingredient_name, ingredient.kind
     FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id
     """
 

@@ -43,6 +43,7 @@ enum Schema {
       water_percent TEXT,
       cost_cents INTEGER CHECK (cost_cents >= 0),
       status TEXT NOT NULL CHECK (status IN (\(statuses))),
+      on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
       received_at TEXT NOT NULL,
       received_by TEXT NOT NULL,
       UNIQUE (ingredient_id, supplier, supplier_lot)
@@ -151,9 +152,10 @@ enum Schema {
     BEGIN SELECT RAISE(ABORT, 'stock movements are append-only: record a correcting movement'); END;
     CREATE TRIGGER movements_are_append_only_delete BEFORE DELETE ON movement
     BEGIN SELECT RAISE(ABORT, 'stock movements are append-only: record a correcting movement'); END;
-    CREATE TRIGGER stock_never_below_zero BEFORE INSERT ON movement
+    -- A lot's on_hand is the sum of its movements, kept by this trigger in the same transaction;
+    -- the CHECK on lot.on_hand refuses any movement that would take stock below zero.
+    CREATE TRIGGER movement_keeps_lot_on_hand AFTER INSERT ON movement
     WHEN NEW.lot_id IS NOT NULL
-      AND (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = NEW.lot_id) + NEW.quantity < 0
-    BEGIN SELECT RAISE(ABORT, 'stock of a lot cannot go below zero'); END;
+    BEGIN UPDATE lot SET on_hand = on_hand + NEW.quantity WHERE id = NEW.lot_id; END;
     """
 }

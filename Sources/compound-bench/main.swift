@@ -1,1 +1,163 @@
-print("x")
+import Foundation
+import GRDB
+
+// `make bench`: speed figures as ratios against a reference measured in the same run.
+//
+// Prints one `name: value` line per figure. Every figure times the real `compound` binary as a
+// separate process, the way a pharmacist runs it; the median of several runs is used.
+
+/// Command-line options: `--binary PATH` (the release `compound`), `--work DIR`, `--runs N`.
+struct Options {
+  var binary = ".build/release/compound"
+  var work = "bench-out"
+  var runs = 15
+  var history = 100_000
+
+  init(_ arguments: [String]) {
+    var iterator = arguments.makeIterator()
+    while let argument = iterator.next() {
+      switch argument {
+      case "--binary": binary = iterator.next() ?? binary
+      case "--work": work = iterator.next() ?? work
+      case "--runs": runs = Int(iterator.next() ?? "") ?? runs
+      case "--history": history = Int(iterator.next() ?? "") ?? history
+      default:
+        FileHandle.standardError.write(Data("compound-bench: unknown option \(argument)\n".utf8))
+        exit(2)
+      }
+    }
+  }
+}
+
+/// Runs the binary and returns the wall time in milliseconds; stops the benchmark if it fails.
+func timed(_ binary: String, _ arguments: [String]) -> Double {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: binary)
+  process.arguments = arguments
+  process.standardOutput = FileHandle.nullDevice
+  let errors = Pipe()
+  process.standardError = errors
+  var environment = ProcessInfo.processInfo.environment
+  environment["COMPOUND_NOW"] = "2026-11-22T15:00:00-06:00"
+  process.environment = environment
+  let start = ContinuousClock.now
+  do {
+    try process.run()
+  } catch {
+    fatalError("cannot run \(binary): \(error)")
+  }
+  process.waitUntilExit()
+  let elapsed = ContinuousClock.now - start
+  if process.terminationStatus != 0 {
+    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    FileHandle.standardError.write(Data("compound-bench: compound \(arguments.joined(separator: " ")) failed: \(text)".utf8))
+    exit(1)
+  }
+  let parts = elapsed.components
+  return Double(parts.seconds) * 1000 + Double(parts.attoseconds) / 1e15
+}
+
+func median(_ values: [Double]) -> Double {
+  let sorted = values.sorted()
+  return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func figure(_ name: String, _ value: Double) {
+  print("\(name): \(String(format: "%.2f", value))")
+}
+
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+let manager = FileManager.default
+let work = URL(fileURLWithPath: options.work).standardizedFileURL
+try? manager.removeItem(at: work)
+try manager.createDirectory(at: work, withIntermediateDirectories: true)
+let settings = work.appendingPathComponent("compound.toml").path
+try manager.copyItem(atPath: "Config/demo/compound.toml", toPath: settings)
+let fixture = work.appendingPathComponent("fixture.sqlite").path
+
+func compound(_ database: String, _ arguments: [String]) -> Double {
+  timed(options.binary, arguments + ["--db", database, "--config", settings])
+}
+
+// A pharmacy with a catalog, large released lots, the LDN formulas and one recorded batch.
+_ = compound(fixture, ["init"])
+_ = compound(fixture, [
+  "ingredient", "add", "NALTREXONE-HCL", "--name", "Naltrexone hydrochloride USP", "--kind", "api", "--salt-form", "HCl",
+  "--mw-salt", "377.86", "--mw-base", "341.4",
+])
+_ = compound(fixture, ["ingredient", "add", "AVICEL-PH102", "--name", "Avicel PH-102", "--kind", "excipient"])
+_ = compound(fixture, ["ingredient", "add", "CAPS-1-WHITE", "--name", "Capsules", "--kind", "shell", "--capsule-size", "1"])
+for (ingredient, quantity, assay) in [
+  ("NALTREXONE-HCL", "1000g", ["--assay", "99.5"]), ("AVICEL-PH102", "100000g", []), ("CAPS-1-WHITE", "100000000count", []),
+] {
+  _ = compound(fixture, [
+    "lot", "receive", "--ingredient", ingredient, "--supplier", "Bench", "--supplier-lot", ingredient, "--expiry",
+    "2029-12-31", "--quantity", quantity,
+  ] + assay)
+}
+let lots = try DatabaseQueue(path: fixture).read { db in try String.fetchAll(db, sql: "SELECT lot_number FROM lot") }
+for lot in lots { _ = compound(fixture, ["lot", "release", lot, "--by", "dchen"]) }
+for code in ["LDN15", "LDN30", "LDN45"] { _ = compound(fixture, ["formula", "add", "--file", "Config/formulas/\(code).toml"]) }
+let record = [
+  "batch", "record", "--formula", "LDN45", "--quantity", "30", "--weighed", "api=149.2mg", "--weighed", "filler=7770mg",
+  "--yield", "30", "--by", "mtorres",
+]
+_ = compound(fixture, record)
+
+let empty = work.appendingPathComponent("empty.sqlite").path
+let full = work.appendingPathComponent("history.sqlite").path
+try manager.copyItem(atPath: fixture, toPath: empty)
+try manager.copyItem(atPath: fixture, toPath: full)
+
+// 100,000 earlier batches, each with its components, movements and status, copied from the first.
+let history = try DatabaseQueue(path: full)
+try history.write { db in
+  try db.execute(
+    sql: """
+      CREATE TEMP TABLE n AS WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?) SELECT i FROM c;
+      INSERT INTO batch (lot_number, formula_id, quantity, capsules_planned, actual_yield, theoretical_fill_ug,
+        compounding_date, bud, bud_basis, status, compounded_by, compounded_by_name, compounded_at, verified_by,
+        verified_by_name, verified_at, deviation, plan, record_check)
+      SELECT printf('OLD-%06d', n.i), formula_id, quantity, capsules_planned, actual_yield, theoretical_fill_ug,
+        compounding_date, bud, bud_basis, status, compounded_by, compounded_by_name, compounded_at, NULL, NULL, NULL,
+        deviation, plan, record_check
+      FROM n, (SELECT * FROM batch ORDER BY id LIMIT 1);
+      INSERT INTO batch_component (batch_id, lot_id, role, planned, measured)
+      SELECT b.id, c.lot_id, c.role, c.planned, 1 FROM batch b, batch_component c
+      WHERE b.lot_number LIKE 'OLD-%' AND c.batch_id = (SELECT MIN(id) FROM batch);
+      INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by, for_batch_id)
+      SELECT c.lot_id, 'consumed', -1, '2026-01-01T00:00:00Z', 'bench', c.batch_id FROM batch_component c
+      JOIN batch b ON b.id = c.batch_id WHERE b.lot_number LIKE 'OLD-%';
+      INSERT INTO movement (batch_id, kind, quantity, moved_at, moved_by)
+      SELECT id, 'produced', actual_yield, '2026-01-01T00:00:00Z', 'bench' FROM batch WHERE lot_number LIKE 'OLD-%';
+      INSERT INTO status_change (batch_id, to_status, changed_at, changed_by)
+      SELECT id, 'quarantined', '2026-01-01T00:00:00Z', 'bench' FROM batch WHERE lot_number LIKE 'OLD-%';
+      """, arguments: [options.history])
+}
+let batches = try history.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM batch") ?? 0 }
+try history.close()
+print("earlier_batches: \(batches - 1)")
+
+// Recording one batch: on the database with history vs the nearly empty one, runs interleaved.
+var onEmpty: [Double] = []
+var onHistory: [Double] = []
+for _ in 0..<options.runs {
+  onEmpty.append(compound(empty, record))
+  onHistory.append(compound(full, record))
+}
+figure("batch_record_empty_ms", median(onEmpty))
+figure("batch_record_100k_ms", median(onHistory))
+figure("batch_record_100k_vs_empty", median(onHistory) / median(onEmpty))
+print("batch_record_100k_vs_empty_target: <= 1.5")
+
+// Planning a batch vs printing the version, interleaved.
+var plans: [Double] = []
+var versions: [Double] = []
+for _ in 0..<options.runs {
+  plans.append(compound(full, ["batch", "plan", "--formula", "LDN45", "--quantity", "30"]))
+  versions.append(timed(options.binary, ["--version"]))
+}
+figure("batch_plan_ms", median(plans))
+figure("version_ms", median(versions))
+figure("batch_plan_vs_version", median(plans) / median(versions))
+print("batch_plan_vs_version_target: < 4")

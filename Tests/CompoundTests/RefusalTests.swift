@@ -220,3 +220,45 @@ struct RefusalTests {
     #expect(environment.stdout.contains("# environment COMPOUND_CONFIG"))
   }
 }
+
+@Suite("The database itself guards the records")
+struct DatabaseGuardTests {
+  func sqlite(_ database: String, _ sql: String) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [database, sql]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+  }
+
+  @Test("records, formula versions and movements cannot be edited or deleted; stock never goes below zero")
+  func guards() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    let lot = try pharmacy.recordStandardBatch()
+    for (sql, message) in [
+      ("UPDATE batch SET actual_yield = 29 WHERE lot_number = '\(lot)'", "a compounding record never changes"),
+      ("DELETE FROM batch", "compounding records are kept"),
+      ("UPDATE formula SET name = 'x'", "a formula version never changes"),
+      ("DELETE FROM movement", "append-only"),
+      ("UPDATE movement SET quantity = 1", "append-only"),
+      (
+        "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by) SELECT id, 'wasted', -on_hand - 1, 'now', 'x' FROM lot LIMIT 1",
+        "CHECK constraint failed"
+      ),
+    ] {
+      let result = try sqlite(pharmacy.database, sql)
+      #expect(result.status != 0, "\(sql) was allowed")
+      #expect(result.output.contains(message), "\(result.output)")
+    }
+    let sums = try sqlite(
+      pharmacy.database,
+      "SELECT count(*) FROM lot WHERE on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = lot.id)")
+    #expect(sums.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+  }
+}
