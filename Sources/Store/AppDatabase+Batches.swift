@@ -19,7 +19,7 @@ extension AppDatabase {
     today: CalendarDate
   ) throws -> (plan: WeighingPlan, formulaID: Int64, lotIDs: [String: Int64]) {
     let row = try formulaRow(db, formulaCode)
-    let stored = try version(db, row)
+    let stored = try version(db, row, countingBatches: false)
     let formula = stored.formula
     let codes = [formula.api, formula.filler] + (formula.shell.map { [$0] } ?? [])
     let placeholders = codes.map { _ in "?" }.joined(separator: ", ")
@@ -199,7 +199,7 @@ extension AppDatabase {
     let formulaRow = try Row.fetchOne(
       db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
     guard let formulaRow else { throw StoreError("the formula of this batch is missing") }
-    let stored = try version(db, formulaRow)
+    let stored = try version(db, formulaRow, countingBatches: false)
     let components = check.components.map { measured in
       let planned = measured.planned
       return BatchRecord.Component(

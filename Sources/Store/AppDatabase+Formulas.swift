@@ -78,11 +78,15 @@ extension AppDatabase {
     return row
   }
 
-  func version(_ db: Database, _ row: Row) throws -> FormulaVersion {
+  /// The stored version in `row`; counting its batches (for lists) only when asked.
+  func version(_ db: Database, _ row: Row, countingBatches: Bool = true) throws -> FormulaVersion {
     let id: Int64 = row["id"]
+    let batches =
+      countingBatches
+      ? try Int.fetchOne(db, sql: "SELECT count(*) FROM batch WHERE formula_id = ?", arguments: [id]) ?? 0 : 0
     return FormulaVersion(
       formula: try RowDecoding.decode(Formula.self, row["definition"]), version: row["version"],
       sha256: row["sha256"], createdAt: row["created_at"], approvedBy: row["approved_by"],
-      batches: try Int.fetchOne(db, sql: "SELECT count(*) FROM batch WHERE formula_id = ?", arguments: [id]) ?? 0)
+      batches: batches)
   }
 }

@@ -258,7 +258,8 @@ struct DatabaseGuardTests {
     }
     let sums = try sqlite(
       pharmacy.database,
-      "SELECT count(*) FROM lot WHERE on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = lot.id)")
+      "SELECT count(*) FROM lot WHERE on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = lot.id)"
+    )
     #expect(sums.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
   }
 }
