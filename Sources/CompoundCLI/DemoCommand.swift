@@ -36,9 +36,8 @@ struct DemoCommand: ParsableCommand {
     try script.run()
 
     print("\nWhere everything went:")
-    print("  database:            \(database)")
-    print("  settings:            \(settings)")
-    for output in script.outputs { print("  \(output.0): \(output.1)") }
+    let rows = [("database", database), ("settings", settings)] + script.outputs
+    for (name, path) in rows { print("  \((name + ":").padding(toLength: 20, withPad: " ", startingAt: 0)) \(path)") }
   }
 
   /// The Config folder: --config-dir, else ./Config, else one beside the program's build folder.

@@ -11,13 +11,13 @@ public enum StockUnit: String, Sendable, Codable, CaseIterable {
   public func format(_ quantity: Int64) -> String {
     switch self {
     case .mass: return Mass(micrograms: quantity).readable
-    case .count: return "\(quantity)"
+    case .count: return "\(quantity) pcs"
     }
   }
 
   /// Formats a quantity exactly, masses always in mg: for worksheets and records.
   public func formatExact(_ quantity: Int64) -> String {
-    self == .mass ? Mass(micrograms: quantity).description : "\(quantity)"
+    self == .mass ? Mass(micrograms: quantity).description : "\(quantity) pcs"
   }
 
   /// Parses a quantity with its unit (`25 g`, `500mg`, `1000 count`, `1000 caps`) into this unit.

@@ -135,6 +135,7 @@ struct BatchRecordTests {
       global: false)
     #expect(outcome.status == 0, "\(outcome.stderr)")
     #expect(outcome.stdout.contains("compounding record: \(folder.path)/compounding-record-LDN45-261122-01.txt"))
+    #expect(outcome.stdout.contains("database:           \(folder.path)/compound.sqlite"))
     let record = try String(
       contentsOf: folder.appendingPathComponent("compounding-record-LDN45-261122-01.txt"), encoding: .utf8)
     #expect(record.contains("by David Chen, PharmD (dchen)"))
