@@ -134,8 +134,10 @@ struct BatchRecordTests {
       ["demo", "--dir", folder.path, "--config-dir", Pharmacy.repository.appendingPathComponent("Config").path],
       global: false)
     #expect(outcome.status == 0, "\(outcome.stderr)")
-    #expect(outcome.stdout.contains("compounding record: \(folder.path)/compounding-record-LDN45-261122-01.txt"))
-    #expect(outcome.stdout.contains("database:           \(folder.path)/compound.sqlite"))
+    let summary = outcome.stdout.components(separatedBy: "Where everything went:").last ?? ""
+    let lines = summary.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+    #expect(lines.contains("compounding record: \(folder.path)/compounding-record-LDN45-261122-01.txt"))
+    #expect(lines.contains("database: \(folder.path)/compound.sqlite"))
     let record = try String(
       contentsOf: folder.appendingPathComponent("compounding-record-LDN45-261122-01.txt"), encoding: .utf8)
     #expect(record.contains("by David Chen, PharmD (dchen)"))
