@@ -75,11 +75,15 @@ enum BatchText {
       "Components:",
       Output.table(
         ["ROLE", "INGREDIENT", "LOT", "SUPPLIER", "SUPPLIER LOT", "EXPIRY", "PLANNED", "MEASURED", "% PLAN"],
-        record.components.map {
-          [
-            $0.role.rawValue, "\($0.ingredientCode) (\($0.ingredientName))", $0.lotNumber, $0.supplier, $0.supplierLot,
-            $0.expiry.description, $0.unit.formatExact($0.planned), $0.unit.formatExact($0.measured),
-            $0.unit == .mass ? "\($0.percentOfPlan.fixed(2))\($0.withinTolerance ? "" : " OUT")" : "-",
+        record.components.map { component in
+          let planned = component.planned
+          return [
+            planned.role.rawValue, "\(planned.ingredientCode) (\(planned.ingredientName))", planned.lotNumber,
+            planned.supplier, planned.supplierLot, planned.expiry.description,
+            planned.unit.formatExact(planned.quantity),
+            planned.unit.formatExact(component.measured),
+            planned.unit == .mass
+              ? "\(component.percentOfPlan.fixed(2))\(component.withinTolerance ? "" : " OUT")" : "-",
           ]
         }),
       "",

@@ -200,14 +200,6 @@ extension AppDatabase {
       db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
     guard let formulaRow else { throw StoreError("the formula of this batch is missing") }
     let stored = try version(db, formulaRow, countingBatches: false)
-    let components = check.components.map { measured in
-      let planned = measured.planned
-      return BatchRecord.Component(
-        role: planned.role, ingredientCode: planned.ingredientCode, ingredientName: planned.ingredientName,
-        lotNumber: planned.lotNumber, supplier: planned.supplier, supplierLot: planned.supplierLot,
-        expiry: planned.expiry, unit: planned.unit, planned: planned.quantity, measured: measured.measured,
-        percentOfPlan: measured.percentOfPlan, withinTolerance: measured.withinTolerance)
-    }
     let checks = try Row.fetchAll(
       db, sql: "SELECT * FROM weight_check WHERE batch_id = ? ORDER BY id", arguments: [batchID]
     )
@@ -234,7 +226,7 @@ extension AppDatabase {
       compoundedBy: row["compounded_by"], compoundedByName: row["compounded_by_name"], verifiedAt: row["verified_at"],
       verifiedBy: row["verified_by"], verifiedByName: row["verified_by_name"],
       beyondUseDate: try CalendarDate.parse(row["bud"]), budBasis: row["bud_basis"], storage: plan.storage,
-      components: components, deviation: row["deviation"], outOfRange: check.outOfRange,
+      components: check.components, deviation: row["deviation"], outOfRange: check.outOfRange,
       calculations: plan.calculations, warnings: plan.warnings, weightChecks: checks, statusHistory: history)
   }
 }

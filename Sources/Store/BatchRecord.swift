@@ -4,23 +4,6 @@ import Quantities
 
 /// The whole compounding record of a batch, as it is filed for an inspector.
 public struct BatchRecord: Sendable, Codable {
-  /// One component lot as used.
-  public struct Component: Sendable, Codable {
-    public var role: ComponentRole
-    public var ingredientCode: String
-    public var ingredientName: String
-    public var lotNumber: String
-    public var supplier: String
-    public var supplierLot: String
-    public var expiry: CalendarDate
-    /// `mass` (quantities in micrograms) or `count` (pieces).
-    public var unit: StockUnit
-    public var planned: Int64
-    public var measured: Int64
-    public var percentOfPlan: Decimal
-    public var withinTolerance: Bool
-  }
-
   /// A recorded capsule weight check.
   public struct WeightCheckEntry: Sendable, Codable {
     public var checkedAt: String
@@ -58,7 +41,8 @@ public struct BatchRecord: Sendable, Codable {
   public var beyondUseDate: CalendarDate
   public var budBasis: String
   public var storage: String
-  public var components: [Component]
+  /// Every component lot as planned and as measured.
+  public var components: [MeasuredComponent]
   public var deviation: String?
   public var outOfRange: [String]
   public var calculations: [String]

@@ -40,9 +40,11 @@ struct BatchRecordTests {
     #expect(record["beyondUseDate"] as? String == "2027-05-21")
     #expect(record["compoundedAt"] as? String == "2026-11-22T21:00:00Z")
     let components = try #require(record["components"] as? [[String: Any]])
-    #expect(components.map { $0["lotNumber"] as? String } == [api, filler, lots["CP-1"]])
-    #expect(components.map { $0["supplierLot"] as? String } == ["NX-1", "AV-1", "CP-1"])
-    #expect(components.map { $0["expiry"] as? String } == ["2028-06-30", "2029-01-31", "2029-01-31"])
+    let used = components.compactMap { $0["planned"] as? [String: Any] }
+    #expect(used.map { $0["lotNumber"] as? String } == [api, filler, lots["CP-1"]])
+    #expect(used.map { $0["supplierLot"] as? String } == ["NX-1", "AV-1", "CP-1"])
+    #expect(used.map { $0["supplier"] as? String } == ["Medisca", "Medisca", "Medisca"])
+    #expect(used.map { $0["expiry"] as? String } == ["2028-06-30", "2029-01-31", "2029-01-31"])
     #expect(components.map { ($0["measured"] as? NSNumber)?.int64Value } == [149_800, 7_770_200, 30])
 
     let text = try pharmacy.ok(["batch", "show", lot]).stdout
