@@ -22,21 +22,24 @@ let package = Package(
     .target(name: "Quantities", swiftSettings: strict),
     .target(name: "Digest", swiftSettings: strict),
     .target(name: "Formulation", dependencies: ["Quantities"], swiftSettings: strict),
+    .target(name: "Quality", dependencies: ["Quantities", "Formulation"], swiftSettings: strict),
     // Shells around the domain.
     .target(
       name: "Settings",
-      dependencies: ["Quantities", "Formulation", "TOMLKit"],
+      dependencies: ["Quantities", "Formulation", "Quality", "TOMLKit"],
       swiftSettings: strict
     ),
     .target(
       name: "Store",
-      dependencies: ["Quantities", "Formulation", "Digest", .product(name: "GRDB", package: "GRDB.swift")],
+      dependencies: [
+        "Quantities", "Formulation", "Quality", "Digest", .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       swiftSettings: strict
     ),
     .target(
       name: "CompoundCLI",
       dependencies: [
-        "Quantities", "Formulation", "Settings", "Store",
+        "Quantities", "Formulation", "Quality", "Settings", "Store", "Digest",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -49,12 +52,14 @@ let package = Package(
     ),
     .testTarget(
       name: "DomainTests",
-      dependencies: ["Quantities", "Formulation", "Settings", "Digest"],
+      dependencies: ["Quantities", "Formulation", "Quality", "Settings", "Digest"],
       swiftSettings: strict
     ),
     .testTarget(
       name: "CompoundTests",
-      dependencies: ["compound", "Quantities", "Formulation", "Settings", "Store", "CompoundCLI"],
+      dependencies: [
+        "compound", "Quantities", "Formulation", "Quality", "Settings", "Store", "CompoundCLI", "Digest",
+      ],
       swiftSettings: strict
     ),
   ],

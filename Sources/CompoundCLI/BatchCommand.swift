@@ -9,7 +9,10 @@ import Store
 struct BatchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "batch", abstract: "Plan, record, weigh, verify and show compounded batches.",
-    subcommands: [Plan.self, Record.self, Weights.self, Verify.self, Show.self, List.self])
+    subcommands: [
+      Plan.self, Record.self, Weights.self, Verify.self, BatchRelease.self, BatchReject.self, BatchHold.self,
+      BatchRecall.self, Show.self, List.self,
+    ])
 
   /// `compound batch plan`.
   struct Plan: ParsableCommand {
@@ -149,7 +152,7 @@ struct BatchCommand: ParsableCommand {
       let context = try Context(global)
       let record = try context.database().batch(lot)
       if json { return try Output.json(record) }
-      print(BatchText.record(record, settings: context.settings, zone: context.zone))
+      print(BatchText.record(record, settings: context.settings, zone: context.zone, today: context.today))
     }
   }
 

@@ -1,5 +1,6 @@
 import Formulation
 import Foundation
+import Quality
 import Quantities
 import Settings
 import Store
@@ -51,12 +52,13 @@ enum BatchText {
     return lines.joined(separator: "\n")
   }
 
-  static func record(_ record: BatchRecord, settings: Settings, zone: TimeZone) -> String {
+  static func record(_ record: BatchRecord, settings: Settings, zone: TimeZone, today: CalendarDate) -> String {
     let pharmacy = settings.pharmacy
     let formula = record.formula
     let local = { (text: String) in Timestamp.local(text, zone: zone) }
     var lines = [
-      "COMPOUNDING RECORD  \(record.lotNumber)   status: \(record.status.rawValue)",
+      "COMPOUNDING RECORD  \(record.lotNumber)   status: "
+        + BatchGate.effectiveStatus(record.status, beyondUseDate: record.beyondUseDate, today: today).rawValue,
       "Pharmacy: \([pharmacy.name, pharmacy.address, pharmacy.phone].filter { !$0.isEmpty }.joined(separator: ", "))"
         + (pharmacy.licenseNumber.isEmpty ? "" : "; licence \(pharmacy.licenseNumber)"),
       "Preparation: \(formula.name); \(formula.dosageForm), size \(formula.capsuleSize)",
@@ -98,6 +100,10 @@ enum BatchText {
     for entry in record.weightChecks {
       lines.append("Capsule weight check at \(local(entry.checkedAt)) by \(entry.checkedBy):")
       lines += weightCheck(entry.result).split(separator: "\n").map { "  \($0)" }
+    }
+    if record.assays.isEmpty { lines.append("Assay: none recorded") }
+    for entry in record.assays {
+      lines += QualityText.assay(entry, zone: zone).split(separator: "\n").map(String.init)
     }
     lines.append("Deviations: \(record.deviation ?? "none")")
     lines += record.outOfRange.map { "  outside range: \($0)" }

@@ -19,7 +19,7 @@ public struct CompoundCommand: ParsableCommand {
     version: CompoundVersion.current,
     subcommands: [
       InitCommand.self, ConfigCommand.self, IngredientCommand.self, LotCommand.self, FormulaCommand.self,
-      BatchCommand.self, DemoCommand.self,
+      BatchCommand.self, AssayCommand.self, DemoCommand.self,
     ])
 
   public init() {}

@@ -93,15 +93,26 @@ final class DemoScript {
     print("\n(a technician may not verify a record, nor may whoever compounded it: the command refuses)")
     try step(["batch", "verify", batch.lotNumber, "--by", "mtorres"], expectFailure: true)
     try step(["batch", "verify", batch.lotNumber, "--by", "dchen"])
+
+    section("Quality: the lab's assay with ten unit results (USP <905>), then release")
+    print("\n(release before an assay is on record: the command refuses)")
+    try step(["batch", "release", batch.lotNumber, "--by", "dchen"], expectFailure: true)
+    try step([
+      "assay", "record", batch.lotNumber, "--lab", "Eagle Analytical Services", "--method", "HPLC-UV",
+      "--tested", today.description, "--percent", "99.2", "--units",
+      "98.1,99.4,100.2,101.0,97.8,99.9,100.6,98.7,101.3,99.5",
+      "--by", "dchen",
+    ])
+    try step(["batch", "release", batch.lotNumber, "--by", "dchen"])
     try step(["batch", "show", batch.lotNumber])
 
     let record = try context.database().batch(batch.lotNumber)
     let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
     let text = folder.appendingPathComponent("compounding-record-\(batch.lotNumber).txt")
-    try (BatchText.record(record, settings: context.settings, zone: context.zone) + "\n")
+    try (BatchText.record(record, settings: context.settings, zone: context.zone, today: context.today) + "\n")
       .write(to: text, atomically: true, encoding: .utf8)
     outputs.append(("compounding record", text.path))
-    print("\nPriced quotes, assays, labels and the monthly Excel export arrive with later issues.")
+    print("\nPriced quotes, labels and the monthly Excel export arrive with later issues.")
   }
 
   private func makeOptions() throws -> GlobalOptions {

@@ -9,7 +9,7 @@ import Store
 struct LotCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lot", abstract: "Receive, release and list ingredient lots.",
-    subcommands: [Receive.self, Release.self, List.self])
+    subcommands: [Receive.self, Release.self, LotReject.self, LotHold.self, LotRecall.self, List.self])
 
   /// `compound lot receive`.
   struct Receive: ParsableCommand {
@@ -70,7 +70,7 @@ struct LotCommand: ParsableCommand {
   /// `compound lot release`.
   struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Release a quarantined lot after checking its certificate (a pharmacist).")
+      abstract: "Release a quarantined or held lot after checking its certificate (a pharmacist).")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The pharmacy's lot number.") var lot: String

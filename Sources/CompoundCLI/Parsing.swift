@@ -38,6 +38,18 @@ enum Parsing {
     return value
   }
 
+  /// A list of plain decimal numbers separated by commas, none negative: `98,99.5,101`.
+  static func decimalList(_ text: String, option: String) throws -> [Decimal] {
+    try text.split(separator: ",", omittingEmptySubsequences: false).map { item in
+      let trimmed = item.trimmingCharacters(in: .whitespaces)
+      guard let value = Decimal.exact(trimmed) else {
+        throw CLIError("\(option) '\(trimmed)' is not a number: list values like 98.5,101.2")
+      }
+      guard value >= 0 else { throw CLIError("\(option) '\(trimmed)' is negative: results are 0 or more") }
+      return value
+    }
+  }
+
   /// A list of masses in mg separated by commas: `231.2,229.8`.
   static func milligramList(_ text: String, option: String) throws -> [Mass] {
     let items = text.split(separator: ",", omittingEmptySubsequences: false).map {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Formulation
 import Foundation
+import Quality
 import Quantities
 import Settings
 import Store
@@ -43,6 +44,7 @@ public enum Runner {
     case let error as SettingsError: text = error.message
     case let error as FormulationError: text = error.message
     case let error as QuantityError: text = error.message
+    case let error as QualityError: text = error.message
     default: return nil
     }
     return text.replacingOccurrences(of: "\n", with: " ")

@@ -101,6 +101,16 @@ public enum FormulaValidator {
     where range.minimum.value >= range.maximum.value || range.minimum.value <= 0 {
       throw FormulationError("the \(label) limits \(range) are not a range: the minimum must be below the maximum")
     }
+    let assay = formula.qualityControl.assay
+    let widest = rules.preparationAssay
+    guard assay.minimum.value >= widest.minimum.value, assay.maximum.value <= widest.maximum.value else {
+      throw FormulationError(
+        "the formula's assay limits \(assay) are wider than the pharmacy's \(widest) (quality.preparation_assay_*): a formula may only tighten them"
+      )
+    }
+    if let target = formula.qualityControl.uniformityTarget, target.value <= 0 || target.value > 200 {
+      throw FormulationError("uniformity_target_percent must be above 0 and at most 200, not \(target)")
+    }
     for (label, text) in [
       ("directions", formula.directions), ("storage", formula.storage), ("container", formula.container),
     ]

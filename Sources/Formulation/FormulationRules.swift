@@ -21,12 +21,15 @@ public struct FormulationRules: Sendable, Hashable {
   public var yieldRange: InclusiveRange
   /// Fewest filled capsules a weight check may weigh.
   public var weightCheckMinimum: Int
+  /// The widest assay limits a formula may set, % of label claim (a formula may only tighten them).
+  public var preparationAssay: InclusiveRange
 
   public init(
     strengthMin: Mass, strengthMax: Mass, packStatMinFactor: ExactNumber, packStatMaxFactor: ExactNumber,
     capsuleSizes: [CapsuleSize], fillers: [FillerRule], rejected: [RejectedExcipient],
     budCategories: [BudCategory], dayConvention: DayConvention, apiTolerancePercent: ExactNumber,
-    excipientTolerancePercent: ExactNumber, yieldRange: InclusiveRange, weightCheckMinimum: Int
+    excipientTolerancePercent: ExactNumber, yieldRange: InclusiveRange, weightCheckMinimum: Int,
+    preparationAssay: InclusiveRange
   ) {
     self.strengthMin = strengthMin
     self.strengthMax = strengthMax
@@ -41,6 +44,7 @@ public struct FormulationRules: Sendable, Hashable {
     self.excipientTolerancePercent = excipientTolerancePercent
     self.yieldRange = yieldRange
     self.weightCheckMinimum = weightCheckMinimum
+    self.preparationAssay = preparationAssay
   }
 
   /// The capsule size named `size`, if configured.

@@ -9,10 +9,15 @@ public struct QualityControl: Sendable, Hashable, Codable {
   public var assay: InclusiveRange
   /// The procedures and expected results, as the record prints them.
   public var procedure: String
+  /// Content-uniformity target T in % of label claim; nil means the settings' (100.0).
+  public var uniformityTarget: ExactNumber?
 
-  public init(capsuleWeight: InclusiveRange, assay: InclusiveRange, procedure: String) {
+  public init(
+    capsuleWeight: InclusiveRange, assay: InclusiveRange, procedure: String, uniformityTarget: ExactNumber? = nil
+  ) {
     self.capsuleWeight = capsuleWeight
     self.assay = assay
     self.procedure = procedure
+    self.uniformityTarget = uniformityTarget
   }
 }

@@ -35,9 +35,11 @@ public struct FormulaFile: Sendable, Decodable {
     var assayMinPercent: ExactNumber?
     var assayMaxPercent: ExactNumber?
     var procedure: String?
+    var uniformityTargetPercent: ExactNumber?
 
     enum CodingKeys: String, CodingKey {
       case procedure
+      case uniformityTargetPercent = "uniformity_target_percent"
       case capsuleWeightMinPercent = "capsule_weight_min_percent"
       case capsuleWeightMaxPercent = "capsule_weight_max_percent"
       case assayMinPercent = "assay_min_percent"
@@ -99,7 +101,7 @@ public struct FormulaFile: Sendable, Decodable {
         assay: InclusiveRange(
           minimum: number(qc?.assayMinPercent, "90.0"), maximum: number(qc?.assayMaxPercent, "110.0")),
         procedure: qc?.procedure
-          ?? "Weigh at least 10 filled capsules; each within the capsule weight limits. Assay by a contract laboratory."
-      ))
+          ?? "Weigh at least 10 filled capsules; each within the capsule weight limits. Assay by a contract laboratory.",
+        uniformityTarget: qc?.uniformityTargetPercent))
   }
 }

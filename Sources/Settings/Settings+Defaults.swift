@@ -69,7 +69,12 @@ extension Settings {
       Certificate(
         name: "Naltrexone hydrochloride USP", match: ["naltrexone hydrochloride", "naltrexone hcl"],
         minPercent: number("98.0"), maxPercent: number("102.0"), basis: .anhydrous)
-    ])
+    ],
+    quality: Quality(
+      requireAssayBeforeRelease: true, preparationAssayMinPercent: number("90.0"),
+      preparationAssayMaxPercent: number("110.0"), preparationWarningMinPercent: number("95.0"),
+      preparationWarningMaxPercent: number("105.0"), uniformityL1: number("15.0"), uniformityL2: number("25.0"),
+      uniformityTargetPercent: number("100.0")))
 
   private static func number(_ text: String) -> ExactNumber {
     ExactNumber(text) ?? ExactNumber(0, decimals: 0)

@@ -1,5 +1,6 @@
 import Formulation
 import Foundation
+import Quality
 import Quantities
 
 /// The pharmacy's settings, as read from `compound.toml`; every key has a documented default.
@@ -19,6 +20,7 @@ public struct Settings: Sendable, Equatable, Codable {
   public var weighing: Weighing
   public var formulation: Limits
   public var certificates: [Certificate]
+  public var quality: Quality
 
   /// Who the pharmacy is, and the time zone that decides which calendar day it is.
   public struct Pharmacy: Sendable, Equatable, Codable {
@@ -112,6 +114,43 @@ public struct Settings: Sendable, Equatable, Codable {
     }
   }
 
+  /// Lot release and the limits compounded preparations are held to.
+  public struct Quality: Sendable, Equatable, Codable {
+    /// A batch is released only with a passing assay on record.
+    public var requireAssayBeforeRelease: Bool
+    /// Default assay limits for a compounded preparation, % of label claim; a formula may tighten them.
+    public var preparationAssayMinPercent: ExactNumber
+    public var preparationAssayMaxPercent: ExactNumber
+    /// A result inside the limits but outside this band passes with a warning.
+    public var preparationWarningMinPercent: ExactNumber
+    public var preparationWarningMaxPercent: ExactNumber
+    /// USP <905>: L1 (the acceptance-value limit), L2 (each unit's bound around M), T (target).
+    public var uniformityL1: ExactNumber
+    public var uniformityL2: ExactNumber
+    public var uniformityTargetPercent: ExactNumber
+
+    enum CodingKeys: String, CodingKey {
+      case requireAssayBeforeRelease = "require_assay_before_release"
+      case preparationAssayMinPercent = "preparation_assay_min_percent"
+      case preparationAssayMaxPercent = "preparation_assay_max_percent"
+      case preparationWarningMinPercent = "preparation_warning_min_percent"
+      case preparationWarningMaxPercent = "preparation_warning_max_percent"
+      case uniformityL1 = "uniformity_l1"
+      case uniformityL2 = "uniformity_l2"
+      case uniformityTargetPercent = "uniformity_target_percent"
+    }
+
+    /// The preparation assay limits.
+    public var preparationAssay: InclusiveRange {
+      InclusiveRange(minimum: preparationAssayMinPercent, maximum: preparationAssayMaxPercent)
+    }
+
+    /// The warning band.
+    public var preparationWarning: InclusiveRange {
+      InclusiveRange(minimum: preparationWarningMinPercent, maximum: preparationWarningMaxPercent)
+    }
+  }
+
   /// The user with `id` (any case), if configured.
   public func user(_ id: String) -> User? { users.first { $0.id.lowercased() == id.lowercased() } }
 
@@ -126,7 +165,14 @@ public struct Settings: Sendable, Equatable, Codable {
       apiTolerancePercent: weighing.apiTolerancePercent,
       excipientTolerancePercent: weighing.excipientTolerancePercent,
       yieldRange: InclusiveRange(minimum: weighing.yieldMinPercent, maximum: weighing.yieldMaxPercent),
-      weightCheckMinimum: weighing.weightCheckMinCapsules)
+      weightCheckMinimum: weighing.weightCheckMinCapsules, preparationAssay: quality.preparationAssay)
+  }
+
+  /// The quality rules for the quality domain.
+  public var qualityPolicy: QualityPolicy {
+    QualityPolicy(
+      requireAssayBeforeRelease: quality.requireAssayBeforeRelease, warningBand: quality.preparationWarning,
+      l1: quality.uniformityL1.value, l2: quality.uniformityL2.value, target: quality.uniformityTargetPercent.value)
   }
 
   /// The certificate limits that apply to `ingredient`, if any.
@@ -185,6 +231,18 @@ public struct Settings: Sendable, Equatable, Codable {
     guard weighing.weightCheckMinCapsules >= 1 else {
       throw SettingsError("weighing.weight_check_min_capsules must be at least 1")
     }
+    let assay = quality.preparationAssay
+    let band = quality.preparationWarning
+    guard assay.minimum.value > 0, assay.minimum.value < assay.maximum.value,
+      band.minimum.value >= assay.minimum.value, band.maximum.value <= assay.maximum.value,
+      band.minimum.value <= band.maximum.value
+    else {
+      throw SettingsError(
+        "quality: the preparation assay limits must be a range, with the warning band inside them")
+    }
+    guard quality.uniformityL1.value > 0, quality.uniformityL2.value > 0, quality.uniformityL2.value < 100,
+      quality.uniformityTargetPercent.value > 0
+    else { throw SettingsError("quality: uniformity_l1, uniformity_l2 (below 100) and the target must be above zero") }
     for category in bud.categories where category.days < 1 {
       throw SettingsError("BUD category \(category.id) must allow at least 1 day")
     }

@@ -227,6 +227,7 @@ extension AppDatabase {
       verifiedBy: row["verified_by"], verifiedByName: row["verified_by_name"],
       beyondUseDate: try CalendarDate.parse(row["bud"]), budBasis: row["bud_basis"], storage: plan.storage,
       components: check.components, deviation: row["deviation"], outOfRange: check.outOfRange,
-      calculations: plan.calculations, warnings: plan.warnings, weightChecks: checks, statusHistory: history)
+      calculations: plan.calculations, warnings: plan.warnings, weightChecks: checks,
+      assays: try assayEntries(db, filter: " WHERE assay.batch_id = ?", arguments: [batchID]), statusHistory: history)
   }
 }

@@ -1,6 +1,7 @@
 import Formulation
 import Foundation
 import GRDB
+import Quality
 import Quantities
 
 extension AppDatabase {
@@ -110,42 +111,11 @@ extension AppDatabase {
     throw StoreError("no free lot number today for \(code): widen {seq} in the lot number format")
   }
 
-  /// Releases a quarantined ingredient lot after the certificate check; a pharmacist only.
+  /// Releases a quarantined or held ingredient lot after the certificate check; a pharmacist only.
   public func releaseLot(
     _ lotNumber: String, by user: User, limit: (Ingredient) -> CertificateLimit?, today: CalendarDate, now: Date
   ) throws(StoreError) -> IngredientLot {
-    guard user.isPharmacist else {
-      throw StoreError("\(user.id) is a \(user.role.rawValue): only a pharmacist may release a lot")
-    }
-    return try write { db in
-      guard
-        let row = try Row.fetchOne(db, sql: RowDecoding.lotSelect + " WHERE lot.lot_number = ?", arguments: [lotNumber])
-      else { throw StoreError("lot '\(lotNumber)' does not exist: 'compound lot list' shows the lots") }
-      let lot = RowDecoding.lot(row)
-      guard lot.status == .quarantined else {
-        throw StoreError(
-          "lot \(lot.lotNumber) is \(lot.status.rawValue), not quarantined: only a quarantined lot is released")
-      }
-      guard !lot.isExpired(on: today) else {
-        throw StoreError("lot \(lot.lotNumber) expired on \(lot.expiry): it cannot be released")
-      }
-      let ingredientRow = try Row.fetchOne(
-        db, sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [lot.ingredientCode])
-      if let ingredientRow, let limit = limit(RowDecoding.ingredient(ingredientRow)),
-        let refusal = limit.refusal(of: lot)
-      {
-        throw StoreError(refusal)
-      }
-      let lotID: Int64 = row["id"]
-      try db.execute(sql: "UPDATE lot SET status = 'released' WHERE id = ?", arguments: [lotID])
-      try db.execute(
-        sql:
-          "INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by, reason) VALUES (?, 'quarantined', 'released', ?, ?, 'certificate checked')",
-        arguments: [lotID, Timestamp.string(now), user.id])
-      var released = lot
-      released.status = .released
-      return released
-    }
+    try changeLotStatus(lotNumber, action: .release, by: user, reason: nil, limit: limit, today: today, now: now)
   }
 
   /// Every lot, or those of one ingredient, soonest expiry first.

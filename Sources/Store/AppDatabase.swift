@@ -1,6 +1,7 @@
 import Formulation
 import Foundation
 import GRDB
+import Quality
 import Quantities
 
 /// The pharmacy's database: owns the connection and the migrator; every write is one transaction.
@@ -108,6 +109,7 @@ extension StoreError {
     case let store as StoreError: return store
     case let formulation as FormulationError: return StoreError(formulation.message)
     case let quantity as QuantityError: return StoreError(quantity.message)
+    case let quality as QualityError: return StoreError(quality.message)
     case let database as DatabaseError:
       if database.resultCode == .SQLITE_BUSY || database.resultCode == .SQLITE_LOCKED {
         return StoreError("the database is busy with another command: try again in a moment")

@@ -1,5 +1,6 @@
 import Formulation
 import Foundation
+import Quality
 import Quantities
 
 /// The whole compounding record of a batch, as it is filed for an inspector.
@@ -48,6 +49,8 @@ public struct BatchRecord: Sendable, Codable {
   public var calculations: [String]
   public var warnings: [String]
   public var weightChecks: [WeightCheckEntry]
+  /// Laboratory results, oldest first; the last is the one release looks at.
+  public var assays: [AssayEntry]
   public var statusHistory: [StatusEntry]
 
   /// The latest weight check, which is the one that counts.

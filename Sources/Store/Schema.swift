@@ -11,6 +11,9 @@ enum Schema {
     migrator.registerMigration("v1 catalog, lots, formulas, batches") { db in
       try db.execute(sql: v1)
     }
+    migrator.registerMigration("v2 assays") { db in
+      try db.execute(sql: v2)
+    }
     return migrator
   }
 
@@ -157,5 +160,32 @@ enum Schema {
     CREATE TRIGGER movement_keeps_lot_on_hand AFTER INSERT ON movement
     WHEN NEW.lot_id IS NOT NULL
     BEGIN UPDATE lot SET on_hand = on_hand + NEW.quantity WHERE id = NEW.lot_id; END;
+    """
+
+  static let v2 = """
+    CREATE TABLE assay (
+      id INTEGER PRIMARY KEY,
+      batch_id INTEGER NOT NULL REFERENCES batch(id),
+      lab TEXT NOT NULL CHECK (length(lab) > 0),
+      method TEXT NOT NULL CHECK (length(method) > 0),
+      tested_on TEXT NOT NULL,
+      percent TEXT NOT NULL,
+      verdict TEXT NOT NULL CHECK (verdict IN ('pass','pass_with_warning','fail')),
+      uniformity_verdict TEXT CHECK (uniformity_verdict IN ('pass','fail','incomplete')),
+      certificate_path TEXT,
+      certificate_sha256 TEXT CHECK (certificate_sha256 IS NULL OR length(certificate_sha256) = 64),
+      recorded_at TEXT NOT NULL,
+      recorded_by TEXT NOT NULL,
+      result TEXT NOT NULL
+    );
+    CREATE INDEX assay_by_batch ON assay(batch_id);
+    CREATE TRIGGER assay_results_never_change BEFORE UPDATE ON assay
+    BEGIN SELECT RAISE(ABORT, 'an assay result never changes: record a new result'); END;
+    CREATE TRIGGER assay_results_are_kept BEFORE DELETE ON assay
+    BEGIN SELECT RAISE(ABORT, 'assay results are kept: they are legal records'); END;
+    CREATE TRIGGER status_changes_are_kept BEFORE DELETE ON status_change
+    BEGIN SELECT RAISE(ABORT, 'status history is kept: it is a legal record'); END;
+    CREATE TRIGGER status_changes_never_change BEFORE UPDATE ON status_change
+    BEGIN SELECT RAISE(ABORT, 'status history never changes'); END;
     """
 }

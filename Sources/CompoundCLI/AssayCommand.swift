@@ -1,0 +1,152 @@
+import ArgumentParser
+import Digest
+import Formulation
+import Foundation
+import Quality
+import Quantities
+import Settings
+import Store
+
+/// `compound assay`: laboratory results against USP limits.
+struct AssayCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "assay", abstract: "Record and review assays and content uniformity of compounded lots.",
+    subcommands: [Record.self, Show.self, List.self, Uniformity.self, Trend.self])
+
+  /// `compound assay record`.
+  struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Record a lab result for a batch; a failing result puts the lot on hold.",
+      discussion: """
+        Example: compound assay record LDN45-261122-01 --lab "Eagle Analytical" --method "HPLC-UV" \
+        --tested 2026-11-30 --percent 99.2 --units 98,99,100,101,102,97,103,99,100,101 --by dchen
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Batch lot number.") var lot: String
+    @Option(help: "The laboratory.") var lab: String
+    @Option(help: "The method, for example HPLC-UV.") var method: String
+    @Option(help: "The date the lab tested the lot, YYYY-MM-DD.") var tested: String
+    @Option(help: "The assay in % of label claim.") var percent: String?
+    @Option(help: "The mg of API per capsule the lab found (converted with the lot's strength).") var mg: String?
+    @Option(help: "Unit results for content uniformity, % of label claim: 10 or 30 values.") var units: String?
+    @Option(help: "The lab's certificate (PDF); its SHA-256 and path are stored.") var certificate: String?
+    @Option(help: "Who records it.") var by: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let user = try context.user(by)
+      var sha: String?
+      if let certificate {
+        guard let data = FileManager.default.contents(atPath: certificate) else {
+          throw CLIError("cannot read the certificate \(certificate): check the path")
+        }
+        sha = SHA256.hex(data)
+      }
+      let input = AssayInput(
+        lotNumber: lot, lab: lab.trimmingCharacters(in: .whitespaces),
+        method: method.trimmingCharacters(in: .whitespaces), tested: try CalendarDate.parse(tested, what: "--tested"),
+        percent: try percent.map { try Parsing.number($0, option: "--percent").value },
+        mg: try mg.map { try Parsing.number($0, option: "--mg").value },
+        units: try units.map { try Parsing.decimalList($0, option: "--units") },
+        certificatePath: certificate.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+        certificateSha256: sha, by: user)
+      let entry = try context.database().recordAssay(
+        input, policy: context.settings.qualityPolicy, today: context.today, now: context.now)
+      if json { return try Output.json(entry) }
+      print(QualityText.assay(entry, zone: context.zone))
+      if entry.heldLot { print("lot \(entry.lotNumber) is now ON HOLD: it cannot be released, labeled or dispensed") }
+    }
+  }
+
+  /// `compound assay show`.
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a batch's assay results.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Batch lot number.") var lot: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let entries = try context.database().assays(lotNumber: lot)
+      if json { return try Output.json(entries) }
+      if entries.isEmpty { return print("no assay recorded for \(lot)") }
+      print(entries.map { QualityText.assay($0, zone: context.zone) }.joined(separator: "\n\n"))
+    }
+  }
+
+  /// `compound assay list`.
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List assay results, oldest first.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only this formula.") var formula: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let entries = try context.database().assays(formula: formula)
+      if json { return try Output.json(entries) }
+      if entries.isEmpty { return print("no assays recorded yet") }
+      print(
+        Output.table(
+          ["LOT", "FORMULA", "TESTED", "LAB", "ASSAY %", "VERDICT", "UNIFORMITY"],
+          entries.map {
+            [
+              $0.lotNumber, $0.formulaCode, $0.result.tested.description, $0.result.lab,
+              $0.result.limits.range.reported($0.result.percent), $0.result.verdict.text,
+              $0.result.uniformity.map { "\($0.verdict) (AV \($0.avRounded.fixed(1)))" } ?? "-",
+            ]
+          }))
+    }
+  }
+
+  /// `compound assay uniformity`.
+  struct Uniformity: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "USP <905> content uniformity from unit results; records nothing.",
+      discussion: "Example: compound assay uniformity --units 98,99,100,101,102,97,103,99,100,101")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Unit results in % of label claim: 10 or 30 values.") var units: String
+    @Option(help: "Target T in % of label claim (default: the settings' quality.uniformity_target_percent).")
+    var target: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let policy = context.settings.qualityPolicy
+      let values = try Parsing.decimalList(units, option: "--units")
+      let result = try ContentUniformity.evaluate(
+        units: values, target: try target.map { try Parsing.number($0, option: "--target").value } ?? policy.target,
+        l1: policy.l1, l2: policy.l2)
+      if json { return try Output.json(result) }
+      print(QualityText.uniformity(result))
+    }
+  }
+
+  /// `compound assay trend`.
+  struct Trend: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Assay results lot after lot for a formula, with mean, SD and a drift warning.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Formula code.") var formula: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let database = try context.database()
+      let range = try database.formula(formula).formula.qualityControl.assay
+      let points = try database.assays(formula: formula).map {
+        AssayTrend.Point(
+          lotNumber: $0.lotNumber, tested: $0.result.tested, percent: $0.result.percent, verdict: $0.result.verdict)
+      }
+      let trend = AssayTrend.analyse(points, range: range)
+      if json { return try Output.json(trend) }
+      print(QualityText.trend(trend, formula: formula))
+    }
+  }
+}
