@@ -47,13 +47,9 @@ public struct WeightCheck: Sendable, Hashable, Codable {
       capsules.append(
         Capsule(gross: weight, net: net, percent: percent.rounded(scale: 2), within: range.contains(percent)))
     }
-    let count = Decimal(capsules.count)
-    let mean = capsules.reduce(Decimal(0)) { $0 + $1.net.milligrams } / count
-    let squares = capsules.reduce(Decimal(0)) { sum, capsule in
-      let difference = capsule.net.milligrams - mean
-      return sum + difference * difference
-    }
-    let sd = capsules.count > 1 ? (squares / (count - 1)).squareRoot() : 0
+    let nets = capsules.map(\.net.milligrams)
+    let mean = Statistics.mean(nets) ?? 0
+    let sd = Statistics.sampleStandardDeviation(nets) ?? 0
     return WeightCheck(
       capsules: capsules, shell: shell, shellSource: shellSource, theoreticalFill: theoreticalFill, range: range,
       meanNet: Mass.milligrams(mean), standardDeviationMg: sd.rounded(scale: 3),

@@ -28,12 +28,8 @@ public struct AssayTrend: Sendable, Hashable, Codable {
   /// The trend of `points` (oldest first) against `range`.
   public static func analyse(_ points: [Point], range: InclusiveRange) -> AssayTrend {
     let values = points.map(\.percent)
-    let count = Decimal(values.count)
-    let mean = values.isEmpty ? nil : values.reduce(0, +) / count
-    var sd: Decimal?
-    if let mean, values.count > 1 {
-      sd = (values.reduce(Decimal(0)) { $0 + ($1 - mean) * ($1 - mean) } / (count - 1)).squareRoot()
-    }
+    let mean = Statistics.mean(values)
+    let sd = Statistics.sampleStandardDeviation(values)
     var drift: String?
     if values.count >= 3 {
       let (a, b, c) = (values[values.count - 3], values[values.count - 2], values[values.count - 1])

@@ -25,10 +25,8 @@ public enum ContentUniformity {
       throw QualityError("a unit result cannot be negative: give each unit's content in % of label claim")
     }
     guard target > 0 else { throw QualityError("the target must be above zero, not \(target)") }
-    let count = Decimal(units.count)
-    let mean = units.reduce(0, +) / count
-    let squares = units.reduce(Decimal(0)) { $0 + ($1 - mean) * ($1 - mean) }
-    let sd = (squares / (count - 1)).squareRoot()
+    let mean = Statistics.mean(units) ?? 0
+    let sd = Statistics.sampleStandardDeviation(units) ?? 0
     var result = acceptance(mean: mean, sd: sd, n: units.count, target: target, l1: l1)
     result.l2 = l2
     if units.count == 30 {
