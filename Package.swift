@@ -23,23 +23,24 @@ let package = Package(
     .target(name: "Digest", swiftSettings: strict),
     .target(name: "Formulation", dependencies: ["Quantities"], swiftSettings: strict),
     .target(name: "Quality", dependencies: ["Quantities", "Formulation"], swiftSettings: strict),
+    .target(name: "Dispensing", dependencies: ["Quantities", "Formulation", "Quality"], swiftSettings: strict),
     // Shells around the domain.
     .target(
       name: "Settings",
-      dependencies: ["Quantities", "Formulation", "Quality", "TOMLKit"],
+      dependencies: ["Quantities", "Formulation", "Quality", "Dispensing", "TOMLKit"],
       swiftSettings: strict
     ),
     .target(
       name: "Store",
       dependencies: [
-        "Quantities", "Formulation", "Quality", "Digest", .product(name: "GRDB", package: "GRDB.swift"),
+        "Quantities", "Formulation", "Quality", "Dispensing", "Digest", .product(name: "GRDB", package: "GRDB.swift"),
       ],
       swiftSettings: strict
     ),
     .target(
       name: "CompoundCLI",
       dependencies: [
-        "Quantities", "Formulation", "Quality", "Settings", "Store", "Digest",
+        "Quantities", "Formulation", "Quality", "Dispensing", "Settings", "Store", "Digest",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -52,13 +53,13 @@ let package = Package(
     ),
     .testTarget(
       name: "DomainTests",
-      dependencies: ["Quantities", "Formulation", "Quality", "Settings", "Digest"],
+      dependencies: ["Quantities", "Formulation", "Quality", "Dispensing", "Settings", "Digest"],
       swiftSettings: strict
     ),
     .testTarget(
       name: "CompoundTests",
       dependencies: [
-        "compound", "Quantities", "Formulation", "Quality", "Settings", "Store", "CompoundCLI", "Digest",
+        "compound", "Quantities", "Formulation", "Quality", "Dispensing", "Settings", "Store", "CompoundCLI", "Digest",
       ],
       swiftSettings: strict
     ),

@@ -6,6 +6,14 @@ set -euo pipefail
 packages=(
   libsqlite3-dev   # SQLite, used by GRDB.swift through the system library
   sqlite3          # the sqlite3 shell, used by tests to tamper with a database behind compound's back
+  libcairo2-dev    # label PDF and PNG rendering
+  libpango1.0-dev  # label text layout, measured
+  libzint-dev      # label barcodes (Code 128, Data Matrix)
+  fonts-dejavu-core  # the labels' sans-serif
+  poppler-utils    # tests read label PDFs back (pdftotext, pdffonts, pdftoppm)
+  zbar-tools       # tests decode the barcode from the rendered label (zbarimg)
+  cups             # tests print to a real CUPS server on loopback
+  cups-client      # lp, lpadmin
 )
 
 missing=()

@@ -19,7 +19,8 @@ public struct CompoundCommand: ParsableCommand {
     version: CompoundVersion.current,
     subcommands: [
       InitCommand.self, ConfigCommand.self, IngredientCommand.self, LotCommand.self, FormulaCommand.self,
-      BatchCommand.self, AssayCommand.self, DemoCommand.self,
+      BatchCommand.self, AssayCommand.self, PatientCommand.self, PrescriberCommand.self, RxCommand.self,
+      DemoCommand.self,
     ])
 
   public init() {}

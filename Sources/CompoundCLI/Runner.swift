@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispensing
 import Formulation
 import Foundation
 import Quality
@@ -45,6 +46,7 @@ public enum Runner {
     case let error as FormulationError: text = error.message
     case let error as QuantityError: text = error.message
     case let error as QualityError: text = error.message
+    case let error as DispensingError: text = error.message
     default: return nil
     }
     return text.replacingOccurrences(of: "\n", with: " ")

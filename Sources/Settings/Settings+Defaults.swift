@@ -74,7 +74,18 @@ extension Settings {
       requireAssayBeforeRelease: true, preparationAssayMinPercent: number("90.0"),
       preparationAssayMaxPercent: number("110.0"), preparationWarningMinPercent: number("95.0"),
       preparationWarningMaxPercent: number("105.0"), uniformityL1: number("15.0"), uniformityL2: number("25.0"),
-      uniformityTargetPercent: number("100.0")))
+      uniformityTargetPercent: number("100.0")),
+    dispensing: Dispensing(
+      rxNumberStart: 600_001,
+      opioids: [
+        "tramadol", "oxycodone", "hydrocodone", "morphine", "codeine", "fentanyl", "methadone", "buprenorphine",
+        "tapentadol", "hydromorphone", "oxymorphone", "meperidine", "levorphanol", "pentazocine", "butorphanol",
+        "nalbuphine", "dihydrocodeine", "opium", "heroin",
+      ],
+      cyp450Substrates: [
+        "amlodipine", "aripiprazole", "atorvastatin", "buspirone", "diazepam", "erythromycin", "finasteride",
+        "progesterone", "sildenafil", "simvastatin", "testosterone", "warfarin",
+      ]))
 
   private static func number(_ text: String) -> ExactNumber {
     ExactNumber(text) ?? ExactNumber(0, decimals: 0)

@@ -21,6 +21,7 @@ public struct Settings: Sendable, Equatable, Codable {
   public var formulation: Limits
   public var certificates: [Certificate]
   public var quality: Quality
+  public var dispensing: Dispensing
 
   /// Who the pharmacy is, and the time zone that decides which calendar day it is.
   public struct Pharmacy: Sendable, Equatable, Codable {
@@ -148,6 +149,22 @@ public struct Settings: Sendable, Equatable, Codable {
     /// The warning band.
     public var preparationWarning: InclusiveRange {
       InclusiveRange(minimum: preparationWarningMinPercent, maximum: preparationWarningMaxPercent)
+    }
+  }
+
+  /// Prescriptions and fills.
+  public struct Dispensing: Sendable, Equatable, Codable {
+    /// The first Rx number; later ones count up from it.
+    public var rxNumberStart: Int
+    /// Medications that refuse a naltrexone fill unless a pharmacist overrides (naltrexone blocks them).
+    public var opioids: [String]
+    /// Medications recorded as a CYP450 interaction warning on the fill.
+    public var cyp450Substrates: [String]
+
+    enum CodingKeys: String, CodingKey {
+      case opioids
+      case rxNumberStart = "rx_number_start"
+      case cyp450Substrates = "cyp450_substrates"
     }
   }
 

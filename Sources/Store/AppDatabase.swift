@@ -1,3 +1,4 @@
+import Dispensing
 import Formulation
 import Foundation
 import GRDB
@@ -110,6 +111,7 @@ extension StoreError {
     case let formulation as FormulationError: return StoreError(formulation.message)
     case let quantity as QuantityError: return StoreError(quantity.message)
     case let quality as QualityError: return StoreError(quality.message)
+    case let dispensing as DispensingError: return StoreError(dispensing.message)
     case let database as DatabaseError:
       if database.resultCode == .SQLITE_BUSY || database.resultCode == .SQLITE_LOCKED {
         return StoreError("the database is busy with another command: try again in a moment")

@@ -14,6 +14,9 @@ enum Schema {
     migrator.registerMigration("v2 assays") { db in
       try db.execute(sql: v2)
     }
+    migrator.registerMigration("v3 patients, prescriptions, fills") { db in
+      try db.execute(sql: v3)
+    }
     return migrator
   }
 
@@ -187,5 +190,63 @@ enum Schema {
     BEGIN SELECT RAISE(ABORT, 'status history is kept: it is a legal record'); END;
     CREATE TRIGGER status_changes_never_change BEFORE UPDATE ON status_change
     BEGIN SELECT RAISE(ABORT, 'status history never changes'); END;
+    """
+
+  static let v3 = """
+    ALTER TABLE batch ADD COLUMN on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0);
+    UPDATE batch SET on_hand = (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE batch_id = batch.id);
+    -- A batch's on_hand (capsules) is the sum of its movements, kept like a lot's.
+    CREATE TRIGGER movement_keeps_batch_on_hand AFTER INSERT ON movement
+    WHEN NEW.batch_id IS NOT NULL
+    BEGIN UPDATE batch SET on_hand = on_hand + NEW.quantity WHERE id = NEW.batch_id; END;
+    CREATE TABLE patient (
+      id INTEGER PRIMARY KEY,
+      name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+      date_of_birth TEXT NOT NULL,
+      address TEXT NOT NULL,
+      phone TEXT NOT NULL,
+      allergies TEXT NOT NULL,
+      medications TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      created_by TEXT NOT NULL
+    );
+    CREATE TABLE prescriber (
+      id INTEGER PRIMARY KEY,
+      name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+      npi TEXT NOT NULL UNIQUE CHECK (length(npi) = 10),
+      phone TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    );
+    CREATE TABLE prescription (
+      id INTEGER PRIMARY KEY,
+      rx_number TEXT NOT NULL UNIQUE,
+      patient_id INTEGER NOT NULL REFERENCES patient(id),
+      prescriber_id INTEGER NOT NULL REFERENCES prescriber(id),
+      refills INTEGER NOT NULL CHECK (refills BETWEEN 0 AND 11),
+      written_on TEXT NOT NULL,
+      steps TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      created_by TEXT NOT NULL
+    );
+    CREATE TRIGGER prescriptions_never_change BEFORE UPDATE ON prescription
+    BEGIN SELECT RAISE(ABORT, 'a prescription never changes: enter a new one'); END;
+    CREATE TABLE fill (
+      id INTEGER PRIMARY KEY,
+      prescription_id INTEGER NOT NULL REFERENCES prescription(id),
+      fill_number INTEGER NOT NULL CHECK (fill_number >= 1),
+      step INTEGER NOT NULL CHECK (step >= 0),
+      batch_id INTEGER NOT NULL REFERENCES batch(id),
+      quantity INTEGER NOT NULL CHECK (quantity > 0),
+      filled_on TEXT NOT NULL,
+      filled_at TEXT NOT NULL,
+      filled_by TEXT NOT NULL,
+      decision TEXT NOT NULL,
+      UNIQUE (prescription_id, fill_number)
+    );
+    CREATE INDEX fill_by_batch ON fill(batch_id);
+    CREATE TRIGGER fills_never_change BEFORE UPDATE ON fill
+    BEGIN SELECT RAISE(ABORT, 'a fill never changes: record a return or a new fill'); END;
+    CREATE TRIGGER fills_are_kept BEFORE DELETE ON fill
+    BEGIN SELECT RAISE(ABORT, 'fills are kept: they are legal records'); END;
     """
 }
