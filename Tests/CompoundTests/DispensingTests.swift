@@ -152,4 +152,19 @@ struct DispensingTests {
     #expect(try pharmacy.refused(["patient", "add", "--name", "Z", "--dob", "2027-01-01"]).contains("future"))
     #expect(try pharmacy.refused(["rx", "fill", "999999", "--by", "dchen"]).contains("does not exist"))
   }
+
+  @Test("a lot put on hold by a failing assay cannot be filled, by suggestion or by name")
+  func heldLot() throws {
+    let pharmacy = try pharmacy()
+    let number = try rx(pharmacy)
+    for lot in ["LDN45-261122-01", "LDN45-261122-02"] {
+      try pharmacy.ok([
+        "assay", "record", lot, "--lab", "Eagle", "--method", "HPLC", "--tested", "2026-11-22", "--percent", "87.0",
+        "--by", "dchen",
+      ])
+    }
+    #expect(try pharmacy.refused(["rx", "fill", number, "--by", "dchen"]).contains("no released batch"))
+    #expect(
+      try pharmacy.refused(["rx", "fill", number, "--lot", "LDN45-261122-01", "--by", "dchen"]).contains("on_hold"))
+  }
 }
