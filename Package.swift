@@ -24,10 +24,17 @@ let package = Package(
     .target(name: "Formulation", dependencies: ["Quantities"], swiftSettings: strict),
     .target(name: "Quality", dependencies: ["Quantities", "Formulation"], swiftSettings: strict),
     .target(name: "Dispensing", dependencies: ["Quantities", "Formulation", "Quality"], swiftSettings: strict),
+    .target(name: "Labeling", dependencies: ["Quantities", "Formulation", "Dispensing"], swiftSettings: strict),
     // Shells around the domain.
+    .systemLibrary(
+      name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+    .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
+    .target(name: "Printing", swiftSettings: strict),
+    .target(
+      name: "LabelRendering", dependencies: ["Labeling", "CPangoCairo", "CZint"], swiftSettings: strict),
     .target(
       name: "Settings",
-      dependencies: ["Quantities", "Formulation", "Quality", "Dispensing", "TOMLKit"],
+      dependencies: ["Quantities", "Formulation", "Quality", "Dispensing", "Labeling", "TOMLKit"],
       swiftSettings: strict
     ),
     .target(
@@ -40,8 +47,8 @@ let package = Package(
     .target(
       name: "CompoundCLI",
       dependencies: [
-        "Quantities", "Formulation", "Quality", "Dispensing", "Settings", "Store", "Digest",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Quantities", "Formulation", "Quality", "Dispensing", "Settings", "Store", "Digest", "Labeling",
+        "LabelRendering", "Printing", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
     ),
@@ -60,7 +67,9 @@ let package = Package(
       name: "CompoundTests",
       dependencies: [
         "compound", "Quantities", "Formulation", "Quality", "Dispensing", "Settings", "Store", "CompoundCLI", "Digest",
+        "Labeling", "LabelRendering",
       ],
+      exclude: ["Golden"],
       swiftSettings: strict
     ),
   ],

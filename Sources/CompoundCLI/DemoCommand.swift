@@ -43,16 +43,10 @@ struct DemoCommand: ParsableCommand {
   /// The Config folder: --config-dir, else ./Config, else one beside the program's build folder.
   private func findConfig() throws -> String {
     if let configDir { return try check(configDir) }
-    var candidates = [FileManager.default.currentDirectoryPath + "/Config"]
-    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<5 {
-      candidates.append(folder.appendingPathComponent("Config").path)
-      folder = folder.deletingLastPathComponent()
+    guard let found = ProjectFolder.find("Config", containing: "demo/compound.toml") else {
+      throw CLIError("cannot find the Config folder with demo/ and formulas/: pass --config-dir PATH/TO/Config")
     }
-    for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/formulas") {
-      return candidate
-    }
-    throw CLIError("cannot find the Config folder with demo/ and formulas/: pass --config-dir PATH/TO/Config")
+    return found
   }
 
   private func check(_ path: String) throws -> String {

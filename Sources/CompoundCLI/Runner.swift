@@ -2,6 +2,8 @@ import ArgumentParser
 import Dispensing
 import Formulation
 import Foundation
+import Labeling
+import Printing
 import Quality
 import Quantities
 import Settings
@@ -47,6 +49,8 @@ public enum Runner {
     case let error as QuantityError: text = error.message
     case let error as QualityError: text = error.message
     case let error as DispensingError: text = error.message
+    case let error as LabelError: text = error.message
+    case let error as PrintError: text = error.message
     default: return nil
     }
     return text.replacingOccurrences(of: "\n", with: " ")

@@ -35,6 +35,13 @@ public struct Formula: Sendable, Hashable, Codable {
   public var warnings: [String]
   public var labeling: String
   public var qualityControl: QualityControl
+  /// The drug as the patient label names it, when the formula says so.
+  ///
+  /// For example "Naltrexone HCl 4.5 mg capsule". Optional so that older stored versions read back.
+  public var labelText: String?
+
+  /// The drug as the patient label names it, with salt and strength; the formula's name when unset.
+  public var labelName: String { labelText ?? name }
 
   public init(
     code: String, name: String, dosageForm: String = "capsule", api: String, strength: Mass,
@@ -42,7 +49,7 @@ public struct Formula: Sendable, Hashable, Codable {
     extraPercent: ExactNumber, budCategory: String, stabilityReference: String? = nil,
     stabilityDays: Int? = nil, storage: String, container: String, description: String,
     instructions: String, equipment: String, directions: String, warnings: [String], labeling: String,
-    qualityControl: QualityControl
+    qualityControl: QualityControl, labelName: String? = nil
   ) {
     self.code = code
     self.name = name
@@ -67,6 +74,7 @@ public struct Formula: Sendable, Hashable, Codable {
     self.warnings = warnings
     self.labeling = labeling
     self.qualityControl = qualityControl
+    self.labelText = labelName
   }
 
   /// Extra capsules for `quantity`: the percent, rounded up to a whole capsule.

@@ -27,6 +27,7 @@ public struct FormulaFile: Sendable, Decodable {
   var directions: String
   var warnings: [String]
   var labeling: String
+  var labelName: String?
   var qc: QC?
 
   struct QC: Sendable, Decodable {
@@ -50,6 +51,7 @@ public struct FormulaFile: Sendable, Decodable {
   enum CodingKeys: String, CodingKey {
     case code, name, api, filler, shell, storage, container, description, instructions, equipment, directions
     case warnings, labeling, qc
+    case labelName = "label_name"
     case dosageForm = "dosage_form"
     case strengthMg = "strength_mg"
     case strengthBasis = "strength_basis"
@@ -102,6 +104,6 @@ public struct FormulaFile: Sendable, Decodable {
           minimum: number(qc?.assayMinPercent, "90.0"), maximum: number(qc?.assayMaxPercent, "110.0")),
         procedure: qc?.procedure
           ?? "Weigh at least 10 filled capsules; each within the capsule weight limits. Assay by a contract laboratory.",
-        uniformityTarget: qc?.uniformityTargetPercent))
+        uniformityTarget: qc?.uniformityTargetPercent), labelName: labelName)
   }
 }

@@ -85,7 +85,9 @@ extension Settings {
       cyp450Substrates: [
         "amlodipine", "aripiprazole", "atorvastatin", "buspirone", "diazepam", "erythromycin", "finasteride",
         "progesterone", "sildenafil", "simvastatin", "testosterone", "warfarin",
-      ]))
+      ]),
+    labels: Labels(
+      folder: "", patientStock: "patient-3x4", batchStock: "batch-container", zplDpi: 203, printerTimeoutSeconds: 5))
 
   private static func number(_ text: String) -> ExactNumber {
     ExactNumber(text) ?? ExactNumber(0, decimals: 0)

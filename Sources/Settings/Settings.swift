@@ -22,6 +22,7 @@ public struct Settings: Sendable, Equatable, Codable {
   public var certificates: [Certificate]
   public var quality: Quality
   public var dispensing: Dispensing
+  public var labels: Labels
 
   /// Who the pharmacy is, and the time zone that decides which calendar day it is.
   public struct Pharmacy: Sendable, Equatable, Codable {
@@ -168,6 +169,28 @@ public struct Settings: Sendable, Equatable, Codable {
     }
   }
 
+  /// Label stock and printers.
+  public struct Labels: Sendable, Equatable, Codable {
+    /// Folder of the layout files; empty means the `Labels` folder beside `Config` (found from the
+    /// working folder or the program).
+    public var folder: String
+    /// The layout used for patient labels (the stock loaded in the printer) and for batch containers.
+    public var patientStock: String
+    public var batchStock: String
+    /// Resolution of the Zebra printer for ZPL: 203 or 300 dpi.
+    public var zplDpi: Int
+    /// Seconds to wait for a raw TCP printer to answer.
+    public var printerTimeoutSeconds: Int
+
+    enum CodingKeys: String, CodingKey {
+      case folder
+      case patientStock = "patient_stock"
+      case batchStock = "batch_stock"
+      case zplDpi = "zpl_dpi"
+      case printerTimeoutSeconds = "printer_timeout_seconds"
+    }
+  }
+
   /// The user with `id` (any case), if configured.
   public func user(_ id: String) -> User? { users.first { $0.id.lowercased() == id.lowercased() } }
 
@@ -260,6 +283,12 @@ public struct Settings: Sendable, Equatable, Codable {
     guard quality.uniformityL1.value > 0, quality.uniformityL2.value > 0, quality.uniformityL2.value < 100,
       quality.uniformityTargetPercent.value > 0
     else { throw SettingsError("quality: uniformity_l1, uniformity_l2 (below 100) and the target must be above zero") }
+    guard labels.zplDpi == 203 || labels.zplDpi == 300 else {
+      throw SettingsError("labels.zpl_dpi must be 203 or 300, not \(labels.zplDpi)")
+    }
+    guard (1...120).contains(labels.printerTimeoutSeconds) else {
+      throw SettingsError("labels.printer_timeout_seconds must be 1 to 120")
+    }
     for category in bud.categories where category.days < 1 {
       throw SettingsError("BUD category \(category.id) must allow at least 1 day")
     }

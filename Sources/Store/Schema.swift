@@ -17,6 +17,9 @@ enum Schema {
     migrator.registerMigration("v3 patients, prescriptions, fills") { db in
       try db.execute(sql: v3)
     }
+    migrator.registerMigration("v4 label print log") { db in
+      try db.execute(sql: v4)
+    }
     return migrator
   }
 
@@ -248,5 +251,30 @@ enum Schema {
     BEGIN SELECT RAISE(ABORT, 'a fill never changes: record a return or a new fill'); END;
     CREATE TRIGGER fills_are_kept BEFORE DELETE ON fill
     BEGIN SELECT RAISE(ABORT, 'fills are kept: they are legal records'); END;
+    """
+
+  static let v4 = """
+    CREATE TABLE label_print (
+      id INTEGER PRIMARY KEY,
+      fill_id INTEGER REFERENCES fill(id),
+      batch_id INTEGER NOT NULL REFERENCES batch(id),
+      layout TEXT NOT NULL,
+      layout_version INTEGER NOT NULL,
+      format TEXT NOT NULL CHECK (format IN ('pdf','png','zpl')),
+      sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+      destination TEXT NOT NULL,
+      copies INTEGER NOT NULL CHECK (copies BETWEEN 1 AND 99),
+      reprint INTEGER NOT NULL CHECK (reprint IN (0, 1)),
+      reason TEXT,
+      printed_at TEXT NOT NULL,
+      printed_by TEXT NOT NULL,
+      CHECK (reprint = 0 OR length(reason) > 0)
+    );
+    CREATE INDEX label_print_by_fill ON label_print(fill_id);
+    CREATE INDEX label_print_by_batch ON label_print(batch_id);
+    CREATE TRIGGER label_prints_never_change BEFORE UPDATE ON label_print
+    BEGIN SELECT RAISE(ABORT, 'the label print log is append-only'); END;
+    CREATE TRIGGER label_prints_are_kept BEFORE DELETE ON label_print
+    BEGIN SELECT RAISE(ABORT, 'the label print log is kept'); END;
     """
 }

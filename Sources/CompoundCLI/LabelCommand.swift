@@ -1,0 +1,154 @@
+import ArgumentParser
+import Digest
+import Dispensing
+import Formulation
+import Foundation
+import LabelRendering
+import Labeling
+import Printing
+import Quantities
+import Settings
+import Store
+
+/// `compound label`: patient and batch labels, rendered and printed.
+struct LabelCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "label", abstract: "Render and print patient and batch labels.", subcommands: [Print.self])
+
+  /// `compound label print`.
+  struct Print: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Render a label and send it to a file, a CUPS queue or a raw TCP printer; every print is logged.",
+      discussion: """
+        Examples: compound label print --fill 1 --format pdf --out label.pdf --by mtorres
+                  compound label print --rx 600001 --format zpl --tcp 192.0.2.10:9100 --by mtorres
+                  compound label print --batch LDN45-261122-01 --printer office --by mtorres
+        A second print of the same fill is a reprint: it needs --reason and the label says REPRINT. Only a
+        released lot within its BUD is labeled. --format text prints the label to the terminal (not logged).
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Fill id (from 'compound rx fill').") var fill: Int64?
+    @Option(help: "Rx number: its latest fill.") var rx: String?
+    @Option(help: "Batch lot number: the container label.") var batch: String?
+    @Option(help: "pdf, png, zpl or text (default: zpl for --tcp, otherwise pdf).") var format: String?
+    @Option(help: "Write the label to this file.") var out: String?
+    @Option(help: "Send the label to this CUPS queue (lp).") var printer: String?
+    @Option(help: "Send the label to a raw TCP printer, HOST:PORT (port 9100 on a Zebra).") var tcp: String?
+    @Option(help: "Copies, 1 to 99.") var copies: String = "1"
+    @Option(help: "Why a label is printed again (required for a reprint).") var reason: String?
+    @Option(help: "Who prints it.") var by: String
+
+    func run() throws {
+      let context = try Context(global)
+      let user = try context.user(by)
+      let database = try context.database()
+      let count = try Parsing.whole(copies, option: "--copies", range: 1...99)
+      guard [fill != nil, rx != nil, batch != nil].filter({ $0 }).count == 1 else {
+        throw CLIError("name exactly one of --fill ID, --rx RX or --batch LOT")
+      }
+      let destinations = [out != nil, printer != nil, tcp != nil].filter { $0 }.count
+      guard destinations <= 1 else { throw CLIError("give one destination: --out, --printer or --tcp") }
+      let chosen = format ?? (tcp != nil ? "zpl" : (destinations == 0 ? "text" : "pdf"))
+      guard ["pdf", "png", "zpl", "text"].contains(chosen) else {
+        throw CLIError("--format '\(chosen)' is not pdf, png, zpl or text")
+      }
+
+      // What the label is for, and the one check every label goes through.
+      var fillID: Int64?
+      let lotNumber: String
+      let layoutName: String
+      var fillRecord: FillRecord?
+      if let batch {
+        lotNumber = batch
+        layoutName = context.settings.labels.batchStock
+      } else {
+        let record: FillRecord
+        if let fill {
+          record = try database.fill(fill)
+        } else {
+          guard let latest = try database.prescription(rx ?? "").fills.last else {
+            throw CLIError("Rx \(rx ?? "") has not been filled yet: 'compound rx fill \(rx ?? "")' first")
+          }
+          record = latest
+        }
+        fillID = record.id
+        fillRecord = record
+        lotNumber = record.lotNumber
+        layoutName = context.settings.labels.patientStock
+      }
+      let batchRecord = try database.usableBatch(lotNumber, today: context.today)
+      let earlier = try database.labelPrints(fill: fillID, lotNumber: batchRecord.lotNumber)
+      let reprint = !earlier.isEmpty && chosen != "text"
+      let why = reason?.trimmingCharacters(in: .whitespaces)
+      if reprint, why?.isEmpty ?? true {
+        throw CLIError(
+          "this label was printed \(earlier.count) time(s) before (last \(context.local(earlier[earlier.count - 1].printedAt))): a reprint needs --reason"
+        )
+      }
+
+      let layout = try loadLayout(layoutName, settings: context.settings)
+      let pharmacy = LabelContent.Pharmacy(
+        name: context.settings.pharmacy.name, address: context.settings.pharmacy.address,
+        phone: context.settings.pharmacy.phone)
+      let content: LabelContent
+      if let record = fillRecord {
+        content = try LabelContent.patient(
+          pharmacy: pharmacy, rxNumber: record.rxNumber, filled: record.filledOn, patient: record.patient,
+          prescriber: record.prescriber, formula: record.formula, quantity: record.quantity,
+          directions: record.directions, refillsRemaining: record.refillsRemaining,
+          discardAfter: record.beyondUseDate, lotNumber: record.lotNumber, reprint: reprint)
+      } else {
+        content = try LabelContent.batch(
+          pharmacy: pharmacy, formula: batchRecord.formula, lotNumber: batchRecord.lotNumber,
+          capsules: batchRecord.actualYield, compounded: batchRecord.compoundingDate,
+          beyondUseDate: batchRecord.beyondUseDate)
+      }
+      let bytes: [UInt8]
+      switch chosen {
+      case "zpl":
+        bytes = Array(try ZPLRenderer.render(content, layout: layout, dpi: context.settings.labels.zplDpi).utf8)
+      case "text": bytes = Array(content.text(layout: layout).utf8)
+      default:
+        let kind: CairoRenderer.Format = chosen == "png" ? .png : .pdf
+        bytes = try CairoRenderer.render(content, layout: layout, format: kind).bytes
+      }
+
+      let transport: Transport
+      if let out {
+        transport = .file(URL(fileURLWithPath: out).standardizedFileURL.path)
+      } else if let printer {
+        transport = .cups(queue: printer, raw: chosen == "zpl")
+      } else if let tcp {
+        transport = try Transport.tcp(tcp)
+      } else {
+        guard chosen == "text" else {
+          throw CLIError("say where the label goes: --out FILE, --printer QUEUE or --tcp HOST:PORT")
+        }
+        FileHandle.standardOutput.write(Data(bytes))
+        return
+      }
+      try transport.deliver(bytes, copies: count, timeout: Double(context.settings.labels.printerTimeoutSeconds))
+      guard chosen != "text" else { return print("wrote the text label to \(transport)") }
+      let logged = try database.logLabelPrint(
+        LabelPrint(
+          id: 0, fillID: fillID, lotNumber: batchRecord.lotNumber, layout: layout.name, layoutVersion: layout.version,
+          format: chosen, sha256: SHA256.hex(bytes), destination: transport.description, copies: count,
+          reprint: reprint, reason: reprint ? why : nil, printedAt: Timestamp.string(context.now), printedBy: user.id))
+      print(
+        "\(reprint ? "REPRINTED" : "printed") \(layout.name) v\(layout.version) \(chosen) to \(transport) (\(count) cop\(count == 1 ? "y" : "ies"), sha256 \(logged.sha256.prefix(16)))"
+      )
+    }
+
+    private func loadLayout(_ name: String, settings: Settings) throws -> LabelLayout {
+      let folder =
+        settings.labels.folder.isEmpty
+        ? ProjectFolder.find("Labels", containing: name + ".toml") : settings.labels.folder
+      guard let folder else {
+        throw CLIError("cannot find the Labels folder with \(name).toml: set labels.folder in the settings file")
+      }
+      let path = folder + "/" + name + ".toml"
+      return try LabelLayoutFile.parse(try SettingsLoader.readText(path, what: "label layout"), file: path)
+    }
+  }
+}

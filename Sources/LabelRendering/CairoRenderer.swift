@@ -1,0 +1,174 @@
+import CPangoCairo
+import CZint
+import Foundation
+import Labeling
+
+/// Renders a label to PDF or PNG with cairo, pango and zint.
+///
+/// Text is laid out by its measured size: each field wraps within its box and shrinks from the box's size
+/// to its minimum in 0.5 pt steps until it fits; a field that still does not fit refuses the whole label
+/// (it is never clipped or drawn over its neighbour). Fonts are embedded in the PDF by cairo.
+public enum CairoRenderer {
+  /// The output format.
+  public enum Format: String, Sendable, CaseIterable {
+    case pdf
+    case png
+  }
+
+  /// Renders `content` on `layout`; PNG at `dpi` dots per inch.
+  public static func render(
+    _ content: LabelContent, layout: LabelLayout, format: Format, dpi: Double = 300
+  ) throws(LabelError) -> RenderedLabel {
+    let width = layout.widthIn * 72
+    let height = layout.heightIn * 72
+    let sink = ByteSink()
+    let closure = Unmanaged.passRetained(sink)
+    defer { closure.release() }
+    let surface: OpaquePointer?
+    switch format {
+    case .pdf:
+      surface = cairo_pdf_surface_create_for_stream(ByteSink.write, closure.toOpaque(), width, height)
+    case .png:
+      surface = cairo_image_surface_create(
+        CAIRO_FORMAT_RGB24, Int32((layout.widthIn * dpi).rounded()), Int32((layout.heightIn * dpi).rounded()))
+    }
+    guard let surface, cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+      throw LabelError("cannot create the \(format.rawValue) surface")
+    }
+    defer { cairo_surface_destroy(surface) }
+    guard let cr = cairo_create(surface) else { throw LabelError("cannot draw the label") }
+    defer { cairo_destroy(cr) }
+    if format == .png { cairo_scale(cr, dpi / 72, dpi / 72) }
+    cairo_set_source_rgb(cr, 1, 1, 1)
+    cairo_paint(cr)
+    cairo_set_source_rgb(cr, 0, 0, 0)
+
+    var placements: [RenderedLabel.Placement] = []
+    for block in layout.blocks {
+      let x = block.xIn * 72
+      let y = block.yIn * 72
+      let boxWidth = block.widthIn * 72
+      let boxHeight = block.heightIn * 72
+      if block.type == "barcode" {
+        try drawBarcode(cr, content.barcode, x: x, y: y, width: boxWidth, height: boxHeight, font: layout.font)
+        continue
+      }
+      guard let text = content.fields[block.field], !text.isEmpty else { continue }
+      let placement = try drawText(
+        cr, text, block: block, font: layout.font, x: x, y: y, width: boxWidth, height: boxHeight,
+        layoutName: layout.name)
+      placements.append(placement)
+    }
+    cairo_surface_flush(surface)
+    if format == .png {
+      guard cairo_surface_write_to_png_stream(surface, ByteSink.write, closure.toOpaque()) == CAIRO_STATUS_SUCCESS
+      else {
+        throw LabelError("cannot encode the label as PNG")
+      }
+    } else {
+      cairo_surface_finish(surface)
+    }
+    guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, !sink.bytes.isEmpty else {
+      throw LabelError("cairo could not write the \(format.rawValue)")
+    }
+    return RenderedLabel(bytes: sink.bytes, placements: placements)
+  }
+
+  private static func drawText(
+    _ cr: OpaquePointer, _ text: String, block: LabelBlock, font: String, x: Double, y: Double, width: Double,
+    height: Double, layoutName: String
+  ) throws(LabelError) -> RenderedLabel.Placement {
+    guard let layout = textLayout(cr) else { throw LabelError("pango could not lay out text") }
+    defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+    pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+    pango_layout_set_text(layout, text, -1)
+    var size = block.sizePt
+    while size >= block.minSizePt - 1e-9 {
+      guard let description = pango_font_description_new() else { throw LabelError("pango has no fonts") }
+      pango_font_description_set_family(description, font)
+      pango_font_description_set_weight(description, block.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
+      pango_font_description_set_size(description, Int32(size * Double(PANGO_SCALE)))
+      pango_layout_set_font_description(layout, description)
+      pango_font_description_free(description)
+      var ink = PangoRectangle()
+      var logical = PangoRectangle()
+      pango_layout_get_extents(layout, &ink, &logical)
+      let measuredWidth = Double(logical.width) / Double(PANGO_SCALE)
+      let measuredHeight = Double(logical.height) / Double(PANGO_SCALE)
+      if measuredHeight <= height + 0.01, measuredWidth <= width + 0.01 {
+        cairo_move_to(cr, x, y)
+        pango_cairo_show_layout(cr, layout)
+        return RenderedLabel.Placement(
+          field: block.field, x: x, y: y, width: measuredWidth, height: measuredHeight, sizePt: size)
+      }
+      size -= 0.5
+    }
+    throw LabelError(
+      "the \(block.field) text does not fit its box on \(layoutName) even at \(block.minSizePt) pt: shorten it or use a larger label stock"
+    )
+  }
+
+  /// A pango layout in points with unhinted metrics, so PDF and PNG measure text the same way.
+  private static func textLayout(_ cr: OpaquePointer) -> OpaquePointer? {
+    guard let layout = pango_cairo_create_layout(cr), let options = cairo_font_options_create() else { return nil }
+    let context = pango_layout_get_context(layout)
+    pango_cairo_context_set_resolution(context, 72)
+    cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+    cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+    pango_cairo_context_set_font_options(context, options)
+    cairo_font_options_destroy(options)
+    pango_layout_context_changed(layout)
+    return layout
+  }
+
+  private static func drawBarcode(
+    _ cr: OpaquePointer, _ data: String, x: Double, y: Double, width: Double, height: Double, font: String
+  ) throws(LabelError) {
+    guard let symbol = ZBarcode_Create() else { throw LabelError("zint is not available") }
+    defer { ZBarcode_Delete(symbol) }
+    symbol.pointee.symbology = BARCODE_CODE128
+    symbol.pointee.show_hrt = 0
+    symbol.pointee.output_options |= BARCODE_QUIET_ZONES
+    let bytes = Array(data.utf8)
+    let status = ZBarcode_Encode_and_Buffer_Vector(symbol, bytes, Int32(bytes.count), 0)
+    guard status < ZINT_ERROR, let vector = symbol.pointee.vector, vector.pointee.width > 0 else {
+      throw LabelError("the barcode for '\(data)' cannot be encoded")
+    }
+    let textHeight = 8.0
+    let scaleX = width / Double(vector.pointee.width)
+    let scaleY = (height - textHeight) / Double(vector.pointee.height)
+    var rectangle = vector.pointee.rectangles
+    while let current = rectangle {
+      let bar = current.pointee
+      cairo_rectangle(
+        cr, x + Double(bar.x) * scaleX, y + Double(bar.y) * scaleY, Double(bar.width) * scaleX,
+        Double(bar.height) * scaleY)
+      rectangle = bar.next
+    }
+    cairo_fill(cr)
+    guard let layout = textLayout(cr), let description = pango_font_description_new() else { return }
+    defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+    pango_font_description_set_family(description, font)
+    pango_font_description_set_size(description, Int32(6.5 * Double(PANGO_SCALE)))
+    pango_layout_set_font_description(layout, description)
+    pango_font_description_free(description)
+    pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
+    pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
+    pango_layout_set_text(layout, data, -1)
+    cairo_move_to(cr, x, y + height - textHeight)
+    pango_cairo_show_layout(cr, layout)
+  }
+}
+
+/// Collects bytes cairo writes to a stream.
+final class ByteSink {
+  var bytes: [UInt8] = []
+
+  static let write: cairo_write_func_t = { closure, data, length in
+    guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+    let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
+    sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+    return CAIRO_STATUS_SUCCESS
+  }
+}

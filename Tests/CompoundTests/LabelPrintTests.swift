@@ -1,0 +1,138 @@
+import Digest
+import Foundation
+import Testing
+
+@Suite("Printing labels: files, CUPS, raw TCP, the log and reprints", .serialized)
+struct LabelPrintTests {
+  /// A pharmacy with one filled prescription (fill id 1).
+  func filled() throws -> Pharmacy {
+    let pharmacy = try Pharmacy(settings: "[quality]\nrequire_assay_before_release = false\n")
+    try pharmacy.seed()
+    let lot = try pharmacy.recordStandardBatch()
+    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
+    try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
+    try pharmacy.ok(["batch", "release", lot, "--by", "dchen"])
+    try pharmacy.ok(["patient", "add", "--name", "Eleanor O'Brien", "--dob", "1961-04-12"])
+    try pharmacy.ok(["prescriber", "add", "--name", "Dr. Ana Ruiz, MD", "--npi", "1234567893"])
+    try pharmacy.ok([
+      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--refills", "1",
+      "--written", "2026-11-20", "--by", "dchen",
+    ])
+    try pharmacy.ok(["rx", "fill", "600001", "--by", "mtorres"])
+    return pharmacy
+  }
+
+  func logged(_ pharmacy: Pharmacy) throws -> [String] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [
+      pharmacy.database, "SELECT sha256 || ' ' || reprint || ' ' || destination FROM label_print ORDER BY id",
+    ]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return text.split(separator: "\n").map(String.init)
+  }
+
+  @Test("a PDF to a file is logged with the SHA-256 of its bytes; a second print is a REPRINT that needs a reason")
+  func fileAndReprint() throws {
+    let pharmacy = try filled()
+    let pdf = pharmacy.folder.appendingPathComponent("label.pdf")
+    try pharmacy.ok(["label", "print", "--fill", "1", "--format", "pdf", "--out", pdf.path, "--by", "mtorres"])
+    let bytes = Array(try Data(contentsOf: pdf))
+    #expect(try logged(pharmacy) == ["\(SHA256.hex(bytes)) 0 file \(pdf.path)"])
+    #expect(
+      try pharmacy.refused(["label", "print", "--fill", "1", "--format", "pdf", "--out", pdf.path, "--by", "mtorres"])
+        .contains("--reason"))
+    try pharmacy.ok([
+      "label", "print", "--rx", "600001", "--format", "pdf", "--out", pdf.path, "--reason", "torn at the counter",
+      "--by",
+      "mtorres",
+    ])
+    let reprinted = try LabelRenderingTests.tool("/usr/bin/pdftotext", [pdf.path, "-"])
+    #expect(reprinted.contains("REPRINT"))
+    #expect(try logged(pharmacy).count == 2)
+    #expect(try logged(pharmacy)[1].contains(" 1 file "))
+  }
+
+  @Test("the raw TCP transport delivers exactly the rendered ZPL")
+  func tcp() throws {
+    let pharmacy = try filled()
+    let printer = try ByteListener()
+    try pharmacy.ok([
+      "label", "print", "--fill", "1", "--format", "zpl", "--tcp", "127.0.0.1:\(printer.port)", "--by", "mtorres",
+    ])
+    let received = printer.bytes()
+    #expect(String(decoding: received, as: UTF8.self).hasPrefix("^XA\n^CI28\n"))
+    #expect(try logged(pharmacy) == ["\(SHA256.hex(received)) 0 tcp 127.0.0.1:\(printer.port)"])
+  }
+
+  @Test("a printer that does not answer gives a clear error and nothing is logged")
+  func unreachable() throws {
+    let pharmacy = try filled()
+    let port = ByteListener.closedPort()
+    let error = try pharmacy.refused([
+      "label", "print", "--fill", "1", "--format", "zpl", "--tcp", "127.0.0.1:\(port)", "--by", "mtorres",
+    ])
+    #expect(error.contains("127.0.0.1:\(port)"))
+    #expect(try logged(pharmacy).isEmpty)
+    let cups = try pharmacy.refused(
+      ["label", "print", "--fill", "1", "--printer", "nosuchqueue", "--by", "mtorres"],
+      environment: ["CUPS_SERVER": "127.0.0.1:\(port)"])
+    #expect(cups.contains("CUPS did not take the label"))
+  }
+
+  @Test("a real CUPS server on loopback delivers exactly the rendered bytes to the printer")
+  func cups() throws {
+    let pharmacy = try filled()
+    let printer = try ByteListener()
+    let server = try CupsServer()
+    try server.addRawQueue("zebra", printerPort: printer.port)
+    try pharmacy.ok(
+      ["label", "print", "--fill", "1", "--format", "zpl", "--printer", "zebra", "--by", "mtorres"],
+      environment: ["CUPS_SERVER": "127.0.0.1:\(server.port)"])
+    let received = printer.bytes()
+    #expect(!received.isEmpty, "the CUPS queue delivered nothing")
+    #expect(try logged(pharmacy) == ["\(SHA256.hex(received)) 0 cups zebra"])
+  }
+
+  @Test("no label for a lot that is not released or is past its BUD")
+  func gate() throws {
+    let pharmacy = try filled()
+    try pharmacy.ok(["batch", "hold", "LDN45-261122-01", "--by", "mtorres", "--reason", "complaint"])
+    let out = pharmacy.folder.appendingPathComponent("x.pdf").path
+    #expect(
+      try pharmacy.refused(["label", "print", "--fill", "1", "--out", out, "--by", "mtorres"]).contains("on_hold"))
+    #expect(
+      try pharmacy.refused(["label", "print", "--batch", "LDN45-261122-01", "--out", out, "--by", "mtorres"]).contains(
+        "on_hold"))
+    #expect(!FileManager.default.fileExists(atPath: out))
+    try pharmacy.ok(["batch", "release", "LDN45-261122-01", "--by", "dchen"])
+    let expired = try pharmacy.refused(
+      ["label", "print", "--fill", "1", "--out", out, "--by", "mtorres"],
+      environment: ["COMPOUND_NOW": "2027-06-01T10:00:00-05:00"])
+    #expect(expired.contains("past its beyond-use date"))
+  }
+
+  @Test("bad print requests are refused")
+  func badRequests() throws {
+    let pharmacy = try filled()
+    #expect(try pharmacy.refused(["label", "print", "--by", "mtorres"]).contains("exactly one"))
+    #expect(
+      try pharmacy.refused(["label", "print", "--fill", "1", "--format", "docx", "--out", "x", "--by", "mtorres"])
+        .contains("docx"))
+    #expect(
+      try pharmacy.refused(["label", "print", "--fill", "1", "--copies", "0", "--out", "x", "--by", "mtorres"])
+        .contains("--copies"))
+    #expect(
+      try pharmacy.refused(["label", "print", "--fill", "9", "--out", "x", "--by", "mtorres"]).contains("fill 9"))
+    #expect(
+      try pharmacy.refused(["label", "print", "--fill", "1", "--tcp", "nohostport", "--by", "mtorres"]).contains(
+        "HOST:PORT"))
+    let text = try pharmacy.ok(["label", "print", "--fill", "1", "--by", "mtorres"]).stdout
+    #expect(text.contains("Eleanor O'Brien"))
+    #expect(text.contains("[barcode: 600001]"))
+  }
+}
