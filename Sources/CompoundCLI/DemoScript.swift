@@ -26,6 +26,7 @@ final class DemoScript {
     let filler = today.adding(days: 900).description
     let shells = today.adding(days: 1000).description
 
+    let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
     section("Set up the pharmacy: database and catalog")
     try step(["init"])
     try step([
@@ -106,13 +107,38 @@ final class DemoScript {
     try step(["batch", "release", batch.lotNumber, "--by", "dchen"])
     try step(["batch", "show", batch.lotNumber])
 
+    section("A prescription, its fill, and the labels")
+    try step([
+      "patient", "add", "--name", "Eleanor O'Brien-Šimková", "--dob", "1961-04-12", "--address",
+      "48 Elm Street, Springfield, IL 62704", "--phone", "(217) 555-0187", "--medication", "Warfarin 5 mg daily",
+      "--allergy", "penicillin", "--by", "mtorres",
+    ])
+    try step(["prescriber", "add", "--name", "Dr. Ana Ruiz, MD", "--npi", "1234567893", "--phone", "(217) 555-0100"])
+    try step([
+      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--refills", "2",
+      "--written", today.description, "--by", "dchen",
+    ])
+    try step(["rx", "fill", "600001", "--by", "dchen"])
+    try step(["label", "print", "--fill", "1", "--format", "text", "--by", "dchen"])
+    let labelPDF = folder.appendingPathComponent("label-rx600001.pdf").path
+    let labelZPL = folder.appendingPathComponent("label-rx600001.zpl").path
+    let containerPDF = folder.appendingPathComponent("label-\(batch.lotNumber).pdf").path
+    try step(["label", "print", "--fill", "1", "--format", "pdf", "--out", labelPDF, "--by", "dchen"])
+    print("\n(a second print of the same fill is a reprint: it needs a reason and says REPRINT)")
+    try step(["label", "print", "--fill", "1", "--format", "zpl", "--out", labelZPL, "--by", "dchen"], expectFailure: true)
+    try step([
+      "label", "print", "--fill", "1", "--format", "zpl", "--out", labelZPL, "--reason", "Zebra copy for the vial",
+      "--by", "dchen",
+    ])
+    try step(["label", "print", "--batch", batch.lotNumber, "--format", "pdf", "--out", containerPDF, "--by", "mtorres"])
+    outputs += [("patient label (PDF)", labelPDF), ("patient label (ZPL)", labelZPL), ("container label", containerPDF)]
+
     let record = try context.database().batch(batch.lotNumber)
-    let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
     let text = folder.appendingPathComponent("compounding-record-\(batch.lotNumber).txt")
     try (BatchText.record(record, settings: context.settings, zone: context.zone, today: context.today) + "\n")
       .write(to: text, atomically: true, encoding: .utf8)
     outputs.append(("compounding record", text.path))
-    print("\nPriced quotes, labels and the monthly Excel export arrive with later issues.")
+    print("\nPriced quotes and the monthly Excel export arrive with later issues.")
   }
 
   private func makeOptions() throws -> GlobalOptions {

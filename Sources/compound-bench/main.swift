@@ -115,6 +115,23 @@ let record = [
 ]
 _ = compound(fixture, record)
 
+// A released batch and one filled prescription, for the label figure.
+let lot = "LDN45-261122-01"
+_ = compound(fixture, ["batch", "weights", lot, "--mg", "317.2,315.2,316.4,314.5,318.1,315.7,316.9,314.9,316.2,315.4"])
+_ = compound(fixture, ["batch", "verify", lot, "--by", "dchen"])
+_ = compound(fixture, [
+  "assay", "record", lot, "--lab", "Bench", "--method", "HPLC", "--tested", "2026-11-22", "--percent", "99.5", "--by",
+  "dchen",
+])
+_ = compound(fixture, ["batch", "release", lot, "--by", "dchen"])
+_ = compound(fixture, ["patient", "add", "--name", "Bench Patient", "--dob", "1960-01-01"])
+_ = compound(fixture, ["prescriber", "add", "--name", "Dr. Bench", "--npi", "1234567893"])
+_ = compound(fixture, [
+  "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
+  "2026-11-20", "--by", "dchen",
+])
+_ = compound(fixture, ["rx", "fill", "600001", "--by", "dchen"])
+
 let empty = work.appendingPathComponent("empty.sqlite").path
 let full = work.appendingPathComponent("history.sqlite").path
 try manager.copyItem(atPath: fixture, toPath: empty)
@@ -172,3 +189,16 @@ figure("batch_plan_ms", median(plans))
 figure("version_ms", median(versions))
 figure("batch_plan_vs_version", median(plans) / median(versions))
 print("batch_plan_vs_version_target: < 4")
+
+// Rendering and writing one patient label PDF vs printing the version, interleaved.
+let labelFile = work.appendingPathComponent("label.pdf").path
+var labels: [Double] = []
+versions = []
+for _ in 0..<options.runs {
+  labels.append(
+    compound(empty, ["label", "print", "--fill", "1", "--format", "pdf", "--out", labelFile, "--reason", "bench", "--by", "mtorres"]))
+  versions.append(timed(options.binary, ["--version"]))
+}
+figure("label_pdf_ms", median(labels))
+figure("label_pdf_vs_version", median(labels) / median(versions))
+print("label_pdf_vs_version_target: < 4")
