@@ -125,13 +125,18 @@ final class DemoScript {
     let containerPDF = folder.appendingPathComponent("label-\(batch.lotNumber).pdf").path
     try step(["label", "print", "--fill", "1", "--format", "pdf", "--out", labelPDF, "--by", "dchen"])
     print("\n(a second print of the same fill is a reprint: it needs a reason and says REPRINT)")
-    try step(["label", "print", "--fill", "1", "--format", "zpl", "--out", labelZPL, "--by", "dchen"], expectFailure: true)
+    try step(
+      ["label", "print", "--fill", "1", "--format", "zpl", "--out", labelZPL, "--by", "dchen"], expectFailure: true)
     try step([
       "label", "print", "--fill", "1", "--format", "zpl", "--out", labelZPL, "--reason", "Zebra copy for the vial",
       "--by", "dchen",
     ])
-    try step(["label", "print", "--batch", batch.lotNumber, "--format", "pdf", "--out", containerPDF, "--by", "mtorres"])
-    outputs += [("patient label (PDF)", labelPDF), ("patient label (ZPL)", labelZPL), ("container label", containerPDF)]
+    try step([
+      "label", "print", "--batch", batch.lotNumber, "--format", "pdf", "--out", containerPDF, "--by", "mtorres",
+    ])
+    outputs += [
+      ("patient label (PDF)", labelPDF), ("patient label (ZPL)", labelZPL), ("container label", containerPDF),
+    ]
 
     let record = try context.database().batch(batch.lotNumber)
     let text = folder.appendingPathComponent("compounding-record-\(batch.lotNumber).txt")

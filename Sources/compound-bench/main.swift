@@ -119,17 +119,21 @@ _ = compound(fixture, record)
 let lot = "LDN45-261122-01"
 _ = compound(fixture, ["batch", "weights", lot, "--mg", "317.2,315.2,316.4,314.5,318.1,315.7,316.9,314.9,316.2,315.4"])
 _ = compound(fixture, ["batch", "verify", lot, "--by", "dchen"])
-_ = compound(fixture, [
-  "assay", "record", lot, "--lab", "Bench", "--method", "HPLC", "--tested", "2026-11-22", "--percent", "99.5", "--by",
-  "dchen",
-])
+_ = compound(
+  fixture,
+  [
+    "assay", "record", lot, "--lab", "Bench", "--method", "HPLC", "--tested", "2026-11-22", "--percent", "99.5", "--by",
+    "dchen",
+  ])
 _ = compound(fixture, ["batch", "release", lot, "--by", "dchen"])
 _ = compound(fixture, ["patient", "add", "--name", "Bench Patient", "--dob", "1960-01-01"])
 _ = compound(fixture, ["prescriber", "add", "--name", "Dr. Bench", "--npi", "1234567893"])
-_ = compound(fixture, [
-  "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
-  "2026-11-20", "--by", "dchen",
-])
+_ = compound(
+  fixture,
+  [
+    "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
+    "2026-11-20", "--by", "dchen",
+  ])
 _ = compound(fixture, ["rx", "fill", "600001", "--by", "dchen"])
 
 let empty = work.appendingPathComponent("empty.sqlite").path
@@ -196,7 +200,9 @@ var labels: [Double] = []
 versions = []
 for _ in 0..<options.runs {
   labels.append(
-    compound(empty, ["label", "print", "--fill", "1", "--format", "pdf", "--out", labelFile, "--reason", "bench", "--by", "mtorres"]))
+    compound(
+      empty,
+      ["label", "print", "--fill", "1", "--format", "pdf", "--out", labelFile, "--reason", "bench", "--by", "mtorres"]))
   versions.append(timed(options.binary, ["--version"]))
 }
 figure("label_pdf_ms", median(labels))
