@@ -24,6 +24,7 @@ let package = Package(
     .target(name: "Formulation", dependencies: ["Quantities"], swiftSettings: strict),
     .target(name: "Quality", dependencies: ["Quantities", "Formulation"], swiftSettings: strict),
     .target(name: "Dispensing", dependencies: ["Quantities", "Formulation", "Quality"], swiftSettings: strict),
+    .target(name: "Pricing", dependencies: ["Quantities"], swiftSettings: strict),
     .target(name: "Labeling", dependencies: ["Quantities", "Formulation", "Dispensing"], swiftSettings: strict),
     // Shells around the domain.
     .systemLibrary(
@@ -34,20 +35,21 @@ let package = Package(
       name: "LabelRendering", dependencies: ["Labeling", "CPangoCairo", "CZint"], swiftSettings: strict),
     .target(
       name: "Settings",
-      dependencies: ["Quantities", "Formulation", "Quality", "Dispensing", "Labeling", "TOMLKit"],
+      dependencies: ["Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Labeling", "TOMLKit"],
       swiftSettings: strict
     ),
     .target(
       name: "Store",
       dependencies: [
-        "Quantities", "Formulation", "Quality", "Dispensing", "Digest", .product(name: "GRDB", package: "GRDB.swift"),
+        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Digest",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ],
       swiftSettings: strict
     ),
     .target(
       name: "CompoundCLI",
       dependencies: [
-        "Quantities", "Formulation", "Quality", "Dispensing", "Settings", "Store", "Digest", "Labeling",
+        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Settings", "Store", "Digest", "Labeling",
         "LabelRendering", "Printing", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -60,13 +62,14 @@ let package = Package(
     ),
     .testTarget(
       name: "DomainTests",
-      dependencies: ["Quantities", "Formulation", "Quality", "Dispensing", "Settings", "Digest"],
+      dependencies: ["Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Settings", "Digest"],
       swiftSettings: strict
     ),
     .testTarget(
       name: "CompoundTests",
       dependencies: [
-        "compound", "Quantities", "Formulation", "Quality", "Dispensing", "Settings", "Store", "CompoundCLI", "Digest",
+        "compound", "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Settings", "Store", "CompoundCLI",
+        "Digest",
         "Labeling", "LabelRendering",
       ],
       exclude: ["Golden"],

@@ -107,6 +107,9 @@ final class DemoScript {
     try step(["batch", "release", batch.lotNumber, "--by", "dchen"])
     try step(["batch", "show", batch.lotNumber])
 
+    section("A month of LDN 4.5 mg for the patient: the quote (Config/pricing.toml)")
+    try step(["price", "quote", "--formula", "LDN45", "--quantity", "30"])
+
     section("A prescription, its fill, and the labels")
     try step([
       "patient", "add", "--name", "Eleanor O'Brien-Šimková", "--dob", "1961-04-12", "--address",

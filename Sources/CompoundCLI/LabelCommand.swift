@@ -5,6 +5,7 @@ import Formulation
 import Foundation
 import LabelRendering
 import Labeling
+import Pricing
 import Printing
 import Quantities
 import Settings
@@ -97,7 +98,8 @@ struct LabelCommand: ParsableCommand {
           pharmacy: pharmacy, rxNumber: record.rxNumber, filled: record.filledOn, patient: record.patient,
           prescriber: record.prescriber, formula: record.formula, quantity: record.quantity,
           directions: record.directions, refillsRemaining: record.refillsRemaining,
-          discardAfter: record.beyondUseDate, lotNumber: record.lotNumber, reprint: reprint)
+          discardAfter: record.beyondUseDate, lotNumber: record.lotNumber, reprint: reprint,
+          price: context.settings.pricing.showPriceOnLabel ? record.price.map { "$\($0.total)" } : nil)
       } else {
         content = try LabelContent.batch(
           pharmacy: pharmacy, formula: batchRecord.formula, lotNumber: batchRecord.lotNumber,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispensing
 import Formulation
 import Foundation
+import Pricing
 import Quantities
 import Settings
 import Store
@@ -151,11 +152,16 @@ struct RxCommand: ParsableCommand {
       let user = try context.user(by)
       let fill = try context.database().fillPrescription(
         rx, lot: lot, reason: reason, override: override, by: user, opioids: context.settings.dispensing.opioids,
-        cyp450Substrates: context.settings.dispensing.cyp450Substrates, today: context.today, now: context.now)
+        cyp450Substrates: context.settings.dispensing.cyp450Substrates, priceModel: try context.settings.priceModel(),
+        today: context.today, now: context.now)
       if json { return try Output.json(fill) }
       print(
         "filled Rx \(fill.rxNumber) (fill \(fill.fillNumber), id \(fill.id)): \(fill.quantity) x \(fill.formula.name) from batch \(fill.lotNumber), BUD \(fill.beyondUseDate); \(fill.refillsRemaining) refills left"
       )
+      if let price = fill.price {
+        print("price \(price.currency) \(price.total) (\(PricingText.oneLine(price)))")
+        for missing in price.missing { print("warning: price incomplete: \(missing)") }
+      }
       for warning in fill.decision.warnings { print("warning recorded: \(warning)") }
       for overridden in fill.decision.overridden {
         print("overridden by \(user.id) (\(fill.decision.overrideReason ?? "")): \(overridden)")

@@ -39,6 +39,8 @@ public struct Formula: Sendable, Hashable, Codable {
   ///
   /// For example "Naltrexone HCl 4.5 mg capsule". Optional so that older stored versions read back.
   public var labelText: String?
+  /// Minutes of work to compound a batch, for its labour cost; nil means the price model's default.
+  public var labourMinutes: Int?
 
   /// The drug as the patient label names it, with salt and strength; the formula's name when unset.
   public var labelName: String { labelText ?? name }
@@ -49,7 +51,7 @@ public struct Formula: Sendable, Hashable, Codable {
     extraPercent: ExactNumber, budCategory: String, stabilityReference: String? = nil,
     stabilityDays: Int? = nil, storage: String, container: String, description: String,
     instructions: String, equipment: String, directions: String, warnings: [String], labeling: String,
-    qualityControl: QualityControl, labelName: String? = nil
+    qualityControl: QualityControl, labelName: String? = nil, labourMinutes: Int? = nil
   ) {
     self.code = code
     self.name = name
@@ -75,6 +77,7 @@ public struct Formula: Sendable, Hashable, Codable {
     self.labeling = labeling
     self.qualityControl = qualityControl
     self.labelText = labelName
+    self.labourMinutes = labourMinutes
   }
 
   /// Extra capsules for `quantity`: the percent, rounded up to a whole capsule.

@@ -32,7 +32,7 @@ public struct LabelContent: Sendable, Hashable, Codable {
   public static func patient(
     pharmacy: Pharmacy, rxNumber: String, filled: CalendarDate, patient: Patient, prescriber: Prescriber,
     formula: Formula, quantity: Int, directions: String, refillsRemaining: Int, discardAfter: CalendarDate,
-    lotNumber: String, reprint: Bool
+    lotNumber: String, reprint: Bool, price: String? = nil
   ) throws(LabelError) -> LabelContent {
     guard !pharmacy.name.isEmpty, !pharmacy.phone.isEmpty else {
       throw LabelError("the pharmacy's name and phone are not set: add them under [pharmacy] in the settings file")
@@ -43,7 +43,8 @@ public struct LabelContent: Sendable, Hashable, Codable {
       "patient": patient.name,
       "drug": formula.labelName,
       "directions": directions,
-      "rx": "Rx \(rxNumber)   Filled \(filled)   Qty \(quantity)   Refills \(refillsRemaining)",
+      "rx": "Rx \(rxNumber)   Filled \(filled)   Qty \(quantity)   Refills \(refillsRemaining)"
+        + (price.map { "   Price \($0)" } ?? ""),
       "prescriber": "Prescriber: \(prescriber.name)",
       "discard": "Discard after \(discardAfter)   Lot \(lotNumber)",
       "storage": "Compounded by \(pharmacy.name). \(formula.storage).",

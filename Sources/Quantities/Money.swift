@@ -31,6 +31,23 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
 
   public static func < (lhs: Money, rhs: Money) -> Bool { lhs.cents < rhs.cents }
 
+  /// Decodes exact text such as "34.99".
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    let text = try container.decode(String.self)
+    do {
+      self = try Money.parse(text)
+    } catch {
+      throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
+    }
+  }
+
+  /// Encodes the amount as exact text with two decimals, "34.99".
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(description)
+  }
+
   /// Plain amount with two decimals: `45.00`.
   public var description: String { (Decimal(cents) / 100).fixed(2) }
 }

@@ -28,6 +28,7 @@ public struct FormulaFile: Sendable, Decodable {
   var warnings: [String]
   var labeling: String
   var labelName: String?
+  var labourMinutes: Int?
   var qc: QC?
 
   struct QC: Sendable, Decodable {
@@ -52,6 +53,7 @@ public struct FormulaFile: Sendable, Decodable {
     case code, name, api, filler, shell, storage, container, description, instructions, equipment, directions
     case warnings, labeling, qc
     case labelName = "label_name"
+    case labourMinutes = "labour_minutes"
     case dosageForm = "dosage_form"
     case strengthMg = "strength_mg"
     case strengthBasis = "strength_basis"
@@ -88,6 +90,9 @@ public struct FormulaFile: Sendable, Decodable {
         throw SettingsError("\(file): '\(key)' is finer than one microgram")
       }
     }
+    if let labourMinutes, !(0...600).contains(labourMinutes) {
+      throw SettingsError("\(file): 'labour_minutes' must be 0 to 600, not \(labourMinutes)")
+    }
     let qc = self.qc
     return Formula(
       code: code.uppercased(), name: name, dosageForm: dosageForm ?? "capsule", api: api.uppercased(),
@@ -104,6 +109,6 @@ public struct FormulaFile: Sendable, Decodable {
           minimum: number(qc?.assayMinPercent, "90.0"), maximum: number(qc?.assayMaxPercent, "110.0")),
         procedure: qc?.procedure
           ?? "Weigh at least 10 filled capsules; each within the capsule weight limits. Assay by a contract laboratory.",
-        uniformityTarget: qc?.uniformityTargetPercent), labelName: labelName)
+        uniformityTarget: qc?.uniformityTargetPercent), labelName: labelName, labourMinutes: labourMinutes)
   }
 }

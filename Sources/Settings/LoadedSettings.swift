@@ -11,10 +11,12 @@ public struct LoadedSettings: Sendable {
   /// Dotted keys the settings file set; every other key has its default.
   public var keysFromFile: Set<String>
   public var timeZone: TimeZone
+  /// The pricing file read beside the settings file, if any.
+  public var pricingPath: String?
 
   public init(
     settings: Settings, configPath: String?, configSource: SettingSource, databasePath: String,
-    databaseSource: SettingSource, keysFromFile: Set<String>, timeZone: TimeZone
+    databaseSource: SettingSource, keysFromFile: Set<String>, timeZone: TimeZone, pricingPath: String? = nil
   ) {
     self.settings = settings
     self.configPath = configPath
@@ -23,11 +25,17 @@ public struct LoadedSettings: Sendable {
     self.databaseSource = databaseSource
     self.keysFromFile = keysFromFile
     self.timeZone = timeZone
+    self.pricingPath = pricingPath
   }
 
   /// Where the setting at dotted `key` came from.
   public func source(of key: String) -> SettingSource {
     guard let configPath else { return .builtIn }
+    if let pricingPath, key.hasPrefix("pricing."),
+      keysFromFile.contains(where: { key.hasPrefix($0) && $0.hasPrefix("pricing") })
+    {
+      return .file(pricingPath)
+    }
     let fromFile = keysFromFile.contains { key == $0 || key.hasPrefix($0 + ".") || key.hasPrefix($0 + "[") }
     return fromFile ? .file(configPath) : .builtIn
   }

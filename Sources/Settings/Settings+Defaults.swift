@@ -87,7 +87,16 @@ extension Settings {
         "progesterone", "sildenafil", "simvastatin", "testosterone", "warfarin",
       ]),
     labels: Labels(
-      folder: "", patientStock: "patient-3x4", batchStock: "batch-container", zplDpi: 203, printerTimeoutSeconds: 5))
+      folder: "", patientStock: "patient-3x4", batchStock: "batch-container", zplDpi: 203, printerTimeoutSeconds: 5),
+    pricingFile: "pricing.toml",
+    pricing: Pricing(
+      currency: "USD", hourlyRate: number("40.0"), defaultLabourMinutes: 15, ingredientMarkup: number("1.5"),
+      compoundingFee: number("8.0"), dispensingFee: number("4.0"), minimumPrice: number("15.0"), rounding: "to-0.99",
+      showPriceOnLabel: false,
+      tiers: [
+        Pricing.Tier(minQuantity: 90, discountPercent: number("5.0")),
+        Pricing.Tier(minQuantity: 180, discountPercent: number("10.0")),
+      ]))
 
   private static func number(_ text: String) -> ExactNumber {
     ExactNumber(text) ?? ExactNumber(0, decimals: 0)

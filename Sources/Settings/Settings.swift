@@ -1,5 +1,6 @@
 import Formulation
 import Foundation
+import Pricing
 import Quality
 import Quantities
 
@@ -23,6 +24,15 @@ public struct Settings: Sendable, Equatable, Codable {
   public var quality: Quality
   public var dispensing: Dispensing
   public var labels: Labels
+  /// The settings file that holds the price model, relative to this file (`Config/pricing.toml` documents it).
+  public var pricingFile: String
+  public var pricing: Pricing
+
+  enum CodingKeys: String, CodingKey {
+    case version, database, pharmacy, users, capsules, excipients, bud, lots, weighing, formulation, certificates
+    case quality, dispensing, labels, pricing
+    case pricingFile = "pricing_file"
+  }
 
   /// Who the pharmacy is, and the time zone that decides which calendar day it is.
   public struct Pharmacy: Sendable, Equatable, Codable {
@@ -191,6 +201,42 @@ public struct Settings: Sendable, Equatable, Codable {
     }
   }
 
+  /// The price model (see `Config/pricing.toml`).
+  public struct Pricing: Sendable, Equatable, Codable {
+    public var currency: String
+    public var hourlyRate: ExactNumber
+    public var defaultLabourMinutes: Int
+    public var ingredientMarkup: ExactNumber
+    public var compoundingFee: ExactNumber
+    public var dispensingFee: ExactNumber
+    public var minimumPrice: ExactNumber
+    public var rounding: String
+    public var showPriceOnLabel: Bool
+    public var tiers: [Tier]
+
+    /// A quantity discount.
+    public struct Tier: Sendable, Equatable, Codable {
+      public var minQuantity: Int
+      public var discountPercent: ExactNumber
+
+      enum CodingKeys: String, CodingKey {
+        case minQuantity = "min_quantity"
+        case discountPercent = "discount_percent"
+      }
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case currency, rounding, tiers
+      case hourlyRate = "hourly_rate"
+      case defaultLabourMinutes = "default_labour_minutes"
+      case ingredientMarkup = "ingredient_markup"
+      case compoundingFee = "compounding_fee"
+      case dispensingFee = "dispensing_fee"
+      case minimumPrice = "minimum_price"
+      case showPriceOnLabel = "show_price_on_label"
+    }
+  }
+
   /// The user with `id` (any case), if configured.
   public func user(_ id: String) -> User? { users.first { $0.id.lowercased() == id.lowercased() } }
 
@@ -206,6 +252,30 @@ public struct Settings: Sendable, Equatable, Codable {
       excipientTolerancePercent: weighing.excipientTolerancePercent,
       yieldRange: InclusiveRange(minimum: weighing.yieldMinPercent, maximum: weighing.yieldMaxPercent),
       weightCheckMinimum: weighing.weightCheckMinCapsules, preparationAssay: quality.preparationAssay)
+  }
+
+  /// The price model for the pricing domain; throws when an amount or the rounding rule is not valid.
+  public func priceModel() throws(SettingsError) -> PriceModel {
+    func money(_ number: ExactNumber, _ key: String) throws(SettingsError) -> Money {
+      do {
+        return try Money.parse(number.description, what: "pricing.\(key)")
+      } catch {
+        throw SettingsError(error.message)
+      }
+    }
+    guard let rounding = PriceModel.Rounding.parse(pricing.rounding) else {
+      throw SettingsError("pricing.rounding '\(pricing.rounding)' must be none, up-0.05 (any step) or to-0.99")
+    }
+    guard pricing.ingredientMarkup.value > 0, pricing.defaultLabourMinutes >= 0 else {
+      throw SettingsError("pricing.ingredient_markup must be above zero and default_labour_minutes zero or more")
+    }
+    return PriceModel(
+      currency: pricing.currency, hourlyRate: try money(pricing.hourlyRate, "hourly_rate"),
+      defaultLabourMinutes: pricing.defaultLabourMinutes, ingredientMarkup: pricing.ingredientMarkup.value,
+      compoundingFee: try money(pricing.compoundingFee, "compounding_fee"),
+      dispensingFee: try money(pricing.dispensingFee, "dispensing_fee"),
+      minimumPrice: try money(pricing.minimumPrice, "minimum_price"),
+      tiers: pricing.tiers.map { ($0.minQuantity, $0.discountPercent.value) }, rounding: rounding)
   }
 
   /// The quality rules for the quality domain.
@@ -288,6 +358,11 @@ public struct Settings: Sendable, Equatable, Codable {
     }
     guard (1...120).contains(labels.printerTimeoutSeconds) else {
       throw SettingsError("labels.printer_timeout_seconds must be 1 to 120")
+    }
+    guard (try? priceModel()) != nil else {
+      throw SettingsError(
+        "pricing: rounding must be none, up-0.05 (any step) or to-0.99, and every amount zero or more with a markup above zero"
+      )
     }
     for category in bud.categories where category.days < 1 {
       throw SettingsError("BUD category \(category.id) must allow at least 1 day")

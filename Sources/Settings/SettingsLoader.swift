@@ -32,6 +32,7 @@ public enum SettingsLoader {
     }
     var settings = Settings.defaults
     var keys = Set<String>()
+    var pricingPath: String?
     if let configPath {
       guard FileManager.default.fileExists(atPath: configPath) else {
         throw SettingsError(
@@ -39,6 +40,15 @@ public enum SettingsLoader {
       }
       let text = try readText(configPath, what: "settings file")
       (settings, keys) = try parse(text, file: configPath)
+      let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent()
+      let candidate =
+        settings.pricingFile.hasPrefix("/")
+        ? settings.pricingFile : folder.appendingPathComponent(settings.pricingFile).path
+      if FileManager.default.fileExists(atPath: candidate) {
+        let pricingText = try readText(candidate, what: "pricing file")
+        (settings, keys) = try parse(text, file: configPath, pricing: (pricingText, candidate))
+        pricingPath = candidate
+      }
     }
     let zone = try settings.timeZone()
 
@@ -63,7 +73,7 @@ public enum SettingsLoader {
     }
     return LoadedSettings(
       settings: settings, configPath: configPath, configSource: configSource, databasePath: databasePath,
-      databaseSource: databaseSource, keysFromFile: keys, timeZone: zone)
+      databaseSource: databaseSource, keysFromFile: keys, timeZone: zone, pricingPath: pricingPath)
   }
 
   /// A TOML encoder that writes exact numbers as TOML numbers.
@@ -76,21 +86,33 @@ public enum SettingsLoader {
   /// Reads settings text over the built-in defaults.
   ///
   /// Returns the settings and the dotted keys the text set.
-  public static func parse(_ text: String, file: String) throws(SettingsError) -> (Settings, Set<String>) {
+  public static func parse(
+    _ text: String, file: String, pricing: (text: String, file: String)? = nil
+  ) throws(SettingsError) -> (Settings, Set<String>) {
+    var current = file
     do {
       let merged: TOMLTable = try SettingsLoader.encoder.encode(Settings.defaults)
       let given = try TOMLTable(string: text)
       var keys = Set<String>()
       merge(given, into: merged, prefix: "", keys: &keys)
+      if let pricing {
+        current = pricing.file
+        let table = try TOMLTable(string: pricing.text)
+        guard table.keys.allSatisfy({ $0 == "pricing" }) else {
+          throw SettingsError("it may only hold the [pricing] table")
+        }
+        merge(table, into: merged, prefix: "", keys: &keys)
+        current = file
+      }
       var decoder = TOMLDecoder()
       decoder.strictDecoding = true
       let settings = try decoder.decode(Settings.self, from: merged)
       try settings.validate()
       return (settings, keys)
     } catch let error as SettingsError {
-      throw SettingsError("\(file): \(error.message)")
+      throw SettingsError("\(current): \(error.message)")
     } catch {
-      throw SettingsError(TOMLErrorText.describe(error, file: file))
+      throw SettingsError(TOMLErrorText.describe(error, file: current))
     }
   }
 

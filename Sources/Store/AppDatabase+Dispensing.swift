@@ -2,6 +2,7 @@ import Dispensing
 import Formulation
 import Foundation
 import GRDB
+import Pricing
 import Quality
 import Quantities
 
@@ -164,7 +165,7 @@ extension AppDatabase {
   /// Fills the next step of a prescription in one transaction: the fill, the stock going down.
   public func fillPrescription(
     _ rxNumber: String, lot chosen: String?, reason: String?, override: String?, by user: User,
-    opioids: [String], cyp450Substrates: [String], today: CalendarDate, now: Date
+    opioids: [String], cyp450Substrates: [String], priceModel: PriceModel, today: CalendarDate, now: Date
   ) throws(StoreError) -> FillRecord {
     let fillID: Int64 = try write { db in
       let rxRow = try prescriptionRow(db, rxNumber)
@@ -193,14 +194,20 @@ extension AppDatabase {
         interactions: interactions, byPharmacist: user.isPharmacist, overrideReason: override, today: today)
       let batch = try batchRow(db, decision.lotNumber)
       let batchID: Int64 = batch["id"]
+      let cost = try batchCost(db, batch)
+      let price = PriceBreakdown.price(
+        quantity: step.quantity, ingredientLines: cost.lines,
+        labourMinutes: cost.labourMinutes ?? priceModel.defaultLabourMinutes,
+        share: Decimal(step.quantity) / Decimal(max(cost.yield, 1)), model: priceModel)
       try db.execute(
         sql: """
-          INSERT INTO fill (prescription_id, fill_number, step, batch_id, quantity, filled_on, filled_at, filled_by, decision)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO fill (prescription_id, fill_number, step, batch_id, quantity, filled_on, filled_at, filled_by, decision,
+            price)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           rxRow["id"] as Int64, record.fills.count + 1, decision.stepIndex, batchID, step.quantity, today.description,
-          Timestamp.string(now), user.id, try RowDecoding.json(decision),
+          Timestamp.string(now), user.id, try RowDecoding.json(decision), try RowDecoding.json(price),
         ])
       let id = db.lastInsertedRowID
       try Ledger.moveBatch(
@@ -246,6 +253,7 @@ extension AppDatabase {
       daysSupply: decision.step.daysSupply, filledOn: try CalendarDate.parse(row["filled_on"]),
       filledAt: row["filled_at"],
       filledBy: row["filled_by"], beyondUseDate: try CalendarDate.parse(row["bud"]),
-      refillsRemaining: prescription.refillsRemainingAfterNextFill, decision: decision)
+      refillsRemaining: prescription.refillsRemainingAfterNextFill, decision: decision,
+      price: try (row["price"] as String?).map { try RowDecoding.decode(PriceBreakdown.self, $0) })
   }
 }

@@ -1,6 +1,7 @@
 import Dispensing
 import Formulation
 import Foundation
+import Pricing
 import Quantities
 
 /// A fill with everything its label and its record need.
@@ -22,4 +23,6 @@ public struct FillRecord: Sendable, Codable {
   /// Refills left after this fill.
   public var refillsRemaining: Int
   public var decision: FillDecision
+  /// The price charged and how it was made, from the batch's actual costs.
+  public var price: PriceBreakdown?
 }

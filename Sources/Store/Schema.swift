@@ -20,6 +20,9 @@ enum Schema {
     migrator.registerMigration("v4 label print log") { db in
       try db.execute(sql: v4)
     }
+    migrator.registerMigration("v5 prices on fills") { db in
+      try db.execute(sql: "ALTER TABLE fill ADD COLUMN price TEXT")
+    }
     return migrator
   }
 

@@ -1,0 +1,77 @@
+import Formulation
+import Foundation
+import GRDB
+import Pricing
+import Quantities
+
+extension AppDatabase {
+  /// What a batch cost: each component lot's share of its receipt cost, and the formula's labour minutes.
+  public func batchCost(_ lotNumber: String) throws(StoreError) -> (lines: [CostLine], yield: Int, labourMinutes: Int?)
+  {
+    try read { db in try batchCost(db, try batchRow(db, lotNumber)) }
+  }
+
+  func batchCost(_ db: Database, _ row: Row) throws -> (lines: [CostLine], yield: Int, labourMinutes: Int?) {
+    let lines = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT batch_component.measured, lot.lot_number, lot.cost_cents, lot.received_quantity, ingredient.code
+        FROM batch_component JOIN lot ON lot.id = batch_component.lot_id
+        JOIN ingredient ON ingredient.id = lot.ingredient_id
+        WHERE batch_component.batch_id = ? ORDER BY batch_component.id
+        """, arguments: [row["id"] as Int64]
+    ).map { line in
+      CostLine.ingredient(
+        line["code"], lotNumber: line["lot_number"], quantity: line["measured"],
+        lotCost: (line["cost_cents"] as Int64?).map(Money.init(cents:)), received: line["received_quantity"])
+    }
+    let formula = try Row.fetchOne(
+      db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
+    let labour = try formula.map { try version(db, $0, countingBatches: false).formula.labourMinutes } ?? nil
+    return (lines, row["actual_yield"], labour)
+  }
+
+  /// A quote for `quantity` capsules before compounding: the lots first-expiry-first-out would use now.
+  public func quote(
+    formulaCode: String, quantity: Int, rules: FormulationRules, model: PriceModel, today: CalendarDate
+  ) throws(StoreError) -> PriceBreakdown {
+    let plan = try planBatch(formulaCode: formulaCode, quantity: quantity, lotChoices: [:], rules: rules, today: today)
+    return try read { db in
+      let lines = try plan.components.map { component in
+        let lot = try Row.fetchOne(
+          db, sql: "SELECT cost_cents, received_quantity FROM lot WHERE lot_number = ?",
+          arguments: [component.lotNumber])
+        return CostLine.ingredient(
+          component.ingredientCode, lotNumber: component.lotNumber, quantity: component.quantity,
+          lotCost: (lot?["cost_cents"] as Int64?).map(Money.init(cents:)), received: lot?["received_quantity"] ?? 1)
+      }
+      let minutes = try version(db, try formulaRow(db, formulaCode), countingBatches: false).formula.labourMinutes
+      return PriceBreakdown.price(
+        quantity: quantity, ingredientLines: lines, labourMinutes: minutes ?? model.defaultLabourMinutes, share: 1,
+        model: model)
+    }
+  }
+
+  /// Stock on hand at cost: each lot's receipt cost per unit times what is left; nil value when unknown.
+  public func valuation() throws(StoreError) -> [(lotNumber: String, ingredient: String, onHand: Int64, value: Money?)]
+  {
+    try read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT lot.lot_number, lot.on_hand, lot.cost_cents, lot.received_quantity, ingredient.code FROM lot
+          JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.on_hand > 0 ORDER BY ingredient.code, lot.lot_number
+          """
+      ).map { row in
+        let onHand: Int64 = row["on_hand"]
+        let received: Int64 = row["received_quantity"]
+        let value = (row["cost_cents"] as Int64?).map { cost in
+          Money(
+            cents: Int64(
+              truncating: (Decimal(cost) * Decimal(onHand) / Decimal(received)).rounded(scale: 0) as NSDecimalNumber))
+        }
+        return (row["lot_number"], row["code"], onHand, value)
+      }
+    }
+  }
+}
