@@ -14,6 +14,9 @@ packages=(
   zbar-tools       # tests decode the barcode from the rendered label (zbarimg)
   cups             # tests print to a real CUPS server on loopback
   cups-client      # lp, lpadmin
+  libxlsxwriter-dev  # the monthly Excel export
+  zlib1g-dev       # libxlsxwriter's pkg-config links -lz but the package does not pull it in
+  python3-openpyxl # tests read the exported workbook back
 )
 
 missing=()

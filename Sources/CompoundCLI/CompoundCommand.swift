@@ -20,7 +20,7 @@ public struct CompoundCommand: ParsableCommand {
     subcommands: [
       InitCommand.self, ConfigCommand.self, IngredientCommand.self, LotCommand.self, FormulaCommand.self,
       BatchCommand.self, AssayCommand.self, PatientCommand.self, PrescriberCommand.self, RxCommand.self,
-      LabelCommand.self, PriceCommand.self,
+      LabelCommand.self, PriceCommand.self, StockCommand.self, InventoryCommand.self,
       DemoCommand.self,
     ])
 

@@ -96,7 +96,8 @@ extension Settings {
       tiers: [
         Pricing.Tier(minQuantity: 90, discountPercent: number("5.0")),
         Pricing.Tier(minQuantity: 180, discountPercent: number("10.0")),
-      ]))
+      ]),
+    inventory: Inventory(expiringDays: 60, reorder: []))
 
   private static func number(_ text: String) -> ExactNumber {
     ExactNumber(text) ?? ExactNumber(0, decimals: 0)

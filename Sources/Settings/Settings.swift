@@ -27,10 +27,11 @@ public struct Settings: Sendable, Equatable, Codable {
   /// The settings file that holds the price model, relative to this file (`Config/pricing.toml` documents it).
   public var pricingFile: String
   public var pricing: Pricing
+  public var inventory: Inventory
 
   enum CodingKeys: String, CodingKey {
     case version, database, pharmacy, users, capsules, excipients, bud, lots, weighing, formulation, certificates
-    case quality, dispensing, labels, pricing
+    case quality, dispensing, labels, pricing, inventory
     case pricingFile = "pricing_file"
   }
 
@@ -198,6 +199,25 @@ public struct Settings: Sendable, Equatable, Codable {
       case batchStock = "batch_stock"
       case zplDpi = "zpl_dpi"
       case printerTimeoutSeconds = "printer_timeout_seconds"
+    }
+  }
+
+  /// Stock reports.
+  public struct Inventory: Sendable, Equatable, Codable {
+    /// `compound inventory expiring` looks this many days ahead by default.
+    public var expiringDays: Int
+    /// Items to reorder when their usable stock falls below a level.
+    public var reorder: [ReorderPoint]
+
+    /// A reorder level for an ingredient (a mass or a count) or a formula (capsules).
+    public struct ReorderPoint: Sendable, Equatable, Codable {
+      public var item: String
+      public var below: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case reorder
+      case expiringDays = "expiring_days"
     }
   }
 

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Formulation
+import Foundation
+import Quantities
+import Settings
+import Store
+
+/// `compound stock`: corrections to stock, through the ledger.
+struct StockCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "stock", abstract: "Adjust or waste stock of a lot or batch; every change is a ledger movement.",
+    subcommands: [Adjust.self, Waste.self])
+
+  /// `compound stock adjust`.
+  struct Adjust: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Correct a lot's stock by a signed quantity (-0.2g, +3count) after a count; a new movement, never an edit.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Lot or batch number.") var lot: String
+    @Option(parsing: .unconditional, help: "Signed quantity with its unit: -0.2g, +150mg, -3 (capsules of a batch).")
+    var quantity: String
+    @Option(help: "Why.") var reason: String
+    @Option(help: "Who.") var by: String
+
+    func run() throws {
+      let context = try Context(global)
+      let result = try context.database().moveStock(
+        lot, kind: "adjusted", quantity: quantity, reason: reason, witness: nil, by: try context.user(by),
+        now: context.now)
+      print("adjusted \(lot) by \(quantity): \(result.unit.formatExact(result.onHand)) on hand")
+    }
+  }
+
+  /// `compound stock waste`.
+  struct Waste: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Record stock wasted or destroyed, with a reason and a witness.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Lot or batch number.") var lot: String
+    @Option(help: "Quantity wasted with its unit: 0.5g, 30 (capsules of a batch).") var quantity: String
+    @Option(help: "Why.") var reason: String
+    @Option(help: "Who.") var by: String
+    @Option(help: "The witness (another user).") var witness: String?
+
+    func run() throws {
+      let context = try Context(global)
+      let result = try context.database().moveStock(
+        lot, kind: "wasted", quantity: quantity, reason: reason, witness: try witness.map { try context.user($0) },
+        by: try context.user(by), now: context.now)
+      print("wasted \(quantity) of \(lot): \(result.unit.formatExact(result.onHand)) on hand")
+    }
+  }
+}
+
+/// `compound inventory`: stock as it is, or as it was.
+struct InventoryCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "inventory", abstract: "Stock on hand from the ledger, expiring stock, reorders.",
+    subcommands: [Show.self, Expiring.self, Reorder.self])
+
+  /// `compound inventory show`.
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Stock per lot and per item; --as-of DATE gives it as it was at the end of that day.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "A past day, YYYY-MM-DD (the end of that day in the pharmacy's time zone).") var asOf: String?
+    @Flag(help: "Print JSON (masses in micrograms).") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      var instant: Date?
+      if let asOf {
+        let day = try CalendarDate.parse(asOf, what: "--as-of")
+        instant = InventoryText.endOfDay(day, zone: context.zone)
+      }
+      let lines = try context.database().inventory(asOf: instant).filter { $0.onHand != 0 }
+      if json { return try Output.json(lines) }
+      print(
+        InventoryText.show(lines, title: asOf.map { "Stock at the end of \($0)" } ?? "Stock now", today: context.today))
+    }
+  }
+
+  /// `compound inventory expiring`.
+  struct Expiring: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stock that expires (or reaches its BUD) soon.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "How far ahead, in days: 60 or 60d (default: inventory.expiring_days).") var within: String?
+
+    func run() throws {
+      let context = try Context(global)
+      let days =
+        try within.map { text in
+          try Parsing.whole(text.hasSuffix("d") ? String(text.dropLast()) : text, option: "--within", range: 0...3650)
+        } ?? context.settings.inventory.expiringDays
+      let horizon = context.today.adding(days: days)
+      let lines = try context.database().inventory().filter { $0.onHand > 0 && $0.expires <= horizon }
+      if lines.isEmpty { return print("nothing on hand expires within \(days) days") }
+      print(InventoryText.show(lines, title: "Expiring by \(horizon) (within \(days) days)", today: context.today))
+    }
+  }
+
+  /// `compound inventory reorder`.
+  struct Reorder: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Items whose released, unexpired stock is below their reorder level (inventory.reorder).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+      let context = try Context(global)
+      let points = context.settings.inventory.reorder
+      if points.isEmpty { return print("no reorder levels are set: add [[inventory.reorder]] to the settings file") }
+      let lines = try context.database().inventory()
+      var below: [[String]] = []
+      for point in points {
+        let usable = lines.filter {
+          $0.item.uppercased() == point.item.uppercased() && $0.status == .released && $0.expires >= context.today
+        }
+        let unit = usable.first?.unit ?? (point.below.allSatisfy(\.isNumber) ? .count : .mass)
+        let level = try unit.parse(point.below, what: "inventory.reorder \(point.item)")
+        let stock = usable.reduce(Int64(0)) { $0 + $1.onHand }
+        if stock < level { below.append([point.item, unit.formatExact(stock), unit.formatExact(level)]) }
+      }
+      if below.isEmpty { return print("every item is at or above its reorder level") }
+      print(Output.table(["ITEM", "USABLE STOCK", "REORDER BELOW"], below))
+    }
+  }
+}

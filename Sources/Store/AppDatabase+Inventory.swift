@@ -1,0 +1,103 @@
+import Formulation
+import Foundation
+import GRDB
+import Quantities
+
+extension AppDatabase {
+  /// Records an adjustment (signed) or a waste (taken out) of a lot's or a batch's stock through the
+  /// ledger; returns the stock left. A waste needs a witness other than the user.
+  public func moveStock(
+    _ lotNumber: String, kind: String, quantity text: String, reason: String, witness: User?, by user: User,
+    now: Date
+  ) throws(StoreError) -> (unit: StockUnit, onHand: Int64) {
+    guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw StoreError("a stock \(kind == "wasted" ? "waste" : "adjustment") needs --reason")
+    }
+    if kind == "wasted" {
+      guard let witness else { throw StoreError("wasting stock needs a witness: add --witness USER") }
+      guard witness.id.lowercased() != user.id.lowercased() else {
+        throw StoreError("the witness must be someone other than \(user.id)")
+      }
+    }
+    return try write { db in
+      let lot = try Row.fetchOne(
+        db,
+        sql:
+          "SELECT lot.id, lot.on_hand, ingredient.kind FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot_number = ?",
+        arguments: [lotNumber])
+      let batch =
+        lot == nil
+        ? try Row.fetchOne(db, sql: "SELECT id, on_hand FROM batch WHERE lot_number = ?", arguments: [lotNumber]) : nil
+      guard let row = lot ?? batch else {
+        throw StoreError("lot '\(lotNumber)' does not exist: 'compound inventory show' lists the stock")
+      }
+      let unit: StockUnit =
+        lot.map { IngredientKind(rawValue: $0["kind"]) == .shell || IngredientKind(rawValue: $0["kind"]) == .container }
+        .map { $0 ? .count : .mass } ?? .count
+      var body = text.trimmingCharacters(in: .whitespaces)
+      var sign: Int64 = 1
+      if body.hasPrefix("-") {
+        sign = -1
+        body.removeFirst()
+      } else if body.hasPrefix("+") {
+        body.removeFirst()
+      }
+      let amount = try unit.parse(body, what: "--quantity")
+      guard amount > 0 else { throw StoreError("--quantity must not be zero") }
+      if kind == "wasted", sign < 0 {
+        throw StoreError("give the wasted quantity without a sign: it is taken out of stock")
+      }
+      let delta = kind == "wasted" ? -amount : sign * amount
+      let onHand: Int64 = row["on_hand"]
+      guard onHand + delta >= 0 else {
+        throw StoreError("lot \(lotNumber) has \(unit.formatExact(onHand)) on hand: it cannot go below zero")
+      }
+      let fullReason = witness.map { "\(reason) (witness \($0.id))" } ?? reason
+      if lot != nil {
+        try Ledger.move(db, lot: row["id"], kind: kind, quantity: delta, by: user, now: now, reason: fullReason)
+      } else {
+        try Ledger.moveBatch(db, batch: row["id"], kind: kind, quantity: delta, by: user, now: now, reason: fullReason)
+      }
+      return (unit, onHand + delta)
+    }
+  }
+
+  /// Every lot's and batch's stock as it was at `instant` (all of it when nil), from the ledger.
+  public func inventory(asOf instant: Date? = nil) throws(StoreError) -> [InventoryLine] {
+    let limit = instant.map(Timestamp.string) ?? "9999"
+    return try read { db in
+      let lots = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT lot.lot_number, lot.expiry, lot.status, lot.cost_cents, lot.received_quantity, ingredient.code,
+            ingredient.kind, (SELECT COALESCE(SUM(quantity), 0) FROM movement
+              WHERE movement.lot_id = lot.id AND movement.moved_at <= ?) AS stock
+          FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.received_at <= ?
+          ORDER BY ingredient.code, lot.expiry, lot.lot_number
+          """, arguments: [limit, limit]
+      ).map { row in
+        let kind = IngredientKind(rawValue: row["kind"]) ?? .excipient
+        return InventoryLine(
+          kind: "ingredient", lotNumber: row["lot_number"], item: row["code"],
+          unit: kind == .shell || kind == .container ? .count : .mass, expires: try CalendarDate.parse(row["expiry"]),
+          status: LotStatus(rawValue: row["status"]) ?? .quarantined, onHand: row["stock"],
+          lotCost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), received: row["received_quantity"])
+      }
+      let batches = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT batch.lot_number, batch.bud, batch.status, formula.code, (SELECT COALESCE(SUM(quantity), 0) FROM movement
+            WHERE movement.batch_id = batch.id AND movement.moved_at <= ?) AS stock
+          FROM batch JOIN formula ON formula.id = batch.formula_id WHERE batch.compounded_at <= ?
+          ORDER BY formula.code, batch.bud, batch.lot_number
+          """, arguments: [limit, limit]
+      ).map { row in
+        InventoryLine(
+          kind: "batch", lotNumber: row["lot_number"], item: row["code"], unit: .count,
+          expires: try CalendarDate.parse(row["bud"]), status: LotStatus(rawValue: row["status"]) ?? .quarantined,
+          onHand: row["stock"], lotCost: nil, received: 0)
+      }
+      return lots + batches
+    }
+  }
+}

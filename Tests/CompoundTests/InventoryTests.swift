@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+@Suite("The stock ledger: corrections, as-of stock, expiring, reorder")
+struct InventoryTests {
+  func stock(_ pharmacy: Pharmacy, asOf: String? = nil) throws -> [String: Int64] {
+    var result: [String: Int64] = [:]
+    for line in try pharmacy.ok(["inventory", "show", "--json"] + (asOf.map { ["--as-of", $0] } ?? [])).jsonArray() {
+      if let lot = line["lotNumber"] as? String { result[lot] = (line["onHand"] as? NSNumber)?.int64Value }
+    }
+    return result
+  }
+
+  @Test("adjustments and waste are movements; on hand is their sum; waste needs another user as witness")
+  func corrections() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    let lots = try pharmacy.lotNumbers()
+    let avicel = try #require(lots["AV-1"])
+    let shells = try #require(lots["CP-1"])
+    try pharmacy.ok(["stock", "adjust", avicel, "--quantity", "-1.5g", "--reason", "recount", "--by", "mtorres"])
+    try pharmacy.ok(["stock", "adjust", avicel, "--quantity", "+250mg", "--reason", "found a jar", "--by", "mtorres"])
+    try pharmacy.ok([
+      "stock", "waste", shells, "--quantity", "5count", "--reason", "crushed", "--by", "mtorres", "--witness", "dchen",
+    ])
+    let now = try stock(pharmacy)
+    let expectedAvicel: Int64 = 500_000_000 - 1_500_000 + 250_000
+    #expect(now[avicel] == expectedAvicel)
+    #expect(now[shells] == Int64(995))
+    #expect(
+      try pharmacy.refused(["stock", "waste", shells, "--quantity", "5count", "--reason", "x", "--by", "mtorres"])
+        .contains("witness"))
+    #expect(
+      try pharmacy.refused([
+        "stock", "waste", shells, "--quantity", "5count", "--reason", "x", "--by", "mtorres", "--witness", "mtorres",
+      ])
+      .contains("someone other"))
+    #expect(
+      try pharmacy.refused(["stock", "adjust", avicel, "--quantity", "-600g", "--reason", "x", "--by", "mtorres"])
+        .contains("below zero"))
+    #expect(
+      try pharmacy.refused(["stock", "adjust", avicel, "--quantity", "-1.5", "--reason", "x", "--by", "mtorres"])
+        .contains("no unit"))
+    #expect(
+      try pharmacy.refused(["stock", "adjust", avicel, "--quantity", "-1g", "--reason", " ", "--by", "mtorres"])
+        .contains("--reason"))
+    #expect(
+      try pharmacy.refused(["stock", "adjust", "R-NOPE", "--quantity", "-1g", "--reason", "x", "--by", "mtorres"])
+        .contains("does not exist"))
+  }
+
+  @Test("stock as of a past day stays the same whatever happens after it")
+  func asOf() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    let avicel = try #require(try pharmacy.lotNumbers()["AV-1"])
+    pharmacy.now = "2026-11-23T10:00:00-06:00"
+    try pharmacy.ok(["stock", "adjust", avicel, "--quantity", "-10g", "--reason", "spill", "--by", "mtorres"])
+    let before = try stock(pharmacy, asOf: "2026-11-22")
+    #expect(before[avicel] == 500_000_000)
+    pharmacy.now = "2026-11-24T10:00:00-06:00"
+    try pharmacy.ok(["stock", "adjust", avicel, "--quantity", "-20g", "--reason", "spill", "--by", "mtorres"])
+    #expect(try stock(pharmacy, asOf: "2026-11-22") == before)
+    #expect(try stock(pharmacy, asOf: "2026-11-23")[avicel] == 490_000_000)
+    #expect(try stock(pharmacy)[avicel] == 470_000_000)
+    #expect(try stock(pharmacy, asOf: "2026-11-01").isEmpty)
+  }
+
+  @Test("expiring lists what expires within the window; reorder lists what fell below its level")
+  func expiringAndReorder() throws {
+    let pharmacy = try Pharmacy(
+      settings:
+        "[[inventory.reorder]]\nitem = \"NALTREXONE-HCL\"\nbelow = \"6g\"\n[[inventory.reorder]]\nitem = \"AVICEL-PH102\"\nbelow = \"100g\"\n"
+    )
+    try pharmacy.seed()
+    try pharmacy.receive("AVICEL-PH102", lot: "AV-SOON", expiry: "2027-01-10", quantity: "50g")
+    let expiring = try pharmacy.ok(["inventory", "expiring", "--within", "60d"]).stdout
+    #expect(expiring.contains("AVICEL-PH102"))
+    #expect(expiring.contains("2027-01-10"))
+    #expect(!expiring.contains("NALTREXONE-HCL  "))
+    let reorder = try pharmacy.ok(["inventory", "reorder"]).stdout
+    #expect(reorder.contains("NALTREXONE-HCL"))
+    #expect(!reorder.contains("AVICEL-PH102"))
+  }
+}
