@@ -4,8 +4,10 @@ import GRDB
 import Quantities
 
 extension AppDatabase {
-  /// Records an adjustment (signed) or a waste (taken out) of a lot's or a batch's stock through the
-  /// ledger; returns the stock left. A waste needs a witness other than the user.
+  /// Records an adjustment or a waste of a lot's or a batch's stock through the ledger.
+  ///
+  /// An adjustment is signed; a waste is taken out and needs a witness other than the user. Returns the
+  /// stock left.
   public func moveStock(
     _ lotNumber: String, kind: String, quantity text: String, reason: String, witness: User?, by user: User,
     now: Date
