@@ -1,0 +1,67 @@
+import ArgumentParser
+import Formulation
+import Foundation
+import Quantities
+import Store
+
+/// `compound recall`: who got a lot, and what to pull from the shelf.
+struct RecallCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "recall",
+    abstract:
+      "Trace a lot: from an ingredient lot to batches, fills, patients and prescribers; from a batch to its lots.",
+    discussion: "--hold puts every affected lot still on hand on hold, in one transaction (with --by and --reason).")
+
+  @OptionGroup var global: GlobalOptions
+  @Argument(help: "Ingredient lot or batch lot number.") var lot: String
+  @Flag(help: "Put every affected lot still on hand on hold.") var hold = false
+  @Option(help: "Who puts them on hold.") var by: String?
+  @Option(help: "Why (the recall notice).") var reason: String?
+  @Flag(help: "Print JSON.") var json = false
+
+  func run() throws {
+    let context = try Context(global)
+    var holder: (User, String)?
+    if hold {
+      guard let by, let reason else { throw CLIError("--hold needs --by USER and --reason TEXT") }
+      holder = (try context.user(by), reason)
+    }
+    let report = try context.database().recall(lot, hold: holder, now: context.now)
+    if json { return try Output.json(report) }
+    var lines = ["Recall trace of \(report.kind) lot \(report.lotNumber) (\(report.item))"]
+    if !report.components.isEmpty {
+      lines.append("Component lots:")
+      lines.append(
+        Output.table(
+          ["LOT", "INGREDIENT", "SUPPLIER", "SUPPLIER LOT", "USED"],
+          report.components.map { [$0.lotNumber, $0.ingredient, $0.supplier, $0.supplierLot, "\($0.used)"] }))
+    }
+    lines.append("Batches (\(report.batches.count)):")
+    lines.append(
+      Output.table(
+        ["BATCH", "FORMULA", "COMPOUNDED", "STATUS", "ON HAND"],
+        report.batches.map { [$0.lotNumber, $0.formulaCode, "\($0.compounded)", $0.status, "\($0.onHand)"] }))
+    lines.append("Fills (\(report.fills.count)): patients and prescribers to contact")
+    lines.append(
+      Output.table(
+        ["RX", "FILL", "BATCH", "QTY", "FILLED", "PATIENT", "PHONE", "PRESCRIBER", "PHONE"],
+        report.fills.map {
+          [
+            $0.rxNumber, "\($0.fillNumber)", $0.lotNumber, "\($0.quantity)", "\($0.filled)", $0.patient,
+            $0.patientPhone,
+            $0.prescriber, $0.prescriberPhone,
+          ]
+        }))
+    lines.append(
+      "On hand to quarantine: "
+        + (report.onHand.isEmpty
+          ? "nothing"
+          : report.onHand.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")))
+    if hold {
+      lines.append(
+        "Put on hold: "
+          + (report.held.isEmpty ? "nothing (already held or final)" : report.held.joined(separator: ", ")))
+    }
+    print(lines.joined(separator: "\n"))
+  }
+}

@@ -1,0 +1,123 @@
+import Formulation
+import Foundation
+import GRDB
+import Quality
+import Quantities
+
+extension AppDatabase {
+  /// Traces a lot both ways; with `hold`, puts every affected lot still on hand on hold in the same
+  /// transaction.
+  public func recall(
+    _ lotNumber: String, hold: (user: User, reason: String)?, now: Date
+  ) throws(StoreError) -> RecallReport {
+    if let hold, hold.reason.trimmingCharacters(in: .whitespaces).isEmpty {
+      throw StoreError("--hold needs --reason")
+    }
+    return try write { db in
+      var report: RecallReport
+      if let lot = try Row.fetchOne(
+        db,
+        sql:
+          "SELECT lot.*, ingredient.code FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot_number = ?",
+        arguments: [lotNumber])
+      {
+        let batches = try Row.fetchAll(
+          db,
+          sql: """
+            SELECT batch.*, formula.code, batch_component.measured FROM batch_component
+            JOIN batch ON batch.id = batch_component.batch_id JOIN formula ON formula.id = batch.formula_id
+            WHERE batch_component.lot_id = ? ORDER BY batch.id
+            """, arguments: [lot["id"] as Int64])
+        report = RecallReport(
+          kind: "ingredient", lotNumber: lot["lot_number"], item: lot["code"], components: [],
+          batches: try batches.map { try Self.recallBatch($0, used: $0["measured"]) },
+          fills: try fills(db, batchIDs: batches.map { $0["id"] }), onHand: [:], held: [])
+        if (lot["on_hand"] as Int64) > 0 { report.onHand[lot["lot_number"]] = lot["on_hand"] }
+      } else {
+        let batch = try batchRow(db, lotNumber)
+        let components = try Row.fetchAll(
+          db,
+          sql: """
+            SELECT lot.lot_number, lot.supplier, lot.supplier_lot, ingredient.code, batch_component.measured
+            FROM batch_component JOIN lot ON lot.id = batch_component.lot_id
+            JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE batch_component.batch_id = ? ORDER BY batch_component.id
+            """, arguments: [batch["id"] as Int64]
+        ).map {
+          RecallReport.Component(
+            lotNumber: $0["lot_number"], ingredient: $0["code"], supplier: $0["supplier"],
+            supplierLot: $0["supplier_lot"],
+            used: $0["measured"])
+        }
+        let formula =
+          try String.fetchOne(
+            db, sql: "SELECT code FROM formula WHERE id = ?", arguments: [batch["formula_id"] as Int64]) ?? ""
+        var row = batch
+        row =
+          try Row.fetchOne(
+            db, sql: "SELECT batch.*, ? AS code FROM batch WHERE id = ?", arguments: [formula, batch["id"] as Int64])
+          ?? batch
+        report = RecallReport(
+          kind: "batch", lotNumber: batch["lot_number"], item: formula, components: components,
+          batches: [try Self.recallBatch(row, used: nil)], fills: try fills(db, batchIDs: [batch["id"]]), onHand: [:],
+          held: [])
+      }
+      for batch in report.batches where batch.onHand > 0 { report.onHand[batch.lotNumber] = batch.onHand }
+      if let hold {
+        for (number, _) in report.onHand.sorted(by: { $0.key < $1.key }) {
+          if let batch = try Row.fetchOne(
+            db, sql: "SELECT id, status FROM batch WHERE lot_number = ?", arguments: [number])
+          {
+            let status = LotStatus(rawValue: batch["status"]) ?? .quarantined
+            guard (try? LotAction.hold.apply(to: status, lot: number)) != nil else { continue }
+            try setStatus(
+              db, batch: batch["id"], from: status, to: .onHold, by: hold.user, reason: "recall: \(hold.reason)",
+              now: now)
+            report.held.append(number)
+          } else if let lot = try Row.fetchOne(
+            db, sql: "SELECT id, status FROM lot WHERE lot_number = ?", arguments: [number])
+          {
+            let status = LotStatus(rawValue: lot["status"]) ?? .quarantined
+            guard (try? LotAction.hold.apply(to: status, lot: number)) != nil else { continue }
+            try db.execute(sql: "UPDATE lot SET status = 'on_hold' WHERE id = ?", arguments: [lot["id"] as Int64])
+            try db.execute(
+              sql:
+                "INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by, reason) VALUES (?, ?, 'on_hold', ?, ?, ?)",
+              arguments: [
+                lot["id"] as Int64, status.rawValue, Timestamp.string(now), hold.user.id, "recall: \(hold.reason)",
+              ])
+            report.held.append(number)
+          }
+        }
+      }
+      return report
+    }
+  }
+
+  static func recallBatch(_ row: Row, used: Int64?) throws -> RecallReport.Batch {
+    RecallReport.Batch(
+      lotNumber: row["lot_number"], formulaCode: row["code"],
+      compounded: try CalendarDate.parse(row["compounding_date"]),
+      status: row["status"], onHand: row["on_hand"], used: used)
+  }
+
+  private func fills(_ db: Database, batchIDs: [Int64]) throws -> [RecallReport.Fill] {
+    guard !batchIDs.isEmpty else { return [] }
+    let marks = batchIDs.map { _ in "?" }.joined(separator: ", ")
+    return try Row.fetchAll(
+      db,
+      sql: """
+        SELECT fill.fill_number, fill.quantity, fill.filled_on, batch.lot_number, prescription.rx_number,
+          patient.name AS patient, patient.phone AS patient_phone, patient.address, prescriber.name AS prescriber,
+          prescriber.phone AS prescriber_phone
+        FROM fill JOIN batch ON batch.id = fill.batch_id JOIN prescription ON prescription.id = fill.prescription_id
+        JOIN patient ON patient.id = prescription.patient_id JOIN prescriber ON prescriber.id = prescription.prescriber_id
+        WHERE fill.batch_id IN (\(marks)) ORDER BY fill.filled_at, fill.id
+        """, arguments: StatementArguments(batchIDs)
+    ).map {
+      RecallReport.Fill(
+        rxNumber: $0["rx_number"], fillNumber: $0["fill_number"], lotNumber: $0["lot_number"], quantity: $0["quantity"],
+        filled: try CalendarDate.parse($0["filled_on"]), patient: $0["patient"], patientPhone: $0["patient_phone"],
+        patientAddress: $0["address"], prescriber: $0["prescriber"], prescriberPhone: $0["prescriber_phone"])
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Quantities
+
+/// Who got a lot, and what is still on the shelf: the answer to "who got this lot?".
+public struct RecallReport: Sendable, Codable {
+  /// A batch affected by the recall.
+  public struct Batch: Sendable, Codable {
+    public var lotNumber: String
+    public var formulaCode: String
+    public var compounded: CalendarDate
+    public var status: String
+    public var onHand: Int64
+    /// How much of the recalled ingredient lot it used (micrograms or pieces), when starting from one.
+    public var used: Int64?
+  }
+
+  /// A fill from an affected batch, with whom to call.
+  public struct Fill: Sendable, Codable {
+    public var rxNumber: String
+    public var fillNumber: Int
+    public var lotNumber: String
+    public var quantity: Int
+    public var filled: CalendarDate
+    public var patient: String
+    public var patientPhone: String
+    public var patientAddress: String
+    public var prescriber: String
+    public var prescriberPhone: String
+  }
+
+  /// A component lot of a recalled batch.
+  public struct Component: Sendable, Codable {
+    public var lotNumber: String
+    public var ingredient: String
+    public var supplier: String
+    public var supplierLot: String
+    public var used: Int64
+  }
+
+  /// `ingredient` or `batch`.
+  public var kind: String
+  public var lotNumber: String
+  public var item: String
+  public var components: [Component]
+  public var batches: [Batch]
+  public var fills: [Fill]
+  /// Lots and batches with stock on hand to quarantine: lot number and quantity.
+  public var onHand: [String: Int64]
+  /// What `--hold` put on hold.
+  public var held: [String]
+}
