@@ -31,6 +31,9 @@ let package = Package(
       name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
     .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
     .target(name: "Printing", swiftSettings: strict),
+    .systemLibrary(
+      name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]),
+    .target(name: "Export", dependencies: ["CXlsxWriter", "Quantities", "Store"], swiftSettings: strict),
     .target(
       name: "LabelRendering", dependencies: ["Labeling", "CPangoCairo", "CZint"], swiftSettings: strict),
     .target(
@@ -50,7 +53,7 @@ let package = Package(
       name: "CompoundCLI",
       dependencies: [
         "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Settings", "Store", "Digest", "Labeling",
-        "LabelRendering", "Printing", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "LabelRendering", "Printing", "Export", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
     ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispensing
+import Export
 import Formulation
 import Foundation
 import Labeling
@@ -51,6 +52,7 @@ public enum Runner {
     case let error as DispensingError: text = error.message
     case let error as LabelError: text = error.message
     case let error as PrintError: text = error.message
+    case let error as ExportError: text = error.message
     default: return nil
     }
     return text.replacingOccurrences(of: "\n", with: " ")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Export
 import Formulation
 import Foundation
 import Quantities
@@ -59,7 +60,7 @@ struct StockCommand: ParsableCommand {
 struct InventoryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "inventory", abstract: "Stock on hand from the ledger, expiring stock, reorders.",
-    subcommands: [Show.self, Expiring.self, Reorder.self])
+    subcommands: [Show.self, Expiring.self, Reorder.self, Export.self])
 
   /// `compound inventory show`.
   struct Show: ParsableCommand {
@@ -128,6 +129,44 @@ struct InventoryCommand: ParsableCommand {
       }
       if below.isEmpty { return print("every item is at or above its reorder level") }
       print(Output.table(["ITEM", "USABLE STOCK", "REORDER BELOW"], below))
+    }
+  }
+}
+
+extension InventoryCommand {
+  /// `compound inventory export`.
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write the month's inventory workbook (Excel) from the ledger as of the month's end.",
+      discussion: """
+        Sheets: Summary (opening, received, produced, consumed, dispensed, wasted/adjusted, closing, value at cost,
+        and a check column that is zero when opening + in - out = closing), Lots at month end, Batches compounded,
+        Dispensed, Movements, Expiring. Exporting a past month again gives the same numbers.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The month, YYYY-MM.") var month: String
+    @Option(help: "The file (default: the pharmacy's name and the month, .xlsx, in the working folder).") var out:
+      String?
+
+    func run() throws {
+      let context = try Context(global)
+      let parts = month.split(separator: "-")
+      guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
+        let number = Int(parts[1]),
+        (1...12).contains(number)
+      else { throw CLIError("--month '\(month)' is not a month: write it as YYYY-MM, for example 2026-11") }
+      let report = try context.database().monthReport(
+        year: year, month: number, zone: context.zone, expiringDays: context.settings.inventory.expiringDays)
+      let name = context.settings.pharmacy.name.isEmpty ? "pharmacy" : context.settings.pharmacy.name
+      let safe = String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" }).replacingOccurrences(of: "--", with: "-")
+      let path = URL(fileURLWithPath: out ?? "\(safe)-inventory-\(month).xlsx").standardizedFileURL.path
+      try MonthlyWorkbook.write(
+        report, to: path, pharmacy: name, generated: context.now,
+        progress: isatty(2) == 1 && report.movementCount > 50_000)
+      print(
+        "wrote \(path): \(report.summary.count) items, \(report.lots.count) lots, \(report.batches.count) batches, \(report.dispensed.count) fills, \(report.movementCount) movements"
+      )
     }
   }
 }

@@ -1,0 +1,188 @@
+import Formulation
+import Foundation
+import GRDB
+import Pricing
+import Quality
+import Quantities
+
+extension AppDatabase {
+  /// The month's figures from the ledger as of the month's end: exporting a past month again gives the
+  /// same numbers whatever happened since.
+  public func monthReport(year: Int, month: Int, zone: TimeZone, expiringDays: Int) throws(StoreError) -> MonthReport {
+    guard let first = CalendarDate(year: year, month: month, day: 1) else {
+      throw StoreError("--month \(year)-\(month) is not a month: write it as YYYY-MM")
+    }
+    let next = first.adding(days: CalendarDate.daysIn(month: month, year: year))
+    let start = Timestamp.string(Self.midnight(first, zone: zone))
+    let end = Timestamp.string(Self.midnight(next, zone: zone))
+    let monthEnd = next.adding(days: -1)
+    return try read { db in
+      // Per lot and per batch: opening, the month's flows by kind, closing.
+      let flows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT lot_id, batch_id,
+            SUM(CASE WHEN moved_at < :start THEN quantity ELSE 0 END) AS opening,
+            SUM(CASE WHEN moved_at >= :start AND kind = 'received' THEN quantity ELSE 0 END) AS received,
+            SUM(CASE WHEN moved_at >= :start AND kind = 'produced' THEN quantity ELSE 0 END) AS produced,
+            SUM(CASE WHEN moved_at >= :start AND kind = 'consumed' THEN -quantity ELSE 0 END) AS consumed,
+            SUM(CASE WHEN moved_at >= :start AND kind = 'dispensed' THEN -quantity ELSE 0 END) AS dispensed,
+            SUM(CASE WHEN moved_at >= :start AND kind NOT IN ('received','produced','consumed','dispensed')
+              THEN quantity ELSE 0 END) AS other,
+            SUM(quantity) AS closing
+          FROM movement WHERE moved_at < :end GROUP BY lot_id, batch_id
+          """, arguments: ["start": start, "end": end])
+      let lotInfo = Dictionary(
+        uniqueKeysWithValues: try Row.fetchAll(
+          db,
+          sql: """
+            SELECT lot.id, lot.lot_number, lot.supplier, lot.expiry, lot.cost_cents, lot.received_quantity, lot.status,
+              ingredient.code, ingredient.kind,
+              (SELECT to_status FROM status_change WHERE lot_id = lot.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
+            FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id
+            """, arguments: [end]
+        ).map { (($0["id"] as Int64), $0) })
+      let batchInfo = Dictionary(
+        uniqueKeysWithValues: try Row.fetchAll(
+          db,
+          sql: """
+            SELECT batch.id, batch.lot_number, batch.bud, batch.actual_yield, batch.status, formula.code,
+              (SELECT to_status FROM status_change WHERE batch_id = batch.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
+            FROM batch JOIN formula ON formula.id = batch.formula_id
+            """, arguments: [end]
+        ).map { (($0["id"] as Int64), $0) })
+      var summary: [String: MonthReport.SummaryRow] = [:]
+      var lots: [MonthReport.LotRow] = []
+      var missingValue = Set<String>()
+      for flow in flows {
+        var item = ""
+        var kind = "ingredient"
+        var unit = StockUnit.count
+        var row: MonthReport.LotRow?
+        let closing: Int64 = flow["closing"]
+        if let lotID = flow["lot_id"] as Int64?, let info = lotInfo[lotID] {
+          item = info["code"]
+          let ingredientKind = IngredientKind(rawValue: info["kind"]) ?? .excipient
+          unit = ingredientKind == .shell || ingredientKind == .container ? .count : .mass
+          let unitCost = (info["cost_cents"] as Int64?).map {
+            Decimal($0) / Decimal(max(info["received_quantity"] as Int64, 1))
+          }
+          row = MonthReport.LotRow(
+            lotNumber: info["lot_number"], item: item, kind: kind, supplier: info["supplier"],
+            expires: try CalendarDate.parse(info["expiry"]), status: info["status_then"] ?? info["status"], unit: unit,
+            quantity: closing, unitCost: unitCost,
+            value: unitCost.map { Money(cents: Self.cents($0 * Decimal(closing))) })
+        } else if let batchID = flow["batch_id"] as Int64?, let info = batchInfo[batchID] {
+          item = info["code"]
+          kind = "batch"
+          let cost = try batchCost(db, try batchRow(db, info["lot_number"]))
+          let known = cost.lines.allSatisfy { $0.cents != nil }
+          // Finished capsules are valued at the ingredient cost they consumed.
+          let perCapsule = cost.lines.compactMap(\.cents).reduce(0, +) / Decimal(max(cost.yield, 1))
+          row = MonthReport.LotRow(
+            lotNumber: info["lot_number"], item: item, kind: kind, supplier: "compounded",
+            expires: try CalendarDate.parse(info["bud"]), status: info["status_then"] ?? info["status"], unit: .count,
+            quantity: closing, unitCost: known ? perCapsule : nil,
+            value: known ? Money(cents: Self.cents(perCapsule * Decimal(closing))) : nil)
+        }
+        guard let row else { continue }
+        if closing != 0 { lots.append(row) }
+        if row.value == nil, closing != 0 { missingValue.insert(item) }
+        var line =
+          summary[item]
+          ?? MonthReport.SummaryRow(
+            item: item, kind: kind, unit: unit, opening: 0, received: 0, produced: 0, consumed: 0, dispensed: 0,
+            other: 0,
+            closing: 0, closingValue: Money(cents: 0))
+        line.opening += flow["opening"]
+        line.received += flow["received"]
+        line.produced += flow["produced"]
+        line.consumed += flow["consumed"]
+        line.dispensed += flow["dispensed"]
+        line.other += flow["other"]
+        line.closing += closing
+        line.closingValue = Money(cents: (line.closingValue?.cents ?? 0) + (row.value?.cents ?? 0))
+        summary[item] = line
+      }
+      for item in missingValue { summary[item]?.closingValue = nil }
+      let batches = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT batch.*, formula.code, formula.version,
+            (SELECT verdict FROM assay WHERE batch_id = batch.id AND recorded_at < :end ORDER BY id DESC LIMIT 1) AS assay,
+            (SELECT uniformity_verdict FROM assay WHERE batch_id = batch.id AND recorded_at < :end ORDER BY id DESC LIMIT 1)
+              AS uniformity,
+            (SELECT to_status FROM status_change WHERE batch_id = batch.id AND changed_at < :end ORDER BY id DESC LIMIT 1)
+              AS status_then
+          FROM batch JOIN formula ON formula.id = batch.formula_id
+          WHERE batch.compounded_at >= :start AND batch.compounded_at < :end ORDER BY batch.compounded_at, batch.id
+          """, arguments: ["start": start, "end": end]
+      ).map { row in
+        MonthReport.BatchRow(
+          lotNumber: row["lot_number"], formula: "\(row["code"] as String) v\(row["version"] as Int)",
+          compounded: try CalendarDate.parse(row["compounding_date"]), quantity: row["quantity"],
+          yield: row["actual_yield"],
+          beyondUseDate: try CalendarDate.parse(row["bud"]), assay: row["assay"] ?? "none",
+          uniformity: row["uniformity"] ?? "none",
+          status: row["status_then"] ?? row["status"], compoundedBy: row["compounded_by"],
+          verifiedBy: (row["verified_at"] as String?).map { $0 < end } == true ? row["verified_by"] ?? "" : "")
+      }
+      let dispensed = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT fill.filled_on, fill.quantity, fill.price, prescription.rx_number, patient.name, batch.lot_number
+          FROM fill JOIN prescription ON prescription.id = fill.prescription_id
+          JOIN patient ON patient.id = prescription.patient_id JOIN batch ON batch.id = fill.batch_id
+          WHERE fill.filled_at >= :start AND fill.filled_at < :end ORDER BY fill.filled_at, fill.id
+          """, arguments: ["start": start, "end": end]
+      ).map { row in
+        MonthReport.DispensedRow(
+          filled: try CalendarDate.parse(row["filled_on"]), rxNumber: row["rx_number"], patient: row["name"],
+          lotNumber: row["lot_number"], quantity: row["quantity"],
+          price: try (row["price"] as String?).map { try RowDecoding.decode(PriceBreakdown.self, $0).total })
+      }
+      let count =
+        try Int.fetchOne(
+          db, sql: "SELECT count(*) FROM movement WHERE moved_at >= ? AND moved_at < ?", arguments: [start, end]) ?? 0
+      let horizon = monthEnd.adding(days: expiringDays)
+      let expiring = lots.filter { $0.quantity > 0 && $0.expires <= horizon }.sorted { $0.expires < $1.expires }
+      let path = self.path
+      let movements: @Sendable ((MonthReport.MovementRow) throws -> Void) throws -> Void = { visit in
+        let queue = try DatabaseQueue(path: path, configuration: Configuration())
+        try queue.read { db in
+          let cursor = try Row.fetchCursor(
+            db,
+            sql: """
+              SELECT movement.moved_at, movement.kind, movement.quantity, movement.moved_by, movement.reason,
+                COALESCE(lot.lot_number, batch.lot_number) AS number, COALESCE(ingredient.code, formula.code) AS item,
+                ingredient.kind AS ingredient_kind
+              FROM movement LEFT JOIN lot ON lot.id = movement.lot_id LEFT JOIN ingredient ON ingredient.id = lot.ingredient_id
+              LEFT JOIN batch ON batch.id = movement.batch_id LEFT JOIN formula ON formula.id = batch.formula_id
+              WHERE movement.moved_at >= ? AND movement.moved_at < ? ORDER BY movement.moved_at, movement.id
+              """, arguments: [start, end])
+          while let row = try cursor.next() {
+            let kind = (row["ingredient_kind"] as String?).flatMap(IngredientKind.init(rawValue:))
+            try visit(
+              MonthReport.MovementRow(
+                at: row["moved_at"], lotNumber: row["number"] ?? "", item: row["item"] ?? "", kind: row["kind"],
+                unit: kind == nil || kind == .shell || kind == .container ? .count : .mass, quantity: row["quantity"],
+                by: row["moved_by"], reason: row["reason"] ?? ""))
+          }
+        }
+      }
+      return MonthReport(
+        year: year, month: month, monthEnd: monthEnd,
+        summary: summary.values.sorted { ($0.kind, $0.item) < ($1.kind, $1.item) },
+        lots: lots.sorted { ($0.kind, $0.item, $0.lotNumber) < ($1.kind, $1.item, $1.lotNumber) },
+        batches: batches, dispensed: dispensed, movementCount: count, movements: movements, expiring: expiring)
+    }
+  }
+
+  static func cents(_ value: Decimal) -> Int64 { Int64(truncating: value.rounded(scale: 0) as NSDecimalNumber) }
+
+  static func midnight(_ day: CalendarDate, zone: TimeZone) -> Date {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = zone
+    return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? Date()
+  }
+}

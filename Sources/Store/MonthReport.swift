@@ -1,0 +1,88 @@
+import Foundation
+import Quantities
+
+/// Everything the monthly inventory workbook shows, read from the ledger as of the month's end.
+public struct MonthReport: Sendable {
+  /// One item's month: opening + received + produced - consumed - dispensed + other = closing.
+  public struct SummaryRow: Sendable {
+    public var item: String
+    public var kind: String
+    public var unit: StockUnit
+    public var opening: Int64
+    public var received: Int64
+    public var produced: Int64
+    /// Taken out by batches (a positive number).
+    public var consumed: Int64
+    /// Taken out by fills (a positive number).
+    public var dispensed: Int64
+    /// Adjustments, waste, expiry and returns, signed.
+    public var other: Int64
+    public var closing: Int64
+    /// Closing stock at cost; nil when a lot's cost is unknown.
+    public var closingValue: Money?
+  }
+
+  /// A lot or batch with stock at the month's end.
+  public struct LotRow: Sendable {
+    public var lotNumber: String
+    public var item: String
+    public var kind: String
+    public var supplier: String
+    public var expires: CalendarDate
+    public var status: String
+    public var unit: StockUnit
+    public var quantity: Int64
+    /// Cost of one unit (a microgram or a piece), in cents, exactly.
+    public var unitCost: Decimal?
+    public var value: Money?
+  }
+
+  /// A batch compounded in the month.
+  public struct BatchRow: Sendable {
+    public var lotNumber: String
+    public var formula: String
+    public var compounded: CalendarDate
+    public var quantity: Int
+    public var yield: Int
+    public var beyondUseDate: CalendarDate
+    public var assay: String
+    public var uniformity: String
+    public var status: String
+    public var compoundedBy: String
+    public var verifiedBy: String
+  }
+
+  /// A fill in the month.
+  public struct DispensedRow: Sendable {
+    public var filled: CalendarDate
+    public var rxNumber: String
+    public var patient: String
+    public var lotNumber: String
+    public var quantity: Int
+    public var price: Money?
+  }
+
+  /// A ledger movement in the month.
+  public struct MovementRow: Sendable {
+    public var at: String
+    public var lotNumber: String
+    public var item: String
+    public var kind: String
+    public var unit: StockUnit
+    public var quantity: Int64
+    public var by: String
+    public var reason: String
+  }
+
+  public var year: Int
+  public var month: Int
+  public var monthEnd: CalendarDate
+  public var summary: [SummaryRow]
+  public var lots: [LotRow]
+  public var batches: [BatchRow]
+  public var dispensed: [DispensedRow]
+  public var movementCount: Int
+  /// The month's movements, read in order as the workbook writes them.
+  public var movements: @Sendable ((MovementRow) throws -> Void) throws -> Void
+  public var expiring: [LotRow]
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+@Suite("The monthly Excel export, read back with openpyxl")
+struct ExportTests {
+  /// Reads a workbook with openpyxl (Debian's python3-openpyxl) and returns what the script prints as JSON.
+  func read(_ path: String, _ script: String) throws -> Any {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = ["-c", "import json, openpyxl, datetime\npath = \(String(reflecting: path))\n" + script]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "openpyxl could not read \(path)")
+    return try JSONSerialization.jsonObject(with: data)
+  }
+
+  static let summary = """
+    wb = openpyxl.load_workbook(path, data_only=True)
+    formulas = openpyxl.load_workbook(path)
+    ws = wb['Summary']
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] and r[0] != 'Total' and not str(r[0]).startswith('Month')]
+    out = {
+      'sheets': wb.sheetnames,
+      'closing': {r[0]: r[9] for r in rows},
+      'checks': [r[11] for r in rows],
+      'check_formulas': [c.value for c in formulas['Summary']['L'][1:len(rows)+1]],
+      'types': [type(r[3]).__name__ for r in rows],
+      'lot_dates': [type(r[4]).__name__ for r in wb['Lots at month end'].iter_rows(min_row=2, values_only=True)],
+      'freeze': ws.freeze_panes, 'filter': ws.auto_filter.ref,
+      'movements': wb['Movements'].max_row - 1,
+      'title': formulas.properties.title,
+    }
+    print(json.dumps(out, default=str))
+    """
+
+  func pharmacy() throws -> Pharmacy {
+    let pharmacy = try Pharmacy(settings: "[quality]\nrequire_assay_before_release = false\n")
+    try pharmacy.seed()
+    let lot = try pharmacy.recordStandardBatch()
+    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
+    try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
+    try pharmacy.ok(["batch", "release", lot, "--by", "dchen"])
+    try pharmacy.ok(["patient", "add", "--name", "Ann Able", "--dob", "1960-01-01"])
+    try pharmacy.ok(["prescriber", "add", "--name", "Dr. Ruiz", "--npi", "1234567893"])
+    try pharmacy.ok([
+      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "25", "--written",
+      "2026-11-20", "--by", "dchen",
+    ])
+    try pharmacy.ok(["rx", "fill", "600001", "--by", "dchen"])
+    let avicel = try #require(try pharmacy.lotNumbers()["AV-1"])
+    try pharmacy.ok([
+      "stock", "waste", avicel, "--quantity", "1.25g", "--reason", "spill", "--by", "mtorres", "--witness", "dchen",
+    ])
+    return pharmacy
+  }
+
+  @Test("every sheet is there; each closing figure equals the ledger's stock at month end; checks are zero")
+  func reconciles() throws {
+    let pharmacy = try pharmacy()
+    let file = pharmacy.folder.appendingPathComponent("november.xlsx").path
+    try pharmacy.ok(["inventory", "export", "--month", "2026-11", "--out", file])
+    let out = try #require(try read(file, Self.summary) as? [String: Any])
+    #expect(
+      out["sheets"] as? [String] == [
+        "Summary", "Lots at month end", "Batches compounded", "Dispensed", "Movements", "Expiring",
+      ])
+    var ledger: [String: Double] = [:]
+    for line in try pharmacy.ok(["inventory", "show", "--as-of", "2026-11-30", "--json"]).jsonArray() {
+      let item = line["item"] as? String ?? ""
+      let quantity = (line["onHand"] as? NSNumber)?.doubleValue ?? 0
+      ledger[item, default: 0] += line["unit"] as? String == "mass" ? quantity / 1000 : quantity
+    }
+    let closing = try #require(out["closing"] as? [String: Double])
+    #expect(Set(closing.keys) == Set(ledger.keys))
+    for (item, value) in ledger {
+      #expect(abs((closing[item] ?? -1) - value) < 0.0005, "\(item): workbook \(closing[item] ?? -1), ledger \(value)")
+    }
+    #expect((out["checks"] as? [Double])?.allSatisfy { $0 == 0 } == true)
+    #expect((out["check_formulas"] as? [String])?.allSatisfy { $0.hasPrefix("=ROUND(D") } == true)
+    #expect((out["types"] as? [String])?.allSatisfy { $0 == "int" || $0 == "float" } == true)
+    #expect((out["lot_dates"] as? [String])?.allSatisfy { $0 == "datetime" } == true)
+    #expect(out["freeze"] as? String == "A2")
+    // 3 received, 3 consumed, 1 produced, 1 dispensed, 1 wasted.
+    #expect(out["movements"] as? Int == 9)
+    #expect((out["title"] as? String)?.contains("2026-11") == true)
+  }
+
+  @Test("a past month exported again gives the same numbers after later movements; an empty month is valid")
+  func asOfAndEmpty() throws {
+    let pharmacy = try pharmacy()
+    let first = pharmacy.folder.appendingPathComponent("first.xlsx").path
+    try pharmacy.ok(["inventory", "export", "--month", "2026-11", "--out", first])
+    let before = try #require(try read(first, Self.summary) as? [String: Any])
+    pharmacy.now = "2026-12-03T10:00:00-06:00"
+    let avicel = try #require(try pharmacy.lotNumbers()["AV-1"])
+    try pharmacy.ok(["stock", "adjust", avicel, "--quantity", "-20g", "--reason", "recount", "--by", "mtorres"])
+    let again = pharmacy.folder.appendingPathComponent("again.xlsx").path
+    try pharmacy.ok(["inventory", "export", "--month", "2026-11", "--out", again])
+    let after = try #require(try read(again, Self.summary) as? [String: Any])
+    #expect(after["closing"] as? [String: Double] == before["closing"] as? [String: Double])
+    let empty = pharmacy.folder.appendingPathComponent("empty.xlsx").path
+    try pharmacy.ok(["inventory", "export", "--month", "2025-01", "--out", empty])
+    let blank = try #require(try read(empty, Self.summary) as? [String: Any])
+    #expect((blank["closing"] as? [String: Any])?.isEmpty == true)
+    #expect(blank["movements"] as? Int == 0)
+  }
+
+  @Test("a bad month or an unwritable place is refused, and no file is left under the final name")
+  func refusals() throws {
+    let pharmacy = try pharmacy()
+    #expect(try pharmacy.refused(["inventory", "export", "--month", "2026-13"]).contains("YYYY-MM"))
+    #expect(try pharmacy.refused(["inventory", "export", "--month", "Nov"]).contains("YYYY-MM"))
+    let nowhere = pharmacy.folder.appendingPathComponent("missing/folder/x.xlsx").path
+    #expect(try pharmacy.refused(["inventory", "export", "--month", "2026-11", "--out", nowhere]).contains("cannot"))
+    #expect(!FileManager.default.fileExists(atPath: nowhere))
+  }
+}
