@@ -141,12 +141,20 @@ final class DemoScript {
       ("patient label (PDF)", labelPDF), ("patient label (ZPL)", labelZPL), ("container label", containerPDF),
     ]
 
+    section("Month end: stock, a recall trace, and the inventory workbook for the owner and the inspector")
+    try step(["inventory", "show"])
+    try step(["recall", plan.components[0].lotNumber])
+    let month = String(format: "%04d-%02d", today.year, today.month)
+    let workbook = folder.appendingPathComponent("inventory-\(month).xlsx").path
+    try step(["inventory", "export", "--month", month, "--out", workbook])
+    outputs.append(("inventory workbook", workbook))
+
     let record = try context.database().batch(batch.lotNumber)
     let text = folder.appendingPathComponent("compounding-record-\(batch.lotNumber).txt")
     try (BatchText.record(record, settings: context.settings, zone: context.zone, today: context.today) + "\n")
       .write(to: text, atomically: true, encoding: .utf8)
     outputs.append(("compounding record", text.path))
-    print("\nPriced quotes and the monthly Excel export arrive with later issues.")
+    print("\nThe audit trail, signatures with PINs, backups and the stress suites arrive with a later issue.")
   }
 
   private func makeOptions() throws -> GlobalOptions {

@@ -34,7 +34,9 @@ struct RecallCommand: ParsableCommand {
       lines.append(
         Output.table(
           ["LOT", "INGREDIENT", "SUPPLIER", "SUPPLIER LOT", "USED"],
-          report.components.map { [$0.lotNumber, $0.ingredient, $0.supplier, $0.supplierLot, "\($0.used)"] }))
+          report.components.map {
+            [$0.lotNumber, $0.ingredient, $0.supplier, $0.supplierLot, $0.unit.formatExact($0.used)]
+          }))
     }
     lines.append("Batches (\(report.batches.count)):")
     lines.append(
@@ -56,7 +58,9 @@ struct RecallCommand: ParsableCommand {
       "On hand to quarantine: "
         + (report.onHand.isEmpty
           ? "nothing"
-          : report.onHand.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")))
+          : report.onHand.sorted { $0.key < $1.key }.map {
+            "\($0.key) (\((report.onHandUnits[$0.key] ?? .count).formatExact($0.value)))"
+          }.joined(separator: ", ")))
     if hold {
       lines.append(
         "Put on hold: "

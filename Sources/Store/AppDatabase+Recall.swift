@@ -31,22 +31,26 @@ extension AppDatabase {
         report = RecallReport(
           kind: "ingredient", lotNumber: lot["lot_number"], item: lot["code"], components: [],
           batches: try batches.map { try Self.recallBatch($0, used: $0["measured"]) },
-          fills: try fills(db, batchIDs: batches.map { $0["id"] }), onHand: [:], held: [])
-        if (lot["on_hand"] as Int64) > 0 { report.onHand[lot["lot_number"]] = lot["on_hand"] }
+          fills: try fills(db, batchIDs: batches.map { $0["id"] }), onHand: [:], onHandUnits: [:], held: [])
+        if (lot["on_hand"] as Int64) > 0 {
+          report.onHand[lot["lot_number"]] = lot["on_hand"]
+          let kind = try String.fetchOne(
+            db, sql: "SELECT kind FROM ingredient WHERE id = ?", arguments: [lot["ingredient_id"] as Int64])
+          report.onHandUnits[lot["lot_number"]] = Self.unit(of: kind ?? "api")
+        }
       } else {
         let batch = try batchRow(db, lotNumber)
         let components = try Row.fetchAll(
           db,
           sql: """
-            SELECT lot.lot_number, lot.supplier, lot.supplier_lot, ingredient.code, batch_component.measured
+            SELECT lot.lot_number, lot.supplier, lot.supplier_lot, ingredient.code, ingredient.kind, batch_component.measured
             FROM batch_component JOIN lot ON lot.id = batch_component.lot_id
             JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE batch_component.batch_id = ? ORDER BY batch_component.id
             """, arguments: [batch["id"] as Int64]
         ).map {
           RecallReport.Component(
             lotNumber: $0["lot_number"], ingredient: $0["code"], supplier: $0["supplier"],
-            supplierLot: $0["supplier_lot"],
-            used: $0["measured"])
+            supplierLot: $0["supplier_lot"], unit: Self.unit(of: $0["kind"]), used: $0["measured"])
         }
         let formula =
           try String.fetchOne(
@@ -59,9 +63,12 @@ extension AppDatabase {
         report = RecallReport(
           kind: "batch", lotNumber: batch["lot_number"], item: formula, components: components,
           batches: [try Self.recallBatch(row, used: nil)], fills: try fills(db, batchIDs: [batch["id"]]), onHand: [:],
-          held: [])
+          onHandUnits: [:], held: [])
       }
-      for batch in report.batches where batch.onHand > 0 { report.onHand[batch.lotNumber] = batch.onHand }
+      for batch in report.batches where batch.onHand > 0 {
+        report.onHand[batch.lotNumber] = batch.onHand
+        report.onHandUnits[batch.lotNumber] = .count
+      }
       if let hold {
         for (number, _) in report.onHand.sorted(by: { $0.key < $1.key }) {
           if let batch = try Row.fetchOne(
@@ -91,6 +98,11 @@ extension AppDatabase {
       }
       return report
     }
+  }
+
+  static func unit(of kind: String) -> StockUnit {
+    let ingredient = IngredientKind(rawValue: kind) ?? .api
+    return ingredient == .shell || ingredient == .container ? .count : .mass
   }
 
   static func recallBatch(_ row: Row, used: Int64?) throws -> RecallReport.Batch {

@@ -34,6 +34,7 @@ public struct RecallReport: Sendable, Codable {
     public var ingredient: String
     public var supplier: String
     public var supplierLot: String
+    public var unit: StockUnit
     public var used: Int64
   }
 
@@ -46,6 +47,8 @@ public struct RecallReport: Sendable, Codable {
   public var fills: [Fill]
   /// Lots and batches with stock on hand to quarantine: lot number and quantity.
   public var onHand: [String: Int64]
+  /// The unit of each `onHand` quantity.
+  public var onHandUnits: [String: StockUnit]
   /// What `--hold` put on hold.
   public var held: [String]
 }
