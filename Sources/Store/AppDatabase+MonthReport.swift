@@ -17,27 +17,34 @@ extension AppDatabase {
     let end = Timestamp.string(Self.midnight(next, zone: zone))
     let monthEnd = next.adding(days: -1)
     return try read { db in
-      // Per lot and per batch: opening, the month's flows by kind, closing.
-      let flows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT lot_id, batch_id,
-            SUM(CASE WHEN moved_at < :start THEN quantity ELSE 0 END) AS opening,
-            SUM(CASE WHEN moved_at >= :start AND kind = 'received' THEN quantity ELSE 0 END) AS received,
-            SUM(CASE WHEN moved_at >= :start AND kind = 'produced' THEN quantity ELSE 0 END) AS produced,
-            SUM(CASE WHEN moved_at >= :start AND kind = 'consumed' THEN -quantity ELSE 0 END) AS consumed,
-            SUM(CASE WHEN moved_at >= :start AND kind = 'dispensed' THEN -quantity ELSE 0 END) AS dispensed,
-            SUM(CASE WHEN moved_at >= :start AND kind NOT IN ('received','produced','consumed','dispensed')
-              THEN quantity ELSE 0 END) AS other,
-            SUM(quantity) AS closing
-          FROM movement WHERE moved_at < :end GROUP BY lot_id, batch_id
-          """, arguments: ["start": start, "end": end])
+      // Per lot and per batch, from the month's start on only: the month's flows by kind, and what moved
+      // after the month. Closing = on hand now - after; opening = closing - the month's net. So the work
+      // grows with the month, not with the years of history before it.
+      let flows = Dictionary(
+        uniqueKeysWithValues: try Row.fetchAll(
+          db,
+          sql: """
+            SELECT lot_id, batch_id,
+              SUM(CASE WHEN moved_at < :end AND kind = 'received' THEN quantity ELSE 0 END) AS received,
+              SUM(CASE WHEN moved_at < :end AND kind = 'produced' THEN quantity ELSE 0 END) AS produced,
+              SUM(CASE WHEN moved_at < :end AND kind = 'consumed' THEN -quantity ELSE 0 END) AS consumed,
+              SUM(CASE WHEN moved_at < :end AND kind = 'dispensed' THEN -quantity ELSE 0 END) AS dispensed,
+              SUM(CASE WHEN moved_at < :end AND kind NOT IN ('received','produced','consumed','dispensed')
+                THEN quantity ELSE 0 END) AS other,
+              SUM(CASE WHEN moved_at < :end THEN quantity ELSE 0 END) AS net,
+              SUM(CASE WHEN moved_at < :end THEN 1 ELSE 0 END) AS moves,
+              SUM(CASE WHEN moved_at >= :end THEN quantity ELSE 0 END) AS after
+            FROM movement WHERE moved_at >= :start GROUP BY lot_id, batch_id
+            """, arguments: ["start": start, "end": end]
+        ).map { row -> (String, Row) in
+          ((row["lot_id"] as Int64?).map { "L\($0)" } ?? "B\(row["batch_id"] as Int64? ?? 0)", row)
+        })
       let lotInfo = Dictionary(
         uniqueKeysWithValues: try Row.fetchAll(
           db,
           sql: """
             SELECT lot.id, lot.lot_number, lot.supplier, lot.expiry, lot.cost_cents, lot.received_quantity, lot.status,
-              ingredient.code, ingredient.kind,
+              lot.on_hand, ingredient.code, ingredient.kind,
               (SELECT to_status FROM status_change WHERE lot_id = lot.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
             FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id
             """, arguments: [end]
@@ -46,7 +53,7 @@ extension AppDatabase {
         uniqueKeysWithValues: try Row.fetchAll(
           db,
           sql: """
-            SELECT batch.id, batch.lot_number, batch.bud, batch.actual_yield, batch.status, formula.code,
+            SELECT batch.id, batch.lot_number, batch.bud, batch.actual_yield, batch.status, batch.on_hand, formula.code,
               (SELECT to_status FROM status_change WHERE batch_id = batch.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
             FROM batch JOIN formula ON formula.id = batch.formula_id
             """, arguments: [end]
@@ -54,13 +61,36 @@ extension AppDatabase {
       var summary: [String: MonthReport.SummaryRow] = [:]
       var lots: [MonthReport.LotRow] = []
       var missingValue = Set<String>()
-      for flow in flows {
+      struct Flow {
+        var received: Int64 = 0
+        var produced: Int64 = 0
+        var consumed: Int64 = 0
+        var dispensed: Int64 = 0
+        var other: Int64 = 0
+        var net: Int64 = 0
+        var after: Int64 = 0
+        var moves: Int64 = 0
+      }
+      func flow(_ key: String) -> Flow {
+        guard let row = flows[key] else { return Flow() }
+        return Flow(
+          received: row["received"], produced: row["produced"], consumed: row["consumed"], dispensed: row["dispensed"],
+          other: row["other"], net: row["net"], after: row["after"], moves: row["moves"])
+      }
+      let keys =
+        lotInfo.keys.sorted().map { ("L\($0)", $0, true) } + batchInfo.keys.sorted().map { ("B\($0)", $0, false) }
+      for (key, id, isLot) in keys {
+        let moved = flow(key)
         var item = ""
         var kind = "ingredient"
         var unit = StockUnit.count
         var row: MonthReport.LotRow?
-        let closing: Int64 = flow["closing"]
-        if let lotID = flow["lot_id"] as Int64?, let info = lotInfo[lotID] {
+        let info = isLot ? lotInfo[id] : batchInfo[id]
+        guard let info else { continue }
+        let closing: Int64 = (info["on_hand"] as Int64) - moved.after
+        let opening = closing - moved.net
+        if closing == 0, opening == 0, moved.moves == 0 { continue }
+        if isLot {
           item = info["code"]
           let ingredientKind = IngredientKind(rawValue: info["kind"]) ?? .excipient
           unit = ingredientKind == .shell || ingredientKind == .container ? .count : .mass
@@ -72,7 +102,7 @@ extension AppDatabase {
             expires: try CalendarDate.parse(info["expiry"]), status: info["status_then"] ?? info["status"], unit: unit,
             quantity: closing, unitCost: unitCost,
             value: unitCost.map { Money(cents: Self.cents($0 * Decimal(closing))) })
-        } else if let batchID = flow["batch_id"] as Int64?, let info = batchInfo[batchID] {
+        } else {
           item = info["code"]
           kind = "batch"
           let cost = try batchCost(db, try batchRow(db, info["lot_number"]))
@@ -94,12 +124,12 @@ extension AppDatabase {
             item: item, kind: kind, unit: unit, opening: 0, received: 0, produced: 0, consumed: 0, dispensed: 0,
             other: 0,
             closing: 0, closingValue: Money(cents: 0))
-        line.opening += flow["opening"]
-        line.received += flow["received"]
-        line.produced += flow["produced"]
-        line.consumed += flow["consumed"]
-        line.dispensed += flow["dispensed"]
-        line.other += flow["other"]
+        line.opening += opening
+        line.received += moved.received
+        line.produced += moved.produced
+        line.consumed += moved.consumed
+        line.dispensed += moved.dispensed
+        line.other += moved.other
         line.closing += closing
         line.closingValue = Money(cents: (line.closingValue?.cents ?? 0) + (row.value?.cents ?? 0))
         summary[item] = line

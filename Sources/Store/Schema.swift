@@ -23,6 +23,9 @@ enum Schema {
     migrator.registerMigration("v5 prices on fills") { db in
       try db.execute(sql: "ALTER TABLE fill ADD COLUMN price TEXT")
     }
+    migrator.registerMigration("v6 movements by time") { db in
+      try db.execute(sql: "CREATE INDEX movement_by_time ON movement(moved_at)")
+    }
     return migrator
   }
 
