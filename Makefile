@@ -26,7 +26,10 @@ lint:
 # Speed figures as ratios against a reference measured in the same run (release build).
 bench: setup
 	$(SWIFT) build -c release
-	.build/release/compound-bench --binary .build/release/compound --work bench-out
+	mkdir -p bench-out
+	cc -O2 scripts/bench/movements.c -o bench-out/movements $$(pkg-config --cflags --libs xlsxwriter) -lsqlite3
+	python3 -m pip install --quiet --disable-pip-version-check XlsxWriter
+	.build/release/compound-bench --binary .build/release/compound --work bench-out/run --reference bench-out/movements
 
 clean:
 	rm -rf .build demo bench-out

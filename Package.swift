@@ -45,7 +45,7 @@ let package = Package(
       name: "Store",
       dependencies: [
         "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Digest",
-        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ],
       swiftSettings: strict
     ),

@@ -204,13 +204,29 @@ public enum MonthlyWorkbook {
         ("Reason", 30),
       ], formats: formats)
     var written = 0
+    var row: UInt32 = 1
+    let sheetHandle = sheet.handle
+    // C strings made once, not once a row.
+    let milligramText = strdup("mg")
+    let piecesText = strdup("pcs")
+    defer {
+      free(milligramText)
+      free(piecesText)
+    }
     do {
       try report.movements { movement in
-        sheet.write([
-          .text(movement.at), .text(movement.lotNumber), .text(movement.item), .text(movement.kind),
-          .text(movement.unit == .mass ? "mg" : "pcs"), amount(movement.quantity, movement.unit, formats),
-          .text(movement.by), .text(movement.reason),
-        ])
+        let text = movement.text
+        if let at = text.0 { worksheet_write_string(sheetHandle, row, 0, at, nil) }
+        if let lot = text.1 { worksheet_write_string(sheetHandle, row, 1, lot, nil) }
+        if let item = text.2 { worksheet_write_string(sheetHandle, row, 2, item, nil) }
+        if let kind = text.3 { worksheet_write_string(sheetHandle, row, 3, kind, nil) }
+        worksheet_write_string(sheetHandle, row, 4, movement.isMass ? milligramText : piecesText, nil)
+        worksheet_write_number(
+          sheetHandle, row, 5, movement.isMass ? Double(movement.quantity) / 1000 : Double(movement.quantity),
+          movement.isMass ? formats.milligrams : formats.count)
+        if let by = text.4 { worksheet_write_string(sheetHandle, row, 6, by, nil) }
+        if let reason = text.5 { worksheet_write_string(sheetHandle, row, 7, reason, nil) }
+        row += 1
         written += 1
         if progress, written % 50_000 == 0 {
           FileHandle.standardError.write(Data("\rexporting movements: \(written) of \(report.movementCount)".utf8))
@@ -219,6 +235,7 @@ public enum MonthlyWorkbook {
     } catch {
       throw ExportError("cannot read the month's movements: \(error)")
     }
+    sheet.skip(to: row)
     if progress, written >= 50_000 { FileHandle.standardError.write(Data("\n".utf8)) }
     sheet.finish()
   }

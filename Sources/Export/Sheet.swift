@@ -51,6 +51,9 @@ struct Sheet {
     row += 1
   }
 
+  /// Moves on past rows written straight to the handle.
+  mutating func skip(to next: UInt32) { row = max(row, next) }
+
   /// Turns on the autofilter over the header and the rows written.
   func finish() {
     worksheet_autofilter(handle, 0, 0, max(row - 1, 0), UInt16(max(columns - 1, 0)))

@@ -1,6 +1,7 @@
 import Formulation
 import Foundation
 import GRDB
+import GRDBSQLite
 import Pricing
 import Quality
 import Quantities
@@ -34,7 +35,7 @@ extension AppDatabase {
               SUM(CASE WHEN moved_at < :end THEN quantity ELSE 0 END) AS net,
               SUM(CASE WHEN moved_at < :end THEN 1 ELSE 0 END) AS moves,
               SUM(CASE WHEN moved_at >= :end THEN quantity ELSE 0 END) AS after
-            FROM movement WHERE moved_at >= :start GROUP BY lot_id, batch_id
+            FROM movement INDEXED BY movement_by_time WHERE moved_at >= :start GROUP BY lot_id, batch_id
             """, arguments: ["start": start, "end": end]
         ).map { row -> (String, Row) in
           ((row["lot_id"] as Int64?).map { "L\($0)" } ?? "B\(row["batch_id"] as Int64? ?? 0)", row)
@@ -177,26 +178,33 @@ extension AppDatabase {
       let horizon = monthEnd.adding(days: expiringDays)
       let expiring = lots.filter { $0.quantity > 0 && $0.expires <= horizon }.sorted { $0.expires < $1.expires }
       let path = self.path
-      let movements: @Sendable ((MonthReport.MovementRow) throws -> Void) throws -> Void = { visit in
+      let movements: @Sendable ((MonthReport.RawMovement) throws -> Void) throws -> Void = { visit in
         let queue = try DatabaseQueue(path: path, configuration: Configuration())
         try queue.read { db in
-          let cursor = try Row.fetchCursor(
-            db,
+          let statement = try db.makeStatement(
             sql: """
-              SELECT movement.moved_at, movement.kind, movement.quantity, movement.moved_by, movement.reason,
-                COALESCE(lot.lot_number, batch.lot_number) AS number, COALESCE(ingredient.code, formula.code) AS item,
-                ingredient.kind AS ingredient_kind
-              FROM movement LEFT JOIN lot ON lot.id = movement.lot_id LEFT JOIN ingredient ON ingredient.id = lot.ingredient_id
+              SELECT movement.moved_at, COALESCE(lot.lot_number, batch.lot_number), COALESCE(ingredient.code, formula.code),
+                movement.kind, movement.moved_by, COALESCE(movement.reason, ''), movement.quantity, ingredient.kind
+              FROM movement INDEXED BY movement_by_time LEFT JOIN lot ON lot.id = movement.lot_id
+              LEFT JOIN ingredient ON ingredient.id = lot.ingredient_id
               LEFT JOIN batch ON batch.id = movement.batch_id LEFT JOIN formula ON formula.id = batch.formula_id
               WHERE movement.moved_at >= ? AND movement.moved_at < ? ORDER BY movement.moved_at, movement.id
-              """, arguments: [start, end])
-          while let row = try cursor.next() {
-            let kind = (row["ingredient_kind"] as String?).flatMap(IngredientKind.init(rawValue:))
+              """)
+          try statement.setArguments([start, end])
+          let raw = statement.sqliteStatement
+          func text(_ column: Int32) -> UnsafePointer<CChar>? {
+            sqlite3_column_text(raw, column).map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
+          }
+          while true {
+            let step = sqlite3_step(raw)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step)) }
+            // Ingredient kinds: api, excipient (weighed) or shell, container (counted); none for a batch.
+            let first = text(7)?.pointee
             try visit(
-              MonthReport.MovementRow(
-                at: row["moved_at"], lotNumber: row["number"] ?? "", item: row["item"] ?? "", kind: row["kind"],
-                unit: kind == nil || kind == .shell || kind == .container ? .count : .mass, quantity: row["quantity"],
-                by: row["moved_by"], reason: row["reason"] ?? ""))
+              MonthReport.RawMovement(
+                text: (text(0), text(1), text(2), text(3), text(4), text(5)), quantity: sqlite3_column_int64(raw, 6),
+                isMass: first == 97 || first == 101))
           }
         }
       }

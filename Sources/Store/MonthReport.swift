@@ -83,6 +83,20 @@ public struct MonthReport: Sendable {
   public var dispensed: [DispensedRow]
   public var movementCount: Int
   /// The month's movements, read in order as the workbook writes them.
-  public var movements: @Sendable ((MovementRow) throws -> Void) throws -> Void
+  ///
+  /// Each row's text is SQLite's own C string, valid only during the call: a million rows are not copied.
+  public var movements: @Sendable ((RawMovement) throws -> Void) throws -> Void
+
+  /// One movement as SQLite holds it: C strings (columns: when, lot, item, kind, by, reason).
+  public struct RawMovement {
+    public var text:
+      (
+        UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
+        UnsafePointer<CChar>?,
+        UnsafePointer<CChar>?
+      )
+    public var quantity: Int64
+    public var isMass: Bool
+  }
   public var expiring: [LotRow]
 }

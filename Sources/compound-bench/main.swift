@@ -12,6 +12,9 @@ struct Options {
   var work = "bench-out"
   var runs = 15
   var history = 100_000
+  var movements = 1_000_000
+  var perMonth = 20_000
+  var reference = "bench-out/movements"
 
   init(_ arguments: [String]) {
     var iterator = arguments.makeIterator()
@@ -21,6 +24,9 @@ struct Options {
       case "--work": work = iterator.next() ?? work
       case "--runs": runs = Int(iterator.next() ?? "") ?? runs
       case "--history": history = Int(iterator.next() ?? "") ?? history
+      case "--movements": movements = Int(iterator.next() ?? "") ?? movements
+      case "--per-month": perMonth = Int(iterator.next() ?? "") ?? perMonth
+      case "--reference": reference = iterator.next() ?? reference
       default:
         FileHandle.standardError.write(Data("compound-bench: unknown option \(argument)\n".utf8))
         exit(2)
@@ -32,6 +38,11 @@ struct Options {
 /// Runs the binary with `posix_spawn` (Foundation's `Process` adds tens of milliseconds of its own)
 /// and returns the wall time in milliseconds; stops the benchmark if the command fails.
 func timed(_ binary: String, _ arguments: [String]) -> Double {
+  measured(binary, arguments).milliseconds
+}
+
+/// Runs the binary and returns its wall time in milliseconds and its peak resident memory in MB.
+func measured(_ binary: String, _ arguments: [String]) -> (milliseconds: Double, megabytes: Double) {
   var environment = ProcessInfo.processInfo.environment
   environment["COMPOUND_NOW"] = "2026-11-22T15:00:00-06:00"
   let argv = ([binary] + arguments).map { strdup($0) } + [nil]
@@ -48,14 +59,33 @@ func timed(_ binary: String, _ arguments: [String]) -> Double {
   let start = ContinuousClock.now
   guard posix_spawn(&pid, binary, &actions, nil, argv, envp) == 0 else { fatalError("cannot run \(binary)") }
   var status: Int32 = 0
-  waitpid(pid, &status, 0)
+  var usage = rusage()
+  wait4(pid, &status, 0, &usage)
   let elapsed = ContinuousClock.now - start
   if status != 0 {
-    FileHandle.standardError.write(Data("compound-bench: compound \(arguments.joined(separator: " ")) failed\n".utf8))
+    FileHandle.standardError.write(Data("compound-bench: \(binary) \(arguments.joined(separator: " ")) failed\n".utf8))
     exit(1)
   }
   let parts = elapsed.components
-  return Double(parts.seconds) * 1000 + Double(parts.attoseconds) / 1e15
+  return (Double(parts.seconds) * 1000 + Double(parts.attoseconds) / 1e15, Double(usage.ru_maxrss) / 1024)
+}
+
+/// Adds `count` movements (+1 and -1 in turn, so stock stays put) on the API lot, spread evenly from
+/// `from` over `seconds`.
+func addMovements(_ path: String, count: Int, from: String, seconds: Int) throws {
+  let queue = try DatabaseQueue(path: path)
+  try queue.write { db in
+    try db.execute(
+      sql: """
+        WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < ? - 1)
+        INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by, reason)
+        SELECT (SELECT id FROM lot ORDER BY id LIMIT 1), 'adjusted', CASE WHEN i % 2 = 0 THEN 1 ELSE -1 END,
+          strftime('%Y-%m-%dT%H:%M:%SZ', ?, '+' || CAST((i * CAST(? AS REAL)) / ? AS INTEGER) || ' seconds'),
+          'bench', 'generated'
+        FROM c
+        """, arguments: [count, from, seconds, count])
+  }
+  try queue.close()
 }
 
 func median(_ values: [Double]) -> Double {
@@ -208,3 +238,59 @@ for _ in 0..<options.runs {
 figure("label_pdf_ms", median(labels))
 figure("label_pdf_vs_version", median(labels) / median(versions))
 print("label_pdf_vs_version_target: < 4")
+
+// The monthly export: 1,000,000 movements in November 2026 (pharmacy zone America/Chicago).
+let monthStart = "2026-11-01T05:00:00Z"
+let monthEnd = "2026-12-01T06:00:00Z"
+let big = work.appendingPathComponent("month-1m.sqlite").path
+try manager.copyItem(atPath: fixture, toPath: big)
+try addMovements(big, count: options.movements, from: "2026-11-01T06:00:00Z", seconds: 29 * 86_400)
+print("month_movements: \(options.movements)")
+let export = measured(
+  options.binary,
+  [
+    "inventory", "export", "--month", "2026-11", "--out", work.appendingPathComponent("export.xlsx").path, "--db", big,
+    "--config", settings,
+  ])
+let reference = measured(
+  options.reference, [big, monthStart, monthEnd, work.appendingPathComponent("reference-c.xlsx").path])
+figure("export_1m_ms", export.milliseconds)
+figure("export_1m_c_reference_ms", reference.milliseconds)
+figure("export_vs_c", export.milliseconds / reference.milliseconds)
+print("export_vs_c_target: <= 1.5")
+let python = measured(
+  "/usr/bin/env",
+  [
+    "python3", "scripts/bench/movements.py", big, monthStart, monthEnd,
+    work.appendingPathComponent("reference-py.xlsx").path,
+  ])
+figure("export_1m_python_xlsxwriter_ms", python.milliseconds)
+figure("python_vs_export", python.milliseconds / export.milliseconds)
+print("python_vs_export_target: >= 5")
+figure("export_peak_memory_mb", export.megabytes)
+print("export_peak_memory_mb_target: < 64")
+
+// One month on a database holding ten years vs on one holding only that month.
+let monthOnly = work.appendingPathComponent("month-only.sqlite").path
+let tenYears = work.appendingPathComponent("ten-years.sqlite").path
+try manager.copyItem(atPath: fixture, toPath: monthOnly)
+try manager.copyItem(atPath: fixture, toPath: tenYears)
+try addMovements(monthOnly, count: options.perMonth, from: "2026-11-01T06:00:00Z", seconds: 29 * 86_400)
+try addMovements(tenYears, count: options.perMonth * 119, from: "2016-12-01T06:00:00Z", seconds: 3_619 * 86_400)
+try addMovements(tenYears, count: options.perMonth, from: "2026-11-01T06:00:00Z", seconds: 29 * 86_400)
+var shortRuns: [Double] = []
+var longRuns: [Double] = []
+for _ in 0..<5 {
+  shortRuns.append(
+    compound(
+      monthOnly, ["inventory", "export", "--month", "2026-11", "--out", work.appendingPathComponent("short.xlsx").path])
+  )
+  longRuns.append(
+    compound(
+      tenYears, ["inventory", "export", "--month", "2026-11", "--out", work.appendingPathComponent("long.xlsx").path]))
+}
+print("history_movements: \(options.perMonth * 120)")
+figure("export_month_only_ms", median(shortRuns))
+figure("export_ten_years_ms", median(longRuns))
+figure("export_ten_years_vs_month_only", median(longRuns) / median(shortRuns))
+print("export_ten_years_vs_month_only_target: <= 1.2")
