@@ -1,4 +1,5 @@
 import ArgumentParser
+import Export
 import Formulation
 import Foundation
 import Quantities
@@ -17,6 +18,7 @@ struct RecallCommand: ParsableCommand {
   @Flag(help: "Put every affected lot still on hand on hold.") var hold = false
   @Option(help: "Who puts them on hold.") var by: String?
   @Option(help: "Why (the recall notice).") var reason: String?
+  @Option(help: "Also write the trace to this workbook (.xlsx).") var out: String?
   @Flag(help: "Print JSON.") var json = false
 
   func run() throws {
@@ -27,6 +29,11 @@ struct RecallCommand: ParsableCommand {
       holder = (try context.user(by), reason)
     }
     let report = try context.database().recall(lot, hold: holder, now: context.now)
+    if let out {
+      let path = URL(fileURLWithPath: out).standardizedFileURL.path
+      try RecallWorkbook.write(report, to: path)
+      if !json { print("wrote the recall trace to \(path)") }
+    }
     if json { return try Output.json(report) }
     var lines = ["Recall trace of \(report.kind) lot \(report.lotNumber) (\(report.item))"]
     if !report.components.isEmpty {

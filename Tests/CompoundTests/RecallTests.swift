@@ -75,4 +75,28 @@ struct RecallTests {
       #expect(lot["status"] as? String == expected, "\(lot["lotNumber"] ?? "")")
     }
   }
+
+  @Test("--out writes the trace as a workbook with the patients to contact")
+  func workbook() throws {
+    let pharmacy = try pharmacy()
+    let api = try #require(try pharmacy.lotNumbers()["NX-1"])
+    let file = pharmacy.folder.appendingPathComponent("recall.xlsx").path
+    try pharmacy.ok(["recall", api, "--out", file])
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = [
+      "-c",
+      "import openpyxl, json, sys; wb = openpyxl.load_workbook(sys.argv[1]); "
+        + "print(json.dumps([wb.sheetnames, [r[5] for r in wb['Fills to contact'].iter_rows(min_row=2, values_only=True)]]))",
+      file,
+    ]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let parsed = try #require(try JSONSerialization.jsonObject(with: data) as? [Any])
+    #expect(parsed.first as? [String] == ["Component lots", "Batches", "Fills to contact", "On hand to quarantine"])
+    #expect(parsed.last as? [String] == ["Ann Able", "Ben Baker"])
+  }
 }
