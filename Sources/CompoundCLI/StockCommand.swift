@@ -161,11 +161,11 @@ extension InventoryCommand {
       let name = context.settings.pharmacy.name.isEmpty ? "pharmacy" : context.settings.pharmacy.name
       let safe = String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" }).replacingOccurrences(of: "--", with: "-")
       let path = URL(fileURLWithPath: out ?? "\(safe)-inventory-\(month).xlsx").standardizedFileURL.path
-      try MonthlyWorkbook.write(
+      let counts = try MonthlyWorkbook.write(
         report, to: path, pharmacy: name, generated: context.now,
         progress: isatty(2) == 1 && report.movementCount > 50_000)
       print(
-        "wrote \(path): \(report.summary.count) items, \(report.lots.count) lots, \(report.batches.count) batches, \(report.dispensed.count) fills, \(report.movementCount) movements"
+        "wrote \(path): \(counts.items) items, \(counts.lots) lots, \(report.batches.count) batches, \(report.dispensed.count) fills, \(report.movementCount) movements"
       )
     }
   }

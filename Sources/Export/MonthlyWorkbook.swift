@@ -9,9 +9,10 @@ import Store
 /// a temporary name and renamed, so an interrupted export never leaves a half file under the final name.
 public enum MonthlyWorkbook {
   /// Writes `report` to `path`; `progress` reports movement rows on standard error.
+  @discardableResult
   public static func write(
     _ report: MonthReport, to path: String, pharmacy: String, generated: Date, progress: Bool
-  ) throws(ExportError) {
+  ) throws(ExportError) -> (items: Int, lots: Int) {
     let final = URL(fileURLWithPath: path)
     let folder = final.deletingLastPathComponent().path
     var isFolder: ObjCBool = false
@@ -20,8 +21,9 @@ public enum MonthlyWorkbook {
     else { throw ExportError("cannot write \(path): the folder \(folder) does not exist or is not writable") }
     let temporary = final.deletingLastPathComponent().appendingPathComponent(
       ".\(final.lastPathComponent).\(getpid()).tmp")
+    let counts: (items: Int, lots: Int)
     do {
-      try writeFile(report, to: temporary.path, pharmacy: pharmacy, generated: generated, progress: progress)
+      counts = try writeFile(report, to: temporary.path, pharmacy: pharmacy, generated: generated, progress: progress)
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       throw error
@@ -30,11 +32,12 @@ public enum MonthlyWorkbook {
       try? FileManager.default.removeItem(at: temporary)
       throw ExportError("cannot write \(path): \(String(cString: strerror(errno)))")
     }
+    return counts
   }
 
   private static func writeFile(
     _ report: MonthReport, to path: String, pharmacy: String, generated: Date, progress: Bool
-  ) throws(ExportError) {
+  ) throws(ExportError) -> (items: Int, lots: Int) {
     var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 1)
     guard let workbook = workbook_new_opt(path, &options) else {
       throw ExportError("cannot create \(path): check the folder exists and is writable")
@@ -57,14 +60,24 @@ public enum MonthlyWorkbook {
     properties.created = time_t(generated.timeIntervalSince1970)
     workbook_set_properties(workbook, &properties)
     let formats: Formats
+    var written = (0, 0)
     do {
       formats = try Formats(workbook)
-      try summary(workbook, report, formats, monthText: monthText, generated: generated)
-      try lots(workbook, report, formats)
-      try batches(workbook, report, formats)
-      try dispensed(workbook, report, formats)
-      try movements(workbook, report, formats, progress: progress)
-      try expiring(workbook, report, formats)
+      // Sheets in the order a reader meets them; the movements are written first, in one pass that also
+      // adds up the month for the summary (each sheet keeps its own rows in order).
+      var summarySheet = try Sheet(workbook, name: "Summary", header: Headers.summary, formats: formats)
+      var lotsSheet = try Sheet(workbook, name: "Lots at month end", header: Headers.lots, formats: formats)
+      var batchesSheet = try Sheet(workbook, name: "Batches compounded", header: Headers.batches, formats: formats)
+      var dispensedSheet = try Sheet(workbook, name: "Dispensed", header: Headers.dispensed, formats: formats)
+      var movementsSheet = try Sheet(workbook, name: "Movements", header: Headers.movements, formats: formats)
+      var expiringSheet = try Sheet(workbook, name: "Expiring", header: Headers.expiring, formats: formats)
+      let totals = try movements(&movementsSheet, report, formats, progress: progress)
+      summary(workbook, &summarySheet, totals, formats, monthText: monthText, generated: generated)
+      lots(&lotsSheet, totals, report, formats)
+      batches(&batchesSheet, report, formats)
+      dispensed(&dispensedSheet, report, formats)
+      expiring(&expiringSheet, totals, formats)
+      written = (totals.summary.count, totals.lots.count)
     } catch {
       workbook_close(workbook)
       throw error
@@ -73,6 +86,33 @@ public enum MonthlyWorkbook {
     guard status == LXW_NO_ERROR else {
       throw ExportError("libxlsxwriter could not write \(path): \(String(cString: lxw_strerror(status)))")
     }
+    return written
+  }
+
+  /// Each sheet's columns and widths.
+  enum Headers {
+    static let summary: [(String, Double)] = [
+      ("Item", 18), ("Kind", 11), ("Unit", 6), ("Opening", 14), ("Received", 14), ("Produced", 12), ("Consumed", 14),
+      ("Dispensed", 12), ("Wasted/adjusted", 15), ("Closing", 14), ("Closing value at cost", 20), ("Check", 9),
+    ]
+    static let lots: [(String, Double)] = [
+      ("Lot", 18), ("Item", 18), ("Kind", 11), ("Supplier", 14), ("Expiry or BUD", 13), ("Status", 12), ("Unit", 6),
+      ("Quantity", 14), ("Unit cost ($ per g or piece)", 22), ("Value", 12),
+    ]
+    static let batches: [(String, Double)] = [
+      ("Lot", 18), ("Formula", 12), ("Compounded", 12), ("Quantity", 10), ("Yield", 8), ("BUD", 12), ("Assay", 18),
+      ("Uniformity", 12), ("Status", 12), ("Compounded by", 14), ("Verified by", 12),
+    ]
+    static let dispensed: [(String, Double)] = [
+      ("Date", 12), ("Rx", 10), ("Patient", 26), ("Lot", 18), ("Quantity", 10), ("Price", 10),
+    ]
+    static let movements: [(String, Double)] = [
+      ("When (UTC)", 21), ("Lot", 18), ("Item", 18), ("Movement", 11), ("Unit", 6), ("Quantity", 14), ("By", 10),
+      ("Reason", 30),
+    ]
+    static let expiring: [(String, Double)] = [
+      ("Lot", 18), ("Item", 18), ("Kind", 11), ("Expiry or BUD", 13), ("Unit", 6), ("Quantity", 14),
+    ]
   }
 
   private static func mg(_ micrograms: Int64) -> Double { Double(micrograms) / 1000 }
@@ -82,15 +122,9 @@ public enum MonthlyWorkbook {
   }
 
   private static func summary(
-    _ workbook: UnsafeMutablePointer<lxw_workbook>, _ report: MonthReport, _ formats: Formats, monthText: String,
-    generated: Date
-  ) throws(ExportError) {
-    var sheet = try Sheet(
-      workbook, name: "Summary",
-      header: [
-        ("Item", 18), ("Kind", 11), ("Unit", 6), ("Opening", 14), ("Received", 14), ("Produced", 12), ("Consumed", 14),
-        ("Dispensed", 12), ("Wasted/adjusted", 15), ("Closing", 14), ("Closing value at cost", 20), ("Check", 9),
-      ], formats: formats)
+    _ workbook: UnsafeMutablePointer<lxw_workbook>, _ sheet: inout Sheet, _ report: MonthReport.Totals,
+    _ formats: Formats, monthText: String, generated: Date
+  ) {
     for line in report.summary {
       let row = sheet.row + 1
       let check = "=ROUND(D\(row)+E\(row)+F\(row)-G\(row)-H\(row)+I\(row)-J\(row),3)"
@@ -125,16 +159,10 @@ public enum MonthlyWorkbook {
     }
   }
 
-  private static func lots(_ workbook: UnsafeMutablePointer<lxw_workbook>, _ report: MonthReport, _ formats: Formats)
-    throws(ExportError)
-  {
-    var sheet = try Sheet(
-      workbook, name: "Lots at month end",
-      header: [
-        ("Lot", 18), ("Item", 18), ("Kind", 11), ("Supplier", 14), ("Expiry or BUD", 13), ("Status", 12), ("Unit", 6),
-        ("Quantity", 14), ("Unit cost ($ per g or piece)", 22), ("Value", 12),
-      ], formats: formats)
-    for lot in report.lots {
+  private static func lots(
+    _ sheet: inout Sheet, _ totals: MonthReport.Totals, _ report: MonthReport, _ formats: Formats
+  ) {
+    for lot in totals.lots {
       let flagged =
         lot.expires < report.monthEnd || ["on_hold", "quarantined", "expired", "recalled"].contains(lot.status)
       sheet.write(
@@ -154,15 +182,7 @@ public enum MonthlyWorkbook {
     sheet.finish()
   }
 
-  private static func batches(_ workbook: UnsafeMutablePointer<lxw_workbook>, _ report: MonthReport, _ formats: Formats)
-    throws(ExportError)
-  {
-    var sheet = try Sheet(
-      workbook, name: "Batches compounded",
-      header: [
-        ("Lot", 18), ("Formula", 12), ("Compounded", 12), ("Quantity", 10), ("Yield", 8), ("BUD", 12), ("Assay", 18),
-        ("Uniformity", 12), ("Status", 12), ("Compounded by", 14), ("Verified by", 12),
-      ], formats: formats)
+  private static func batches(_ sheet: inout Sheet, _ report: MonthReport, _ formats: Formats) {
     for batch in report.batches {
       sheet.write([
         .text(batch.lotNumber), .text(batch.formula),
@@ -175,15 +195,7 @@ public enum MonthlyWorkbook {
     sheet.finish()
   }
 
-  private static func dispensed(
-    _ workbook: UnsafeMutablePointer<lxw_workbook>, _ report: MonthReport, _ formats: Formats
-  )
-    throws(ExportError)
-  {
-    var sheet = try Sheet(
-      workbook, name: "Dispensed",
-      header: [("Date", 12), ("Rx", 10), ("Patient", 26), ("Lot", 18), ("Quantity", 10), ("Price", 10)],
-      formats: formats)
+  private static func dispensed(_ sheet: inout Sheet, _ report: MonthReport, _ formats: Formats) {
     for fill in report.dispensed {
       sheet.write([
         .date(fill.filled.year, fill.filled.month, fill.filled.day), .text(fill.rxNumber), .text(fill.patient),
@@ -195,14 +207,8 @@ public enum MonthlyWorkbook {
   }
 
   private static func movements(
-    _ workbook: UnsafeMutablePointer<lxw_workbook>, _ report: MonthReport, _ formats: Formats, progress: Bool
-  ) throws(ExportError) {
-    var sheet = try Sheet(
-      workbook, name: "Movements",
-      header: [
-        ("When (UTC)", 21), ("Lot", 18), ("Item", 18), ("Movement", 11), ("Unit", 6), ("Quantity", 14), ("By", 10),
-        ("Reason", 30),
-      ], formats: formats)
+    _ sheet: inout Sheet, _ report: MonthReport, _ formats: Formats, progress: Bool
+  ) throws(ExportError) -> MonthReport.Totals {
     var written = 0
     var row: UInt32 = 1
     let sheetHandle = sheet.handle
@@ -213,8 +219,9 @@ public enum MonthlyWorkbook {
       free(milligramText)
       free(piecesText)
     }
+    let totals: MonthReport.Totals
     do {
-      try report.movements { movement in
+      totals = try report.stream { movement in
         let text = movement.text
         if let at = text.0 { worksheet_write_string(sheetHandle, row, 0, at, nil) }
         if let lot = text.1 { worksheet_write_string(sheetHandle, row, 1, lot, nil) }
@@ -238,18 +245,11 @@ public enum MonthlyWorkbook {
     sheet.skip(to: row)
     if progress, written >= 50_000 { FileHandle.standardError.write(Data("\n".utf8)) }
     sheet.finish()
+    return totals
   }
 
-  private static func expiring(
-    _ workbook: UnsafeMutablePointer<lxw_workbook>, _ report: MonthReport, _ formats: Formats
-  )
-    throws(ExportError)
-  {
-    var sheet = try Sheet(
-      workbook, name: "Expiring",
-      header: [("Lot", 18), ("Item", 18), ("Kind", 11), ("Expiry or BUD", 13), ("Unit", 6), ("Quantity", 14)],
-      formats: formats)
-    for lot in report.expiring {
+  private static func expiring(_ sheet: inout Sheet, _ totals: MonthReport.Totals, _ formats: Formats) {
+    for lot in totals.expiring {
       sheet.write([
         .text(lot.lotNumber), .text(lot.item), .text(lot.kind),
         .date(lot.expires.year, lot.expires.month, lot.expires.day),

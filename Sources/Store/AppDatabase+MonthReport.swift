@@ -18,124 +18,6 @@ extension AppDatabase {
     let end = Timestamp.string(Self.midnight(next, zone: zone))
     let monthEnd = next.adding(days: -1)
     return try read { db in
-      // Per lot and per batch, from the month's start on only: the month's flows by kind, and what moved
-      // after the month. Closing = on hand now - after; opening = closing - the month's net. So the work
-      // grows with the month, not with the years of history before it.
-      let flows = Dictionary(
-        uniqueKeysWithValues: try Row.fetchAll(
-          db,
-          sql: """
-            SELECT lot_id, batch_id,
-              SUM(CASE WHEN moved_at < :end AND kind = 'received' THEN quantity ELSE 0 END) AS received,
-              SUM(CASE WHEN moved_at < :end AND kind = 'produced' THEN quantity ELSE 0 END) AS produced,
-              SUM(CASE WHEN moved_at < :end AND kind = 'consumed' THEN -quantity ELSE 0 END) AS consumed,
-              SUM(CASE WHEN moved_at < :end AND kind = 'dispensed' THEN -quantity ELSE 0 END) AS dispensed,
-              SUM(CASE WHEN moved_at < :end AND kind NOT IN ('received','produced','consumed','dispensed')
-                THEN quantity ELSE 0 END) AS other,
-              SUM(CASE WHEN moved_at < :end THEN quantity ELSE 0 END) AS net,
-              SUM(CASE WHEN moved_at < :end THEN 1 ELSE 0 END) AS moves,
-              SUM(CASE WHEN moved_at >= :end THEN quantity ELSE 0 END) AS after
-            FROM movement INDEXED BY movement_by_time WHERE moved_at >= :start GROUP BY lot_id, batch_id
-            """, arguments: ["start": start, "end": end]
-        ).map { row -> (String, Row) in
-          ((row["lot_id"] as Int64?).map { "L\($0)" } ?? "B\(row["batch_id"] as Int64? ?? 0)", row)
-        })
-      let lotInfo = Dictionary(
-        uniqueKeysWithValues: try Row.fetchAll(
-          db,
-          sql: """
-            SELECT lot.id, lot.lot_number, lot.supplier, lot.expiry, lot.cost_cents, lot.received_quantity, lot.status,
-              lot.on_hand, ingredient.code, ingredient.kind,
-              (SELECT to_status FROM status_change WHERE lot_id = lot.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
-            FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id
-            """, arguments: [end]
-        ).map { (($0["id"] as Int64), $0) })
-      let batchInfo = Dictionary(
-        uniqueKeysWithValues: try Row.fetchAll(
-          db,
-          sql: """
-            SELECT batch.id, batch.lot_number, batch.bud, batch.actual_yield, batch.status, batch.on_hand, formula.code,
-              (SELECT to_status FROM status_change WHERE batch_id = batch.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
-            FROM batch JOIN formula ON formula.id = batch.formula_id
-            """, arguments: [end]
-        ).map { (($0["id"] as Int64), $0) })
-      var summary: [String: MonthReport.SummaryRow] = [:]
-      var lots: [MonthReport.LotRow] = []
-      var missingValue = Set<String>()
-      struct Flow {
-        var received: Int64 = 0
-        var produced: Int64 = 0
-        var consumed: Int64 = 0
-        var dispensed: Int64 = 0
-        var other: Int64 = 0
-        var net: Int64 = 0
-        var after: Int64 = 0
-        var moves: Int64 = 0
-      }
-      func flow(_ key: String) -> Flow {
-        guard let row = flows[key] else { return Flow() }
-        return Flow(
-          received: row["received"], produced: row["produced"], consumed: row["consumed"], dispensed: row["dispensed"],
-          other: row["other"], net: row["net"], after: row["after"], moves: row["moves"])
-      }
-      let keys =
-        lotInfo.keys.sorted().map { ("L\($0)", $0, true) } + batchInfo.keys.sorted().map { ("B\($0)", $0, false) }
-      for (key, id, isLot) in keys {
-        let moved = flow(key)
-        var item = ""
-        var kind = "ingredient"
-        var unit = StockUnit.count
-        var row: MonthReport.LotRow?
-        let info = isLot ? lotInfo[id] : batchInfo[id]
-        guard let info else { continue }
-        let closing: Int64 = (info["on_hand"] as Int64) - moved.after
-        let opening = closing - moved.net
-        if closing == 0, opening == 0, moved.moves == 0 { continue }
-        if isLot {
-          item = info["code"]
-          let ingredientKind = IngredientKind(rawValue: info["kind"]) ?? .excipient
-          unit = ingredientKind == .shell || ingredientKind == .container ? .count : .mass
-          let unitCost = (info["cost_cents"] as Int64?).map {
-            Decimal($0) / Decimal(max(info["received_quantity"] as Int64, 1))
-          }
-          row = MonthReport.LotRow(
-            lotNumber: info["lot_number"], item: item, kind: kind, supplier: info["supplier"],
-            expires: try CalendarDate.parse(info["expiry"]), status: info["status_then"] ?? info["status"], unit: unit,
-            quantity: closing, unitCost: unitCost,
-            value: unitCost.map { Money(cents: Self.cents($0 * Decimal(closing))) })
-        } else {
-          item = info["code"]
-          kind = "batch"
-          let cost = try batchCost(db, try batchRow(db, info["lot_number"]))
-          let known = cost.lines.allSatisfy { $0.cents != nil }
-          // Finished capsules are valued at the ingredient cost they consumed.
-          let perCapsule = cost.lines.compactMap(\.cents).reduce(0, +) / Decimal(max(cost.yield, 1))
-          row = MonthReport.LotRow(
-            lotNumber: info["lot_number"], item: item, kind: kind, supplier: "compounded",
-            expires: try CalendarDate.parse(info["bud"]), status: info["status_then"] ?? info["status"], unit: .count,
-            quantity: closing, unitCost: known ? perCapsule : nil,
-            value: known ? Money(cents: Self.cents(perCapsule * Decimal(closing))) : nil)
-        }
-        guard let row else { continue }
-        if closing != 0 { lots.append(row) }
-        if row.value == nil, closing != 0 { missingValue.insert(item) }
-        var line =
-          summary[item]
-          ?? MonthReport.SummaryRow(
-            item: item, kind: kind, unit: unit, opening: 0, received: 0, produced: 0, consumed: 0, dispensed: 0,
-            other: 0,
-            closing: 0, closingValue: Money(cents: 0))
-        line.opening += opening
-        line.received += moved.received
-        line.produced += moved.produced
-        line.consumed += moved.consumed
-        line.dispensed += moved.dispensed
-        line.other += moved.other
-        line.closing += closing
-        line.closingValue = Money(cents: (line.closingValue?.cents ?? 0) + (row.value?.cents ?? 0))
-        summary[item] = line
-      }
-      for item in missingValue { summary[item]?.closingValue = nil }
       let batches = try Row.fetchAll(
         db,
         sql: """
@@ -175,16 +57,19 @@ extension AppDatabase {
       let count =
         try Int.fetchOne(
           db, sql: "SELECT count(*) FROM movement WHERE moved_at >= ? AND moved_at < ?", arguments: [start, end]) ?? 0
-      let horizon = monthEnd.adding(days: expiringDays)
-      let expiring = lots.filter { $0.quantity > 0 && $0.expires <= horizon }.sorted { $0.expires < $1.expires }
       let path = self.path
-      let movements: @Sendable ((MonthReport.RawMovement) throws -> Void) throws -> Void = { visit in
+      // One pass over the month's movements writes them out and adds up each lot's flows; what moved
+      // after the month comes from a small query; closing = on hand now - after; opening = closing - net.
+      // So the work grows with the month, not with the years of history before it.
+      let stream: @Sendable ((MonthReport.RawMovement) throws -> Void) throws -> MonthReport.Totals = { visit in
         let queue = try DatabaseQueue(path: path, configuration: Configuration())
-        try queue.read { db in
+        return try queue.read { db in
+          var flows: [Int64: MonthFlow] = [:]
           let statement = try db.makeStatement(
             sql: """
               SELECT movement.moved_at, COALESCE(lot.lot_number, batch.lot_number), COALESCE(ingredient.code, formula.code),
-                movement.kind, movement.moved_by, COALESCE(movement.reason, ''), movement.quantity, ingredient.kind
+                movement.kind, movement.moved_by, COALESCE(movement.reason, ''), movement.quantity, ingredient.kind,
+                movement.lot_id, movement.batch_id
               FROM movement INDEXED BY movement_by_time LEFT JOIN lot ON lot.id = movement.lot_id
               LEFT JOIN ingredient ON ingredient.id = lot.ingredient_id
               LEFT JOIN batch ON batch.id = movement.batch_id LEFT JOIN formula ON formula.id = batch.formula_id
@@ -201,19 +86,124 @@ extension AppDatabase {
             guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step)) }
             // Ingredient kinds: api, excipient (weighed) or shell, container (counted); none for a batch.
             let first = text(7)?.pointee
+            let quantity = sqlite3_column_int64(raw, 6)
+            let key =
+              sqlite3_column_type(raw, 8) == SQLITE_NULL ? -sqlite3_column_int64(raw, 9) : sqlite3_column_int64(raw, 8)
+            flows[key, default: MonthFlow()].add(kind: text(3), quantity: quantity)
             try visit(
               MonthReport.RawMovement(
-                text: (text(0), text(1), text(2), text(3), text(4), text(5)), quantity: sqlite3_column_int64(raw, 6),
+                text: (text(0), text(1), text(2), text(3), text(4), text(5)), quantity: quantity,
                 isMass: first == 97 || first == 101))
           }
+          for row in try Row.fetchAll(
+            db,
+            sql: """
+              SELECT lot_id, batch_id, SUM(quantity) AS after FROM movement INDEXED BY movement_by_time
+              WHERE moved_at >= ? GROUP BY lot_id, batch_id
+              """, arguments: [end])
+          {
+            let key = (row["lot_id"] as Int64?) ?? -((row["batch_id"] as Int64?) ?? 0)
+            flows[key, default: MonthFlow()].after += row["after"] as Int64
+          }
+          return try self.totals(db, flows: flows, end: end, monthEnd: monthEnd, expiringDays: expiringDays)
         }
       }
       return MonthReport(
-        year: year, month: month, monthEnd: monthEnd,
-        summary: summary.values.sorted { ($0.kind, $0.item) < ($1.kind, $1.item) },
-        lots: lots.sorted { ($0.kind, $0.item, $0.lotNumber) < ($1.kind, $1.item, $1.lotNumber) },
-        batches: batches, dispensed: dispensed, movementCount: count, movements: movements, expiring: expiring)
+        year: year, month: month, monthEnd: monthEnd, batches: batches, dispensed: dispensed, movementCount: count,
+        stream: stream)
     }
+  }
+
+  /// Each item's month and each lot's stock at the month's end, from the flows of one pass.
+  func totals(
+    _ db: Database, flows: [Int64: MonthFlow], end: String, monthEnd: CalendarDate, expiringDays: Int
+  ) throws -> MonthReport.Totals {
+    let lotInfo = Dictionary(
+      uniqueKeysWithValues: try Row.fetchAll(
+        db,
+        sql: """
+          SELECT lot.id, lot.lot_number, lot.supplier, lot.expiry, lot.cost_cents, lot.received_quantity, lot.status,
+            lot.on_hand, ingredient.code, ingredient.kind,
+            (SELECT to_status FROM status_change WHERE lot_id = lot.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
+          FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id
+          """, arguments: [end]
+      ).map { (($0["id"] as Int64), $0) })
+    let batchInfo = Dictionary(
+      uniqueKeysWithValues: try Row.fetchAll(
+        db,
+        sql: """
+          SELECT batch.id, batch.lot_number, batch.bud, batch.actual_yield, batch.status, batch.on_hand, formula.code,
+            (SELECT to_status FROM status_change WHERE batch_id = batch.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
+          FROM batch JOIN formula ON formula.id = batch.formula_id
+          """, arguments: [end]
+      ).map { (($0["id"] as Int64), $0) })
+    var summary: [String: MonthReport.SummaryRow] = [:]
+    var lots: [MonthReport.LotRow] = []
+    var missingValue = Set<String>()
+    func flow(_ key: Int64) -> MonthFlow { flows[key] ?? MonthFlow() }
+    // Lots are keyed by their id, batches by minus theirs.
+    let keys = lotInfo.keys.sorted().map { ($0, $0, true) } + batchInfo.keys.sorted().map { (-$0, $0, false) }
+    for (key, id, isLot) in keys {
+      let moved = flow(key)
+      var item = ""
+      var kind = "ingredient"
+      var unit = StockUnit.count
+      var row: MonthReport.LotRow?
+      let info = isLot ? lotInfo[id] : batchInfo[id]
+      guard let info else { continue }
+      let closing: Int64 = (info["on_hand"] as Int64) - moved.after
+      let opening = closing - moved.net
+      if closing == 0, opening == 0, moved.moves == 0 { continue }
+      if isLot {
+        item = info["code"]
+        let ingredientKind = IngredientKind(rawValue: info["kind"]) ?? .excipient
+        unit = ingredientKind == .shell || ingredientKind == .container ? .count : .mass
+        let unitCost = (info["cost_cents"] as Int64?).map {
+          Decimal($0) / Decimal(max(info["received_quantity"] as Int64, 1))
+        }
+        row = MonthReport.LotRow(
+          lotNumber: info["lot_number"], item: item, kind: kind, supplier: info["supplier"],
+          expires: try CalendarDate.parse(info["expiry"]), status: info["status_then"] ?? info["status"], unit: unit,
+          quantity: closing, unitCost: unitCost,
+          value: unitCost.map { Money(cents: Self.cents($0 * Decimal(closing))) })
+      } else {
+        item = info["code"]
+        kind = "batch"
+        let cost = try batchCost(db, try batchRow(db, info["lot_number"]))
+        let known = cost.lines.allSatisfy { $0.cents != nil }
+        // Finished capsules are valued at the ingredient cost they consumed.
+        let perCapsule = cost.lines.compactMap(\.cents).reduce(0, +) / Decimal(max(cost.yield, 1))
+        row = MonthReport.LotRow(
+          lotNumber: info["lot_number"], item: item, kind: kind, supplier: "compounded",
+          expires: try CalendarDate.parse(info["bud"]), status: info["status_then"] ?? info["status"], unit: .count,
+          quantity: closing, unitCost: known ? perCapsule : nil,
+          value: known ? Money(cents: Self.cents(perCapsule * Decimal(closing))) : nil)
+      }
+      guard let row else { continue }
+      if closing != 0 { lots.append(row) }
+      if row.value == nil, closing != 0 { missingValue.insert(item) }
+      var line =
+        summary[item]
+        ?? MonthReport.SummaryRow(
+          item: item, kind: kind, unit: unit, opening: 0, received: 0, produced: 0, consumed: 0, dispensed: 0,
+          other: 0,
+          closing: 0, closingValue: Money(cents: 0))
+      line.opening += opening
+      line.received += moved.received
+      line.produced += moved.produced
+      line.consumed += moved.consumed
+      line.dispensed += moved.dispensed
+      line.other += moved.other
+      line.closing += closing
+      line.closingValue = Money(cents: (line.closingValue?.cents ?? 0) + (row.value?.cents ?? 0))
+      summary[item] = line
+    }
+    for item in missingValue { summary[item]?.closingValue = nil }
+    let horizon = monthEnd.adding(days: expiringDays)
+    return MonthReport.Totals(
+      summary: summary.values.sorted { ($0.kind, $0.item) < ($1.kind, $1.item) },
+      lots: lots.sorted { ($0.kind, $0.item, $0.lotNumber) < ($1.kind, $1.item, $1.lotNumber) },
+      expiring: lots.filter { $0.quantity > 0 && $0.expires <= horizon }.sorted { $0.expires < $1.expires })
   }
 
   static func cents(_ value: Decimal) -> Int64 { Int64(truncating: value.rounded(scale: 0) as NSDecimalNumber) }

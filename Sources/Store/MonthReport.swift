@@ -74,18 +74,24 @@ public struct MonthReport: Sendable {
     public var reason: String
   }
 
+  /// What the pass over the month's movements adds up to.
+  public struct Totals: Sendable {
+    public var summary: [SummaryRow]
+    public var lots: [LotRow]
+    /// Lots with stock at the month's end that expire within the window after it.
+    public var expiring: [LotRow]
+  }
+
   public var year: Int
   public var month: Int
   public var monthEnd: CalendarDate
-  public var summary: [SummaryRow]
-  public var lots: [LotRow]
   public var batches: [BatchRow]
   public var dispensed: [DispensedRow]
   public var movementCount: Int
-  /// The month's movements, read in order as the workbook writes them.
+  /// Streams the month's movements in order, then returns the month's totals, from one pass.
   ///
   /// Each row's text is SQLite's own C string, valid only during the call: a million rows are not copied.
-  public var movements: @Sendable ((RawMovement) throws -> Void) throws -> Void
+  public var stream: @Sendable ((RawMovement) throws -> Void) throws -> Totals
 
   /// One movement as SQLite holds it: C strings (columns: when, lot, item, kind, by, reason).
   public struct RawMovement {
@@ -98,5 +104,33 @@ public struct MonthReport: Sendable {
     public var quantity: Int64
     public var isMass: Bool
   }
-  public var expiring: [LotRow]
+}
+
+/// One lot's or batch's movements in a month, added up in the export's single pass.
+struct MonthFlow {
+  var received: Int64 = 0
+  var produced: Int64 = 0
+  var consumed: Int64 = 0
+  var dispensed: Int64 = 0
+  var other: Int64 = 0
+  var net: Int64 = 0
+  var after: Int64 = 0
+  var moves: Int64 = 0
+
+  /// Adds a movement of `kind` (SQLite's C string) within the month.
+  mutating func add(kind: UnsafePointer<CChar>?, quantity: Int64) {
+    if let kind, strcmp(kind, "received") == 0 {
+      received += quantity
+    } else if let kind, strcmp(kind, "produced") == 0 {
+      produced += quantity
+    } else if let kind, strcmp(kind, "consumed") == 0 {
+      consumed -= quantity
+    } else if let kind, strcmp(kind, "dispensed") == 0 {
+      dispensed -= quantity
+    } else {
+      other += quantity
+    }
+    net += quantity
+    moves += 1
+  }
 }
