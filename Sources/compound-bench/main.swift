@@ -85,6 +85,8 @@ func addMovements(_ path: String, count: Int, from: String, seconds: Int) throws
         FROM c
         """, arguments: [count, from, seconds, count])
   }
+  // Fold the write-ahead log into the database, as a pharmacy's long-lived file would be.
+  try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
   try queue.close()
 }
 
