@@ -67,14 +67,7 @@ public struct FormulaFile: Sendable, Decodable {
 
   /// Parses a formula file; throws naming the file and the key at fault.
   public static func parse(_ text: String, file: String) throws(SettingsError) -> Formula {
-    let parsed: FormulaFile
-    do {
-      var decoder = TOMLDecoder()
-      decoder.strictDecoding = true
-      parsed = try decoder.decode(FormulaFile.self, from: try TOMLTable(string: text))
-    } catch {
-      throw SettingsError(TOMLErrorText.describe(error, file: file))
-    }
+    let parsed = try StrictTOML.decode(FormulaFile.self, from: text, file: file)
     return try parsed.formula(file: file)
   }
 

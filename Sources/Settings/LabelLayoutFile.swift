@@ -45,14 +45,7 @@ public enum LabelLayoutFile {
 
   /// Parses and validates a layout; throws naming the file and what is wrong.
   public static func parse(_ text: String, file: String) throws(SettingsError) -> LabelLayout {
-    let parsed: File
-    do {
-      var decoder = TOMLDecoder()
-      decoder.strictDecoding = true
-      parsed = try decoder.decode(File.self, from: try TOMLTable(string: text))
-    } catch {
-      throw SettingsError(TOMLErrorText.describe(error, file: file))
-    }
+    let parsed = try StrictTOML.decode(File.self, from: text, file: file)
     // Geometry is for drawing, not for records: doubles are exact enough here.
     func double(_ number: ExactNumber?) -> Double? { number.map { Double(truncating: $0.value as NSNumber) } }
     let layout = LabelLayout(

@@ -1,0 +1,15 @@
+import Foundation
+import TOMLKit
+
+/// Decodes a TOML file strictly: an unknown key is an error, and every error names the file and the key.
+enum StrictTOML {
+  static func decode<T: Decodable>(_ type: T.Type, from text: String, file: String) throws(SettingsError) -> T {
+    do {
+      var decoder = TOMLDecoder()
+      decoder.strictDecoding = true
+      return try decoder.decode(type, from: try TOMLTable(string: text))
+    } catch {
+      throw SettingsError(TOMLErrorText.describe(error, file: file))
+    }
+  }
+}
