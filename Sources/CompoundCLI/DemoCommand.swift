@@ -30,6 +30,8 @@ struct DemoCommand: ParsableCommand {
       try manager.removeItem(atPath: database + suffix)
     }
     if manager.fileExists(atPath: settings) { try manager.removeItem(atPath: settings) }
+    let backup = folder.appendingPathComponent("backup.sqlite").path
+    if manager.fileExists(atPath: backup) { try manager.removeItem(atPath: backup) }
     try manager.copyItem(atPath: configFolder + "/demo/compound.toml", toPath: settings)
 
     let script = DemoScript(database: database, settings: settings, formulas: configFolder + "/formulas")

@@ -149,12 +149,18 @@ final class DemoScript {
     try step(["inventory", "export", "--month", month, "--out", workbook])
     outputs.append(("inventory workbook", workbook))
 
+    section("End of the day: check the records and back them up")
+    try step(["doctor"])
+    let backup = folder.appendingPathComponent("backup.sqlite").path
+    try step(["backup", "--to", backup])
+    outputs.append(("backup", backup))
+
     let record = try context.database().batch(batch.lotNumber)
     let text = folder.appendingPathComponent("compounding-record-\(batch.lotNumber).txt")
     try (BatchText.record(record, settings: context.settings, zone: context.zone, today: context.today) + "\n")
       .write(to: text, atomically: true, encoding: .utf8)
     outputs.append(("compounding record", text.path))
-    print("\nThe audit trail, signatures with PINs, backups and the stress suites arrive with a later issue.")
+    print("\nThe audit trail, signatures with PINs and the stress suites arrive with a later issue.")
   }
 
   private func makeOptions() throws -> GlobalOptions {
