@@ -39,10 +39,7 @@ struct ExportTests {
   func pharmacy() throws -> Pharmacy {
     let pharmacy = try Pharmacy(settings: "[quality]\nrequire_assay_before_release = false\n")
     try pharmacy.seed()
-    let lot = try pharmacy.recordStandardBatch()
-    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
-    try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
-    try pharmacy.ok(["batch", "release", lot, "--by", "dchen"])
+    try pharmacy.verifiedBatch()
     try pharmacy.ok(["patient", "add", "--name", "Ann Able", "--dob", "1960-01-01"])
     try pharmacy.ok(["prescriber", "add", "--name", "Dr. Ruiz", "--npi", "1234567893"])
     try pharmacy.ok([

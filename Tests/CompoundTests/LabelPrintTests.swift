@@ -8,10 +8,7 @@ struct LabelPrintTests {
   func filled() throws -> Pharmacy {
     let pharmacy = try Pharmacy(settings: "[quality]\nrequire_assay_before_release = false\n")
     try pharmacy.seed()
-    let lot = try pharmacy.recordStandardBatch()
-    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
-    try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
-    try pharmacy.ok(["batch", "release", lot, "--by", "dchen"])
+    try pharmacy.verifiedBatch()
     try pharmacy.ok(["patient", "add", "--name", "Eleanor O'Brien", "--dob", "1961-04-12"])
     try pharmacy.ok(["prescriber", "add", "--name", "Dr. Ana Ruiz, MD", "--npi", "1234567893"])
     try pharmacy.ok([
@@ -23,17 +20,8 @@ struct LabelPrintTests {
   }
 
   func logged(_ pharmacy: Pharmacy) throws -> [String] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [
-      pharmacy.database, "SELECT sha256 || ' ' || reprint || ' ' || destination FROM label_print ORDER BY id",
-    ]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return text.split(separator: "\n").map(String.init)
+    try pharmacy.sqlite("SELECT sha256 || ' ' || reprint || ' ' || destination FROM label_print ORDER BY id").output
+      .split(separator: "\n").map(String.init)
   }
 
   @Test("a PDF to a file is logged with the SHA-256 of its bytes; a second print is a REPRINT that needs a reason")

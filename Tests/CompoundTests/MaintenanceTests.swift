@@ -3,14 +3,6 @@ import Testing
 
 @Suite("Backup, restore and doctor")
 struct MaintenanceTests {
-  func sqlite(_ database: String, _ sql: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [database, sql]
-    try process.run()
-    process.waitUntilExit()
-  }
-
   @Test("a backup is a sound copy with mode 0600, never written over an existing file; restore brings it back")
   func backupAndRestore() throws {
     let pharmacy = try Pharmacy()
@@ -38,11 +30,11 @@ struct MaintenanceTests {
     try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: garbage))
     #expect(try pharmacy.refused(["restore", "--from", garbage]).contains("cannot restore"))
     let foreign = pharmacy.folder.appendingPathComponent("foreign.sqlite").path
-    try sqlite(foreign, "CREATE TABLE t(x)")
+    try pharmacy.sqlite("CREATE TABLE t(x)", database: foreign)
     #expect(try pharmacy.refused(["restore", "--from", foreign]).contains("not a compound database"))
     let newer = pharmacy.folder.appendingPathComponent("newer.sqlite").path
     try pharmacy.ok(["backup", "--to", newer])
-    try sqlite(newer, "INSERT INTO grdb_migrations VALUES ('v99 from the future')")
+    try pharmacy.sqlite("INSERT INTO grdb_migrations VALUES ('v99 from the future')", database: newer)
     #expect(try pharmacy.refused(["restore", "--from", newer]).contains("newer version"))
   }
 
@@ -52,7 +44,7 @@ struct MaintenanceTests {
     try pharmacy.seed()
     #expect(try pharmacy.ok(["doctor"]).stdout.contains("all checks passed"))
     let avicel = try #require(try pharmacy.lotNumbers()["AV-1"])
-    try sqlite(pharmacy.database, "UPDATE lot SET on_hand = on_hand + 1000 WHERE lot_number = '\(avicel)'")
+    try pharmacy.sqlite("UPDATE lot SET on_hand = on_hand + 1000 WHERE lot_number = '\(avicel)'")
     let outcome = try pharmacy.run(["doctor"])
     #expect(outcome.status == 4)
     #expect(outcome.stdout.contains("lot \(avicel) shows 500001000 on hand but its movements add up to 500000000"))
@@ -62,10 +54,7 @@ struct MaintenanceTests {
   func doctorPastBUD() throws {
     let pharmacy = try Pharmacy(settings: "[quality]\nrequire_assay_before_release = false\n")
     try pharmacy.seed()
-    let lot = try pharmacy.recordStandardBatch()
-    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
-    try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
-    try pharmacy.ok(["batch", "release", lot, "--by", "dchen"])
+    let lot = try pharmacy.verifiedBatch()
     let outcome = try pharmacy.run(["doctor"], environment: ["COMPOUND_NOW": "2027-06-01T10:00:00-05:00"])
     #expect(outcome.status == 4)
     #expect(outcome.stdout.contains("batch \(lot) is still released past its BUD 2027-05-21"))

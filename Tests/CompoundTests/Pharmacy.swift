@@ -183,5 +183,32 @@ final class Pharmacy {
     return try #require(record["lotNumber"] as? String)
   }
 
+  /// Records, weighs and verifies a standard LDN 4.5 mg batch, and releases it unless told not to (the
+  /// settings must then allow release without an assay, or one must be recorded first).
+  @discardableResult
+  func verifiedBatch(release: Bool = true) throws -> String {
+    let lot = try recordStandardBatch()
+    try ok(["batch", "weights", lot, "--mg", Self.goodWeights])
+    try ok(["batch", "verify", lot, "--by", "dchen"])
+    if release { try ok(["batch", "release", lot, "--by", "dchen"]) }
+    return lot
+  }
+
+  /// Runs the sqlite3 shell on `database` (this pharmacy's by default): for reading or tampering with the
+  /// file behind compound's back.
+  @discardableResult
+  func sqlite(_ sql: String, database: String? = nil) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [database ?? self.database, sql]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+  }
+
   static let goodWeights = "317.2,315.2,316.4,314.5,318.1,315.7,316.9,314.9,316.2,315.4"
 }

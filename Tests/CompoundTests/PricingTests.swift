@@ -95,10 +95,7 @@ struct PricingEndToEndTests {
   @Test("a fill records its price from the batch; a later markup changes new quotes but not the fill")
   func fillPrice() throws {
     let pharmacy = try pharmacy("[pricing]\nrounding = \"none\"\n")
-    let lot = try pharmacy.recordStandardBatch()
-    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
-    try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
-    try pharmacy.ok(["batch", "release", lot, "--by", "dchen"])
+    try pharmacy.verifiedBatch()
     try pharmacy.ok(["patient", "add", "--name", "A Patient", "--dob", "1970-01-01"])
     try pharmacy.ok(["prescriber", "add", "--name", "Dr. B", "--npi", "1234567893"])
     try pharmacy.ok([

@@ -14,10 +14,7 @@ struct QualityEndToEndTests {
   func verifiedBatch() throws -> (Pharmacy, String) {
     let pharmacy = try Pharmacy()
     try pharmacy.seed()
-    let lot = try pharmacy.recordStandardBatch()
-    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
-    try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
-    return (pharmacy, lot)
+    return (pharmacy, try pharmacy.verifiedBatch(release: false))
   }
 
   func assay(_ lot: String, percent: String = "99.2", units: String? = tenUnits, tested: String = "2026-11-22")
@@ -107,10 +104,7 @@ struct QualityEndToEndTests {
   func assayOptional() throws {
     let pharmacy = try Pharmacy(settings: "[quality]\nrequire_assay_before_release = false\n")
     try pharmacy.seed()
-    let lot = try pharmacy.recordStandardBatch()
-    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
-    try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
-    try pharmacy.ok(["batch", "release", lot, "--by", "dchen"])
+    try pharmacy.verifiedBatch()
   }
 
   @Test("reject needs a reason and is final; hold by a technician, recall by a pharmacist")

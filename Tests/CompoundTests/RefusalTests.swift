@@ -175,19 +175,11 @@ struct RefusalTests {
   func foreignDatabases() throws {
     let pharmacy = try Pharmacy()
     try pharmacy.ok(["init"])
-    let sqlite = Process()
-    sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    sqlite.arguments = [pharmacy.database, "INSERT INTO grdb_migrations VALUES ('v9 from the future')"]
-    try sqlite.run()
-    sqlite.waitUntilExit()
+    try pharmacy.sqlite("INSERT INTO grdb_migrations VALUES ('v9 from the future')")
     #expect(try pharmacy.refused(["batch", "list"]).contains("newer version of compound"))
 
     let other = pharmacy.folder.appendingPathComponent("other.sqlite").path
-    let create = Process()
-    create.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    create.arguments = [other, "CREATE TABLE t(x); INSERT INTO t VALUES (1);"]
-    try create.run()
-    create.waitUntilExit()
+    try pharmacy.sqlite("CREATE TABLE t(x); INSERT INTO t VALUES (1);", database: other)
     let outcome = try pharmacy.run(["batch", "list", "--db", other, "--config", pharmacy.settings], global: false)
     #expect(outcome.status != 0)
     #expect(outcome.stderr.contains("not a compound database"))
@@ -223,19 +215,6 @@ struct RefusalTests {
 
 @Suite("The database itself guards the records")
 struct DatabaseGuardTests {
-  func sqlite(_ database: String, _ sql: String) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [database, sql]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, output)
-  }
-
   @Test("records, formula versions and movements cannot be edited or deleted; stock never goes below zero")
   func guards() throws {
     let pharmacy = try Pharmacy()
@@ -252,12 +231,11 @@ struct DatabaseGuardTests {
         "CHECK constraint failed"
       ),
     ] {
-      let result = try sqlite(pharmacy.database, sql)
+      let result = try pharmacy.sqlite(sql)
       #expect(result.status != 0, "\(sql) was allowed")
       #expect(result.output.contains(message), "\(result.output)")
     }
-    let sums = try sqlite(
-      pharmacy.database,
+    let sums = try pharmacy.sqlite(
       "SELECT count(*) FROM lot WHERE on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = lot.id)"
     )
     #expect(sums.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
