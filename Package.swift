@@ -30,6 +30,7 @@ let package = Package(
     .systemLibrary(
       name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
     .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
+    .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
     .target(name: "Printing", swiftSettings: strict),
     .systemLibrary(
       name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]),
@@ -44,7 +45,7 @@ let package = Package(
     .target(
       name: "Store",
       dependencies: [
-        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Digest",
+        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Digest", "CCrypt",
         .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ],
       swiftSettings: strict

@@ -17,6 +17,7 @@ packages=(
   libxlsxwriter-dev  # the monthly Excel export
   zlib1g-dev       # libxlsxwriter's pkg-config links -lz but the package does not pull it in
   python3-openpyxl # tests read the exported workbook back
+  libcrypt-dev     # PINs are stored as salted yescrypt hashes (crypt_r)
 )
 
 missing=()

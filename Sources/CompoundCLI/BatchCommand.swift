@@ -130,7 +130,7 @@ struct BatchCommand: ParsableCommand {
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.user(by)
+      let user = try context.signer(by, for: "verify batch \(lot)")
       let record = try context.database().verifyBatch(lot, by: user, now: context.now)
       if json { return try Output.json(record) }
       print("verified \(record.lotNumber) by \(user.name) at \(context.local(record.verifiedAt ?? ""))")

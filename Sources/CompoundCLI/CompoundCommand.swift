@@ -21,7 +21,8 @@ public struct CompoundCommand: ParsableCommand {
       InitCommand.self, ConfigCommand.self, IngredientCommand.self, LotCommand.self, FormulaCommand.self,
       BatchCommand.self, AssayCommand.self, PatientCommand.self, PrescriberCommand.self, RxCommand.self,
       LabelCommand.self, PriceCommand.self, StockCommand.self, InventoryCommand.self,
-      RecallCommand.self, BackupCommand.self, RestoreCommand.self, DoctorCommand.self,
+      RecallCommand.self, UserCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
+      DoctorCommand.self,
       DemoCommand.self,
     ])
 

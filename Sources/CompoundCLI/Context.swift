@@ -4,19 +4,22 @@ import Quantities
 import Settings
 import Store
 
-/// What a command runs with: the effective settings, the clock, and the database.
-struct Context {
+/// What a command runs with: the effective settings, the clock, the database and who signs.
+final class Context {
   let loaded: LoadedSettings
   /// The current instant: the clock, or `COMPOUND_NOW` (ISO 8601 with zone) for reproducible runs.
   let now: Date
   /// Today's date in the pharmacy's time zone.
   let today: CalendarDate
+  private let environment: [String: String]
+  private var opened: AppDatabase?
 
   var settings: Settings { loaded.settings }
   var rules: FormulationRules { loaded.settings.formulationRules }
   var zone: TimeZone { loaded.timeZone }
 
   init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    self.environment = environment
     loaded = try SettingsLoader.load(
       configFlag: options.config, databaseFlag: options.database, environment: environment)
     if let fixed = environment["COMPOUND_NOW"], !fixed.isEmpty {
@@ -31,29 +34,36 @@ struct Context {
     today = CalendarDate.today(in: loaded.timeZone, now: now)
   }
 
-  /// Opens the database, which must exist unless `create` is set.
+  /// The database (opened once per command), which must exist unless `create` is set.
   func database(create: Bool = false) throws -> AppDatabase {
-    try AppDatabase.open(path: loaded.databasePath, create: create)
+    if let opened { return opened }
+    let database = try AppDatabase.open(path: loaded.databasePath, create: create)
+    database.stamp(command: Invocation.command, now: now)
+    opened = database
+    return database
   }
 
-  /// The configured user with `id`; an unknown id is refused naming the known ones.
+  /// The active user `id`, who is then named in the audit trail; unknown or disabled users are refused.
   func user(_ id: String) throws -> User {
-    guard let user = settings.user(id) else {
-      let known = settings.users.map(\.id)
-      let hint =
-        known.isEmpty
-        ? "no users are configured: add [[users]] to \(loaded.configPath ?? "your settings file (see Config/compound.toml)")"
-        : "known users: \(known.joined(separator: ", "))"
-      throw CLIError("unknown user '\(id)': \(hint)")
-    }
+    let database = try database()
+    let user = try database.activeUser(id)
+    database.stamp(actor: user.id)
     return user
   }
 
   /// The user for an optional `--by`: the named one, or the operating-system account.
   func userOrSystem(_ id: String?) throws -> User {
     if let id { return try user(id) }
-    let name = ProcessInfo.processInfo.environment["USER"] ?? "system"
+    let name = environment["USER"] ?? "system"
     return User(id: "system:\(name)", name: name, role: .technician)
+  }
+
+  /// The active user `id` once their PIN matches: an electronic signature for `action` (verify, release,
+  /// reject, override, reprint, user changes).
+  func signer(_ id: String, for action: String) throws -> User {
+    let user = try user(id)
+    let pin = try PinEntry.read(for: user.id, action: action, environment: environment)
+    return try database().authenticate(user.id, pin: pin)
   }
 
   /// An instant as the pharmacy reads it.

@@ -29,6 +29,16 @@ final class DemoScript {
     let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
     section("Set up the pharmacy: database and catalog")
     try step(["init"])
+    print("\n(the first user is a pharmacist, who then signs for the others; PINs come from COMPOUND_NEW_PIN here)")
+    for (id, name, role) in [
+      ("dchen", "David Chen, PharmD", "pharmacist"), ("mtorres", "Maria Torres, CPhT", "technician"),
+      ("aokafor", "Amara Okafor, PharmD", "pharmacist"),
+    ] {
+      setenv("COMPOUND_NEW_PIN", Self.pins[id] ?? "", 1)
+      try step(["user", "add", id, "--name", name, "--role", role] + (id == "dchen" ? [] : ["--by", "dchen"]))
+    }
+    unsetenv("COMPOUND_NEW_PIN")
+    try step(["user", "list"])
     try step([
       "ingredient", "add", "NALTREXONE-HCL", "--name", "Naltrexone hydrochloride USP", "--kind", "api",
       "--salt-form", "HCl", "--mw-salt", "377.86", "--mw-base", "341.4", "--by", "dchen",
@@ -93,6 +103,8 @@ final class DemoScript {
     try step(["batch", "weights", batch.lotNumber, "--mg", gross.joined(separator: ","), "--by", "mtorres"])
     print("\n(a technician may not verify a record, nor may whoever compounded it: the command refuses)")
     try step(["batch", "verify", batch.lotNumber, "--by", "mtorres"], expectFailure: true)
+    print("\n(verifying is signed: a wrong PIN signs nothing)")
+    try step(["batch", "verify", batch.lotNumber, "--by", "dchen"], pin: "0000", expectFailure: true)
     try step(["batch", "verify", batch.lotNumber, "--by", "dchen"])
 
     section("Quality: the lab's assay with ten unit results (USP <905>), then release")
@@ -149,7 +161,9 @@ final class DemoScript {
     try step(["inventory", "export", "--month", month, "--out", workbook])
     outputs.append(("inventory workbook", workbook))
 
-    section("End of the day: check the records and back them up")
+    section("End of the day: the audit trail, the records checked, and a backup")
+    try step(["audit", "log", "--lot", batch.lotNumber])
+    try step(["audit", "verify"])
     try step(["doctor"])
     let backup = folder.appendingPathComponent("backup.sqlite").path
     try step(["backup", "--to", backup])
@@ -160,7 +174,6 @@ final class DemoScript {
     try (BatchText.record(record, settings: context.settings, zone: context.zone, today: context.today) + "\n")
       .write(to: text, atomically: true, encoding: .utf8)
     outputs.append(("compounding record", text.path))
-    print("\nThe audit trail, signatures with PINs and the stress suites arrive with a later issue.")
   }
 
   private func makeOptions() throws -> GlobalOptions {
@@ -171,7 +184,17 @@ final class DemoScript {
     print("\n== \(title)")
   }
 
-  private func step(_ arguments: [String], expectFailure: Bool = false) throws {
+  /// The demo users' PINs; a step signs with the PIN of whoever `--by` names.
+  static let pins = ["dchen": "1357", "mtorres": "2468", "aokafor": "8642"]
+
+  private func step(_ arguments: [String], pin: String? = nil, expectFailure: Bool = false) throws {
+    let signer = arguments.firstIndex(of: "--by").map { arguments[arguments.index(after: $0)] }
+    if let chosen = pin ?? signer.flatMap({ Self.pins[$0] }) {
+      setenv("COMPOUND_PIN", chosen, 1)
+    } else {
+      unsetenv("COMPOUND_PIN")
+    }
+    defer { unsetenv("COMPOUND_PIN") }
     let shown = arguments.map { $0.contains(" ") || $0.isEmpty ? "\"\($0)\"" : $0 }.joined(separator: " ")
     print("\n$ compound \(shown)")
     fflush(nil)

@@ -87,6 +87,7 @@ struct LabelCommand: ParsableCommand {
           "this label was printed \(earlier.count) time(s) before (last \(context.local(earlier[earlier.count - 1].printedAt))): a reprint needs --reason"
         )
       }
+      if reprint { _ = try context.signer(user.id, for: "reprint the label of \(lotNumber)") }
 
       let layout = try loadLayout(layoutName, settings: context.settings)
       let pharmacy = LabelContent.Pharmacy(

@@ -14,8 +14,13 @@ struct BackupCommand: ParsableCommand {
   func run() throws {
     let context = try Context(global)
     let path = URL(fileURLWithPath: to).standardizedFileURL.path
-    try context.database().backup(to: path)
-    print("backed up \(context.loaded.databasePath) to \(path) (integrity check ok)")
+    let report = try context.database().backup(to: path)
+    print(
+      "backed up \(context.loaded.databasePath) to \(path) (integrity check ok; audit trail of \(report.entries) entries \(report.problems.isEmpty ? "verifies" : "does NOT verify"))"
+    )
+    if let problem = report.problems.first {
+      Output.error("warning: the copy keeps the problem the database has: \(problem) (see 'compound audit verify')")
+    }
   }
 }
 
@@ -42,7 +47,9 @@ struct RestoreCommand: ParsableCommand {
 struct DoctorCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "doctor",
-    abstract: "Check the database: integrity, stock against its movements, lots past their BUD or expiry still usable.")
+    abstract:
+      "Check the database: integrity, the audit trail, stock against its movements, lots past their BUD or expiry still usable."
+  )
 
   @OptionGroup var global: GlobalOptions
 
@@ -50,7 +57,9 @@ struct DoctorCommand: ParsableCommand {
     let context = try Context(global)
     let problems = try context.database().diagnose(today: context.today)
     if problems.isEmpty {
-      return print("all checks passed: integrity ok, stock matches its movements, nothing usable is past its date")
+      return print(
+        "all checks passed: integrity ok, audit trail verifies, stock matches its movements, nothing usable is past its date"
+      )
     }
     for problem in problems { print("problem: \(problem)") }
     Output.error("error: \(problems.count) problem(s) found")

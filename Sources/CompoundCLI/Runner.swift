@@ -14,7 +14,9 @@ import Store
 public enum Runner {
   /// Parses and runs `arguments` (without the program name); returns the exit status.
   public static func run(_ arguments: [String]) -> Int32 {
+    Invocation.begin(arguments)
     do {
+      try InputGate.check(arguments)
       var command = try CompoundCommand.parseAsRoot(arguments)
       try command.run()
       return 0

@@ -149,7 +149,7 @@ struct RxCommand: ParsableCommand {
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.user(by)
+      let user = try override == nil ? context.user(by) : context.signer(by, for: "override on Rx \(rx)")
       let fill = try context.database().fillPrescription(
         rx, lot: lot, reason: reason, override: override, by: user, opioids: context.settings.dispensing.opioids,
         cyp450Substrates: context.settings.dispensing.cyp450Substrates, priceModel: try context.settings.priceModel(),

@@ -13,10 +13,19 @@ struct StatusOptions: ParsableArguments {
   @Option(help: "Why (required to reject, hold or recall).") var reason: String?
   @Flag(help: "Print JSON.") var json = false
 
+  /// The acting user; release and reject are signed with a PIN.
+  private func signerOrUser(_ action: LotAction, context: Context, what: String) throws -> User {
+    switch action {
+    case .release: return try context.signer(by, for: "release \(what) \(lot)")
+    case .reject: return try context.signer(by, for: "reject \(what) \(lot)")
+    default: return try context.user(by)
+    }
+  }
+
   /// Applies `action` to a compounded batch.
   func runBatch(_ action: LotAction) throws {
     let context = try Context(global)
-    let user = try context.user(by)
+    let user = try signerOrUser(action, context: context, what: "batch")
     let record = try context.database().changeBatchStatus(
       lot, action: action, by: user, reason: reason, policy: context.settings.qualityPolicy, today: context.today,
       now: context.now)
@@ -28,7 +37,7 @@ struct StatusOptions: ParsableArguments {
   /// Applies `action` to an ingredient lot.
   func runLot(_ action: LotAction) throws {
     let context = try Context(global)
-    let user = try context.user(by)
+    let user = try signerOrUser(action, context: context, what: "lot")
     let settings = context.settings
     let lot = try context.database().changeLotStatus(
       lot, action: action, by: user, reason: reason, limit: { settings.certificateLimit(for: $0) },

@@ -13,7 +13,6 @@ public struct Settings: Sendable, Equatable, Codable {
   /// Database file; empty means the default in the user's data folder.
   public var database: String
   public var pharmacy: Pharmacy
-  public var users: [User]
   public var capsules: [CapsuleSize]
   public var excipients: Excipients
   public var bud: Bud
@@ -30,7 +29,7 @@ public struct Settings: Sendable, Equatable, Codable {
   public var inventory: Inventory
 
   enum CodingKeys: String, CodingKey {
-    case version, database, pharmacy, users, capsules, excipients, bud, lots, weighing, formulation, certificates
+    case version, database, pharmacy, capsules, excipients, bud, lots, weighing, formulation, certificates
     case quality, dispensing, labels, pricing, inventory
     case pricingFile = "pricing_file"
   }
@@ -257,9 +256,6 @@ public struct Settings: Sendable, Equatable, Codable {
     }
   }
 
-  /// The user with `id` (any case), if configured.
-  public func user(_ id: String) -> User? { users.first { $0.id.lowercased() == id.lowercased() } }
-
   /// The capsule and batch rules for the formulation domain.
   public var formulationRules: FormulationRules {
     FormulationRules(
@@ -331,15 +327,6 @@ public struct Settings: Sendable, Equatable, Codable {
       throw SettingsError("settings version \(version) is not supported by this compound: use version = 1")
     }
     _ = try timeZone()
-    var seen = Set<String>()
-    for user in users {
-      guard Ingredient.isValidCode(user.id), !user.name.isEmpty else {
-        throw SettingsError("user id '\(user.id)' must be letters, digits, '-' or '_', with a name")
-      }
-      guard seen.insert(user.id.lowercased()).inserted else {
-        throw SettingsError("user id '\(user.id)' is listed twice in [[users]]")
-      }
-    }
     do {
       _ = try LotNumberFormat(lots.batchFormat)
       _ = try LotNumberFormat(lots.receivingFormat)

@@ -11,6 +11,10 @@ enum TOMLErrorText {
       let keys = unexpected.keys.map { key, path in
         (path.dropLast().map(\.stringValue).filter { !$0.hasPrefix("Index") } + [key]).joined(separator: ".")
       }
+      if keys.contains(where: { $0 == "users" || $0.hasPrefix("users.") }) {
+        return
+          "\(file): users are no longer settings: remove [[users]] and add each person with 'compound user add' (they need a PIN)"
+      }
       return "\(file): unknown key \(keys.sorted().joined(separator: ", ")): check its spelling against Config/"
     case DecodingError.keyNotFound(let key, let context):
       let repeated = context.codingPath.last?.stringValue == key.stringValue

@@ -6,16 +6,18 @@ import Quantities
 extension AppDatabase {
   /// Copies the database to a new file with SQLite's online backup, while others may be writing.
   ///
-  /// The copy must pass an integrity check. An existing file is never overwritten.
-  public func backup(to path: String) throws(StoreError) {
+  /// The copy must pass an integrity check; its audit trail is verified and the report returned (a copy of
+  /// a tampered database is kept: it is evidence). An existing file is never overwritten.
+  @discardableResult
+  public func backup(to path: String) throws(StoreError) -> AuditReport {
     guard !FileManager.default.fileExists(atPath: path) else {
       throw StoreError("\(path) already exists: a backup never overwrites a file; choose a new name")
     }
     do {
       let destination = try DatabaseQueue(path: path)
       try pool.backup(to: destination)
-      let check = try destination.read {
-        try String.fetchAll($0, sql: "PRAGMA integrity_check").joined(separator: "; ")
+      let (check, report) = try destination.read {
+        (try String.fetchAll($0, sql: "PRAGMA integrity_check").joined(separator: "; "), try AuditTrail.verify($0))
       }
       try destination.close()
       guard check == "ok" else {
@@ -23,6 +25,7 @@ extension AppDatabase {
         throw StoreError("the backup at \(path) failed its integrity check (\(check)) and was removed")
       }
       chmod(path, 0o600)
+      return report
     } catch let error as StoreError {
       throw error
     } catch {
@@ -83,6 +86,7 @@ extension AppDatabase {
       var problems: [String] = []
       let check = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
       if check != "ok" { problems.append("integrity check: \(check)") }
+      problems += try AuditTrail.verify(db).problems.map { "audit: \($0)" }
       for row in try Row.fetchAll(
         db,
         sql: """

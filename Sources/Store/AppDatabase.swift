@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Quality
 import Quantities
+import Synchronization
 
 /// The pharmacy's database: owns the connection and the migrator; every write is one transaction.
 ///
@@ -14,10 +15,22 @@ public final class AppDatabase: Sendable {
   let pool: DatabaseQueue
   /// The database file.
   public let path: String
+  private let stamp: Mutex<AuditStamp>
 
   private init(pool: DatabaseQueue, path: String) {
     self.pool = pool
     self.path = path
+    let account = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+    stamp = Mutex(AuditStamp(actor: "system:\(account)", command: "", at: Timestamp.string(Date())))
+  }
+
+  /// Sets who, when and what command the audit entries of later writes are stamped with.
+  public func stamp(actor: String? = nil, command: String? = nil, now: Date? = nil) {
+    stamp.withLock { current in
+      if let actor { current.actor = actor }
+      if let command { current.command = command }
+      if let now { current.at = Timestamp.string(now) }
+    }
   }
 
   /// Opens the database at `path`, migrating it to this version's schema.
@@ -79,10 +92,16 @@ public final class AppDatabase: Sendable {
     }
   }
 
-  /// Runs `work` in one write transaction, translating database errors into one-line messages.
+  /// Runs `work` in one write transaction, with its audit entries, translating errors into one-line messages.
   func write<T>(_ work: (Database) throws -> T) throws(StoreError) -> T {
+    let stamp = stamp.withLock { $0 }
     do {
-      return try pool.write(work)
+      return try pool.write { db in
+        try AuditTrail.capture(db)
+        let result = try work(db)
+        try AuditTrail.seal(db, stamp: stamp)
+        return result
+      }
     } catch {
       throw StoreError.from(error)
     }

@@ -26,6 +26,13 @@ enum Schema {
     migrator.registerMigration("v6 movements by time") { db in
       try db.execute(sql: "CREATE INDEX movement_by_time ON movement(moved_at)")
     }
+    migrator.registerMigration("v7 users and the audit trail") { db in
+      try db.execute(sql: v7)
+      try db.execute(sql: AuditTrail.schema)
+      let stamp = AuditStamp(
+        actor: "compound", command: "upgrade: the audit trail begins", at: Timestamp.string(Date()))
+      for table in AuditTrail.tables { try AuditTrail.baseline(db, table: table.name, stamp: stamp) }
+    }
     return migrator
   }
 
@@ -282,5 +289,28 @@ enum Schema {
     BEGIN SELECT RAISE(ABORT, 'the label print log is append-only'); END;
     CREATE TRIGGER label_prints_are_kept BEFORE DELETE ON label_print
     BEGIN SELECT RAISE(ABORT, 'the label print log is kept'); END;
+    """
+
+  static let v7 = """
+    CREATE TABLE app_user (
+      id INTEGER PRIMARY KEY,
+      login TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(login) BETWEEN 1 AND 40),
+      name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+      role TEXT NOT NULL CHECK (role IN ('technician','pharmacist')),
+      pin_hash TEXT NOT NULL CHECK (pin_hash LIKE '$%'),
+      active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+      created_at TEXT NOT NULL,
+      created_by TEXT NOT NULL,
+      disabled_at TEXT,
+      disabled_by TEXT,
+      disabled_reason TEXT
+    );
+    CREATE TRIGGER users_are_kept BEFORE DELETE ON app_user
+    BEGIN SELECT RAISE(ABORT, 'users are kept for the records they signed: disable them instead'); END;
+    CREATE TRIGGER users_keep_their_identity BEFORE UPDATE ON app_user
+    WHEN NEW.login IS NOT OLD.login OR NEW.name IS NOT OLD.name OR NEW.role IS NOT OLD.role
+      OR NEW.created_at IS NOT OLD.created_at OR NEW.created_by IS NOT OLD.created_by
+      OR (OLD.active = 0 AND NEW.active = 1)
+    BEGIN SELECT RAISE(ABORT, 'a user keeps their id, name and role, and a disabled user stays disabled: add a new user'); END;
     """
 }

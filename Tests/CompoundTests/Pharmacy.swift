@@ -34,6 +34,15 @@ final class Pharmacy {
     return repository.appendingPathComponent(".build/debug/compound")
   }()
 
+  /// The demo users, their roles and PINs; `run` signs with the PIN of whoever `--by` names.
+  static let users: [(id: String, name: String, role: String, pin: String)] = [
+    ("dchen", "David Chen, PharmD", "pharmacist", "1357"),
+    ("mtorres", "Maria Torres, CPhT", "technician", "2468"),
+    ("aokafor", "Amara Okafor, PharmD", "pharmacist", "8642"),
+  ]
+  /// An environment value that `run` removes rather than sets.
+  static let unset = "\u{0}unset"
+
   let folder: URL
   let database: String
   let settings: String
@@ -65,7 +74,14 @@ final class Pharmacy {
     environment["HOME"] = folder.path
     environment.removeValue(forKey: "COMPOUND_DB")
     environment.removeValue(forKey: "COMPOUND_CONFIG")
-    for (key, value) in extra { environment[key] = value }
+    if let by = arguments.firstIndex(of: "--by").map({ arguments.index(after: $0) }), by < arguments.endIndex,
+      let user = Self.users.first(where: { $0.id == arguments[by] })
+    {
+      environment["COMPOUND_PIN"] = user.pin
+    }
+    for (key, value) in extra {
+      environment[key] = value == Self.unset ? nil : value
+    }
     process.environment = environment
     process.currentDirectoryURL = folder
     let out = folder.appendingPathComponent("out-\(UUID().uuidString)")
@@ -144,9 +160,20 @@ final class Pharmacy {
     return nil
   }
 
+  /// A new database with the demo's users: dchen (the first pharmacist) adds the others.
+  func initialize() throws {
+    try ok(["init"])
+    for user in Self.users {
+      try ok(
+        ["user", "add", user.id, "--name", user.name, "--role", user.role]
+          + (user.id == "dchen" ? [] : ["--by", "dchen"]),
+        environment: ["COMPOUND_NEW_PIN": user.pin])
+    }
+  }
+
   /// The demo's catalog, four released lots and the three LDN formulas.
   func seed() throws {
-    try ok(["init"])
+    try initialize()
     try ok([
       "ingredient", "add", "NALTREXONE-HCL", "--name", "Naltrexone hydrochloride USP", "--kind", "api", "--salt-form",
       "HCl", "--mw-salt", "377.86", "--mw-base", "341.4",

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Refuses a command line no command should see: control characters, bytes that are not UTF-8, or an
+/// argument longer than anything a pharmacy types.
+enum InputGate {
+  /// The longest argument accepted, in characters.
+  static let longest = 10_000
+
+  /// Throws naming the first argument that is not plain text of a sensible length.
+  static func check(_ arguments: [String]) throws {
+    for (index, argument) in arguments.enumerated() {
+      let position = "argument \(index + 1)"
+      if argument.count > longest {
+        throw CLIError(
+          "\(position) is \(argument.count) characters long; the longest compound accepts is \(longest): shorten it")
+      }
+      if argument.unicodeScalars.contains("\u{FFFD}") {
+        throw CLIError("\(position) is not valid UTF-8 text: retype it")
+      }
+      if let control = argument.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+        let code = String(control.value, radix: 16, uppercase: true)
+        throw CLIError(
+          "\(position) contains the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code): retype it without it"
+        )
+      }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import Formulation
+import Foundation
+import GRDB
+
+extension AppDatabase {
+  /// Every user, active first, in the order they were added.
+  public func users() throws(StoreError) -> [UserAccount] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM app_user ORDER BY active DESC, id").map(Self.account)
+    }
+  }
+
+  /// The user with `login` (any case), if any.
+  public func account(_ login: String) throws(StoreError) -> UserAccount? {
+    try read { db in
+      try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]).map(Self.account)
+    }
+  }
+
+  /// The active user `login`, refused when unknown or disabled.
+  public func activeUser(_ login: String) throws(StoreError) -> User {
+    guard let account = try account(login) else {
+      let known = try users().filter(\.active).map(\.user.id)
+      let hint =
+        known.isEmpty
+        ? "no users yet: a pharmacist adds the first with 'compound user add ID --name NAME --role pharmacist'"
+        : "known users: \(known.joined(separator: ", "))"
+      throw StoreError("unknown user '\(login)': \(hint)")
+    }
+    guard account.active else {
+      throw StoreError(
+        "user \(account.user.id) was disabled on \(account.disabledAt ?? "an earlier date") and cannot sign or record")
+    }
+    return account.user
+  }
+
+  /// The active user `login` once `pin` matches their stored hash.
+  public func authenticate(_ login: String, pin: String) throws(StoreError) -> User {
+    let user = try activeUser(login)
+    let hash = try read { db in
+      try String.fetchOne(db, sql: "SELECT pin_hash FROM app_user WHERE login = ?", arguments: [login])
+    }
+    guard let hash, PinHash.matches(pin, hash: hash) else {
+      throw StoreError("wrong PIN for \(user.id): nothing was signed")
+    }
+    return user
+  }
+
+  /// Adds a user with a PIN, stored as a salted hash.
+  ///
+  /// The first user must be a pharmacist and needs no signer; every later one is added by an active
+  /// pharmacist, `by`.
+  @discardableResult
+  public func addUser(_ user: User, pin: String, by signer: User?, now: Date) throws(StoreError) -> UserAccount {
+    guard Ingredient.isValidCode(user.id) else {
+      throw StoreError("user id '\(user.id)' must be 1-40 letters, digits, '-', '_' or '.', for example mtorres")
+    }
+    let name = user.name.trimmingCharacters(in: .whitespaces)
+    guard (1...200).contains(name.count) else { throw StoreError("user \(user.id) needs a name of 1-200 characters") }
+    guard PinHash.isValid(pin) else { throw StoreError("a PIN is \(PinHash.rule): choose another for \(user.id)") }
+    let hash = try PinHash.make(pin)
+    return try write { db in
+      let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user") ?? 0
+      if count == 0 {
+        guard user.role == .pharmacist else {
+          throw StoreError("the first user must be a pharmacist (who then adds the others): use --role pharmacist")
+        }
+      } else {
+        guard let signer else {
+          throw StoreError("adding a user needs a pharmacist's signature: add --by PHARMACIST")
+        }
+        guard signer.isPharmacist else {
+          throw StoreError("only a pharmacist adds users; \(signer.id) is a technician")
+        }
+      }
+      if try Bool.fetchOne(db, sql: "SELECT 1 FROM app_user WHERE login = ?", arguments: [user.id]) == true {
+        throw StoreError("user \(user.id) already exists (ids are never reused): choose another id")
+      }
+      try db.execute(
+        sql: "INSERT INTO app_user (login, name, role, pin_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+        arguments: [user.id, name, user.role.rawValue, hash, Timestamp.string(now), signer?.id ?? user.id])
+      return try Self.account(db, user.id)
+    }
+  }
+
+  /// Disables a user for good: they keep every record they signed but can sign nothing more.
+  public func disableUser(_ login: String, reason: String, by signer: User, now: Date) throws(StoreError) -> UserAccount
+  {
+    guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw StoreError("disabling a user needs --reason \"...\"")
+    }
+    guard signer.isPharmacist else {
+      throw StoreError("only a pharmacist disables users; \(signer.id) is a technician")
+    }
+    let target = try activeUser(login)
+    return try write { db in
+      if target.isPharmacist {
+        let others =
+          try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM app_user WHERE active = 1 AND role = 'pharmacist' AND login <> ?",
+            arguments: [target.id]) ?? 0
+        guard others > 0 else {
+          throw StoreError("\(target.id) is the last active pharmacist: add another before disabling them")
+        }
+      }
+      try db.execute(
+        sql: "UPDATE app_user SET active = 0, disabled_at = ?, disabled_by = ?, disabled_reason = ? WHERE login = ?",
+        arguments: [Timestamp.string(now), signer.id, reason, target.id])
+      return try Self.account(db, target.id)
+    }
+  }
+
+  private static func account(_ db: Database, _ login: String) throws -> UserAccount {
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]) else {
+      throw StoreError("user \(login) is not in the database")
+    }
+    return account(row)
+  }
+
+  private static func account(_ row: Row) -> UserAccount {
+    UserAccount(
+      user: User(id: row["login"], name: row["name"], role: Role(rawValue: row["role"]) ?? .technician),
+      active: row["active"], createdAt: row["created_at"], createdBy: row["created_by"], disabledAt: row["disabled_at"],
+      disabledBy: row["disabled_by"], disabledReason: row["disabled_reason"])
+  }
+}
