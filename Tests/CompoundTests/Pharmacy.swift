@@ -43,6 +43,9 @@ final class Pharmacy {
   /// An environment value that `run` removes rather than sets.
   static let unset = "\u{0}unset"
 
+  /// Settings that let a verified, weighed batch be released without an assay.
+  static let noAssay = "[quality]\nrequire_assay_before_release = false\n"
+
   let folder: URL
   let database: String
   let settings: String

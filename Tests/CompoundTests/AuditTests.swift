@@ -1,0 +1,201 @@
+import Foundation
+import Testing
+
+@Suite("Audit trail and signatures")
+struct AuditTests {
+  @Test("every change is a chained entry: who, when, the command, the row before and after")
+  func entries() throws {
+    let pharmacy = try Pharmacy(settings: Pharmacy.noAssay)
+    try pharmacy.seed()
+    let lot = try pharmacy.verifiedBatch()
+    let entries = try pharmacy.ok(["audit", "log", "--lot", lot, "--json"]).jsonArray()
+    let release = try #require(
+      entries.first {
+        ($0["command"] as? String)?.hasPrefix("compound batch release") == true && $0["table"] as? String == "batch"
+      })
+    #expect(release["actor"] as? String == "dchen")
+    #expect(release["operation"] as? String == "update")
+    #expect(release["at"] as? String == "2026-11-22T21:00:00Z")
+    let before = try #require((release["before"] as? String).map { Data($0.utf8) })
+    let after = try #require((release["after"] as? String).map { Data($0.utf8) })
+    #expect((try JSONSerialization.jsonObject(with: before) as? [String: Any])?["status"] as? String == "quarantined")
+    #expect((try JSONSerialization.jsonObject(with: after) as? [String: Any])?["status"] as? String == "released")
+    // The record, its components, movements, weight check, verification and status change are all there.
+    let tables = Set(entries.compactMap { $0["table"] as? String })
+    #expect(tables.isSuperset(of: ["batch", "batch_component", "movement", "weight_check", "status_change"]))
+    #expect(entries.allSatisfy { ($0["lot"] as? String) == lot })
+    // One command is one transaction; the chain links each entry to the one before.
+    let all = try pharmacy.ok(["audit", "log", "--json"]).jsonArray()
+    #expect(all.map { $0["id"] as? Int } == Array(1...all.count).map { $0 })
+    for (earlier, later) in zip(all, all.dropFirst()) {
+      #expect(later["previousHash"] as? String == earlier["hash"] as? String)
+    }
+    let verified = try pharmacy.ok(["audit", "verify"]).stdout
+    #expect(verified.contains("audit trail intact: \(all.count) entries"))
+    let text = try pharmacy.ok(["audit", "log", "--lot", lot]).stdout
+    #expect(text.contains("status quarantined -> released"))
+    #expect(text.contains("2026-11-22 15:00 -06:00  dchen  compound batch release \(lot) --by dchen"))
+  }
+
+  @Test("audit log --since keeps the day's entries in the pharmacy's time zone")
+  func since() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    pharmacy.now = "2026-11-23T00:30:00-06:00"
+    try pharmacy.recordStandardBatch()
+    let entries = try pharmacy.ok(["audit", "log", "--since", "2026-11-23", "--json"]).jsonArray()
+    #expect(!entries.isEmpty)
+    #expect(entries.allSatisfy { ($0["command"] as? String)?.hasPrefix("compound batch record") == true })
+    #expect(try pharmacy.ok(["audit", "log", "--since", "2026-11-24"]).stdout.hasPrefix("no audit entries"))
+    #expect(try pharmacy.refused(["audit", "log", "--since", "2026-02-30"]).contains("--since"))
+  }
+
+  @Test(
+    "a change made behind compound's back is found and the first entry it breaks is named",
+    arguments: [
+      ("UPDATE lot SET on_hand = on_hand + 1000 WHERE id = 1", "lot row 1 no longer matches audit entry"),
+      (
+        "DROP TRIGGER batch_record_is_final; UPDATE batch SET actual_yield = 29 WHERE id = 1",
+        "batch row 1 no longer matches audit entry"
+      ),
+      (
+        "DROP TRIGGER audit_entries_never_change; UPDATE audit SET actor = 'aokafor' WHERE id = 5",
+        "audit entry #5 (insert"
+      ),
+      ("DROP TRIGGER audit_entries_are_kept; DELETE FROM audit WHERE id = 7", "audit entry #7 is missing"),
+      (
+        "DROP TRIGGER movements_are_append_only_delete; DELETE FROM movement WHERE id = 2",
+        "movement row 2 of audit entry"
+      ),
+      (
+        "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by) VALUES (1, 'adjusted', 5, 'x', 'x')",
+        // The movement trigger also changed the lot's on_hand, an earlier entry: that is named first.
+        "lot row 1 no longer matches audit entry"
+      ),
+      (
+        "INSERT INTO prescriber (name, npi, phone, created_at) VALUES ('X', '1234567893', '', '')", "has no audit entry"
+      ),
+    ])
+  func tampering(sql: String, named: String) throws {
+    let pharmacy = try Pharmacy(settings: Pharmacy.noAssay)
+    try pharmacy.seed()
+    try pharmacy.verifiedBatch()
+    try pharmacy.ok(["audit", "verify"])
+    let result = try pharmacy.sqlite(sql)
+    #expect(result.status == 0, "\(result.output)")
+    let outcome = try pharmacy.run(["audit", "verify"])
+    #expect(outcome.status == 5)
+    #expect(outcome.stderr.hasPrefix("error: "))
+    #expect(outcome.stderr.contains(named), "\(outcome.stderr)")
+    #expect(outcome.stderr.split(separator: "\n").count == 1)
+    let doctor = try pharmacy.run(["doctor"])
+    #expect(doctor.status == 4)
+    #expect(doctor.stdout.contains("audit: "))
+  }
+
+  @Test("signed actions need the signer's own PIN; a wrong or missing PIN signs nothing")
+  func pins() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    let lot = try pharmacy.recordStandardBatch()
+    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
+    // dchen's action with aokafor's PIN, an empty PIN, or none at all.
+    #expect(
+      try pharmacy.refused(["batch", "verify", lot, "--by", "dchen"], environment: ["COMPOUND_PIN": "8642"])
+        .contains("wrong PIN for dchen"))
+    #expect(
+      try pharmacy.refused(["batch", "verify", lot, "--by", "dchen"], environment: ["COMPOUND_PIN": ""])
+        .contains("wrong PIN"))
+    if open("/dev/tty", O_RDWR) < 0 {
+      #expect(
+        try pharmacy.refused(["batch", "verify", lot, "--by", "dchen"], environment: ["COMPOUND_PIN": Pharmacy.unset])
+          .contains("COMPOUND_PIN"))
+    }
+    try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
+    // Release, reject, override and reprint are signed too; hold is not.
+    #expect(
+      try pharmacy.refused(["batch", "release", lot, "--by", "aokafor"], environment: ["COMPOUND_PIN": "1357"])
+        .contains("wrong PIN for aokafor"))
+    try pharmacy.ok(
+      ["batch", "hold", lot, "--by", "mtorres", "--reason", "label check"], environment: ["COMPOUND_PIN": ""])
+    // PINs are kept only as salted yescrypt hashes: never the PIN, and two equal PINs hash differently.
+    let hashes = try pharmacy.sqlite("SELECT pin_hash FROM app_user ORDER BY id").output.split(separator: "\n")
+    #expect(hashes.count == 3)
+    #expect(hashes.allSatisfy { $0.hasPrefix("$y$") && !$0.contains("1357") })
+    try pharmacy.ok(
+      ["user", "add", "jlee", "--name", "Jin Lee, PharmD", "--role", "pharmacist", "--by", "dchen"],
+      environment: ["COMPOUND_NEW_PIN": "1357"])
+    let again = try pharmacy.sqlite("SELECT pin_hash FROM app_user WHERE login IN ('dchen', 'jlee')").output
+      .split(separator: "\n")
+    #expect(again.count == 2 && again[0] != again[1])
+  }
+
+  @Test("users: the first is a pharmacist; a pharmacist signs for the rest; a disabled user records and signs nothing")
+  func users() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.ok(["init"])
+    #expect(
+      try pharmacy.refused(
+        ["user", "add", "mtorres", "--name", "Maria Torres", "--role", "technician"],
+        environment: ["COMPOUND_NEW_PIN": "2468"]
+      ).contains("first user must be a pharmacist"))
+    #expect(
+      try pharmacy.refused(
+        ["user", "add", "dchen", "--name", "David Chen", "--role", "pharmacist"],
+        environment: ["COMPOUND_NEW_PIN": "12"]
+      ).contains("4 to 12 digits"))
+    try pharmacy.ok(
+      ["user", "add", "dchen", "--name", "David Chen, PharmD", "--role", "pharmacist"],
+      environment: ["COMPOUND_NEW_PIN": "1357"])
+    #expect(
+      try pharmacy.refused(
+        ["user", "add", "mtorres", "--name", "Maria Torres", "--role", "technician"],
+        environment: ["COMPOUND_NEW_PIN": "2468"]
+      ).contains("--by"))
+    try pharmacy.ok(
+      ["user", "add", "mtorres", "--name", "Maria Torres, CPhT", "--role", "technician", "--by", "dchen"],
+      environment: ["COMPOUND_NEW_PIN": "2468"])
+    #expect(
+      try pharmacy.refused(
+        ["user", "add", "aokafor", "--name", "Amara Okafor", "--role", "pharmacist", "--by", "mtorres"],
+        environment: ["COMPOUND_NEW_PIN": "8642"]
+      ).contains("only a pharmacist adds users"))
+    #expect(
+      try pharmacy.refused(
+        ["user", "add", "MTORRES", "--name", "Someone Else", "--role", "technician", "--by", "dchen"],
+        environment: ["COMPOUND_NEW_PIN": "2468"]
+      ).contains("already exists"))
+    #expect(
+      try pharmacy.refused(["user", "disable", "dchen", "--reason", "left", "--by", "dchen"]).contains(
+        "last active pharmacist"))
+    try pharmacy.ok(["user", "disable", "mtorres", "--reason", "left the pharmacy", "--by", "dchen"])
+    #expect(
+      try pharmacy.refused(["ingredient", "add", "X", "--name", "X", "--kind", "api", "--by", "mtorres"]).contains(
+        "disabled"))
+    let listed = try pharmacy.ok(["user", "list", "--json"]).jsonArray()
+    #expect(listed.count == 2)
+    #expect(listed.last?["active"] as? Bool == false)
+    #expect(listed.last?["disabledReason"] as? String == "left the pharmacy")
+    // Users are never deleted, even with the sqlite3 shell (the trigger refuses).
+    #expect(try pharmacy.sqlite("DELETE FROM app_user WHERE login = 'mtorres'").status != 0)
+    try pharmacy.ok(["audit", "verify"])
+  }
+
+  @Test("a pharmacist cannot verify the batch they compounded")
+  func ownBatch() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    let lot = try pharmacy.recordStandardBatch(by: "dchen")
+    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
+    #expect(try pharmacy.refused(["batch", "verify", lot, "--by", "dchen"]).contains("dchen"))
+    try pharmacy.ok(["batch", "verify", lot, "--by", "aokafor"])
+  }
+
+  @Test("settings that still list [[users]] are refused with the way to add them now")
+  func usersInSettings() throws {
+    let pharmacy = try Pharmacy(settings: "[[users]]\nid = \"x\"\nname = \"X\"\nrole = \"technician\"\n")
+    let outcome = try pharmacy.run(["batch", "list"])
+    #expect(outcome.status != 0)
+    #expect(outcome.stderr.contains("compound user add"))
+  }
+}
