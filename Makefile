@@ -2,7 +2,7 @@
 export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 
-.PHONY: setup build demo test lint bench clean
+.PHONY: setup build demo test stress lint bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -20,6 +20,12 @@ test: setup
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory lint
 
+# The concurrency, crash and hostile-input suites at full size (four writers for a minute, 50 SIGKILLs,
+# every generated input; `make test` runs them short), printing the counts. The whole log: stress.log.
+stress: setup
+	$(SWIFT) build --build-tests
+	@bash -o pipefail -c 'COMPOUND_STRESS=full $(SWIFT) test --skip-build --filter StressTests 2>&1 | tee stress.log | grep -E "^stress:|Test run with|recorded an issue"'
+
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
@@ -32,4 +38,4 @@ bench: setup
 	.build/release/compound-bench --binary .build/release/compound --work bench-out/run --reference bench-out/movements
 
 clean:
-	rm -rf .build demo bench-out
+	rm -rf .build demo bench-out stress.log

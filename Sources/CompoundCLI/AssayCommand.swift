@@ -39,10 +39,7 @@ struct AssayCommand: ParsableCommand {
       let user = try context.user(by)
       var sha: String?
       if let certificate {
-        guard let data = FileManager.default.contents(atPath: certificate) else {
-          throw CLIError("cannot read the certificate \(certificate): check the path")
-        }
-        sha = SHA256.hex(data)
+        sha = SHA256.hex(try SettingsLoader.readData(certificate, what: "the certificate", limit: 64 * 1_048_576))
       }
       let input = AssayInput(
         lotNumber: lot, lab: lab.trimmingCharacters(in: .whitespaces),

@@ -28,7 +28,7 @@ public enum MonthlyWorkbook {
       try? FileManager.default.removeItem(at: temporary)
       throw error
     }
-    guard rename(temporary.path, final.path) == 0 else {
+    guard Publish.file(temporary.path, as: final.path) else {
       try? FileManager.default.removeItem(at: temporary)
       throw ExportError("cannot write \(path): \(String(cString: strerror(errno)))")
     }

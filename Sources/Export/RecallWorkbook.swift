@@ -75,7 +75,7 @@ public enum RecallWorkbook {
       throw error
     }
     let status = workbook_close(workbook)
-    guard status == LXW_NO_ERROR, rename(temporary.path, final.path) == 0 else {
+    guard status == LXW_NO_ERROR, Publish.file(temporary.path, as: final.path) else {
       try? FileManager.default.removeItem(at: temporary)
       throw ExportError("cannot write \(path): \(String(cString: lxw_strerror(status)))")
     }

@@ -9,7 +9,8 @@ public enum FormulaValidator {
   ) throws(FormulationError) -> [String] {
     var warnings: [String] = []
     guard Ingredient.isValidCode(formula.code) else {
-      throw FormulationError("formula code '\(formula.code)' must be 1-40 letters, digits, '-', '_' or '.'")
+      throw FormulationError(
+        "formula code '\(formula.code)' must be 1-40 letters, digits, '-', '_' or '.', starting with a letter or digit")
     }
     guard !formula.name.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw FormulationError("formula \(formula.code) needs a name")

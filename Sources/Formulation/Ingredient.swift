@@ -41,7 +41,8 @@ public struct Ingredient: Sendable, Hashable, Codable {
   public func validate() throws(FormulationError) {
     guard Ingredient.isValidCode(code) else {
       throw FormulationError(
-        "ingredient code '\(code)' must be 1-40 letters, digits, '-' or '_', for example NALTREXONE-HCL")
+        "ingredient code '\(code)' must be 1-40 letters, digits, '-', '_' or '.', starting with a letter or digit, for example NALTREXONE-HCL"
+      )
     }
     guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw FormulationError("ingredient \(code) needs a name: add --name \"...\"")
@@ -68,7 +69,7 @@ public struct Ingredient: Sendable, Hashable, Codable {
 
   /// Whether `code` is a usable ingredient or formula code.
   public static func isValidCode(_ code: String) -> Bool {
-    !code.isEmpty && code.count <= 40
+    !code.isEmpty && code.count <= 40 && code.first.map { $0.isLetter || $0.isNumber } == true
       && code.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
   }
 }

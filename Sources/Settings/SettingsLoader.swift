@@ -92,12 +92,16 @@ public enum SettingsLoader {
     var current = file
     do {
       let merged: TOMLTable = try SettingsLoader.encoder.encode(Settings.defaults)
+      try TOMLText.refuseBrokenHeaders(text)
       let given = try TOMLTable(string: text)
+      try TOMLText.refuseControlCharacters(given)
       var keys = Set<String>()
       merge(given, into: merged, prefix: "", keys: &keys)
       if let pricing {
         current = pricing.file
+        try TOMLText.refuseBrokenHeaders(pricing.text)
         let table = try TOMLTable(string: pricing.text)
+        try TOMLText.refuseControlCharacters(table)
         guard table.keys.allSatisfy({ $0 == "pricing" }) else {
           throw SettingsError("it may only hold the [pricing] table")
         }
@@ -130,13 +134,30 @@ public enum SettingsLoader {
 
   /// Reads a UTF-8 text file of at most 1 MiB, refusing anything else with a clear message.
   public static func readText(_ path: String, what: String) throws(SettingsError) -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw SettingsError("cannot read \(what) \(path): check that it exists and is readable")
-    }
-    guard data.count <= 1_048_576 else { throw SettingsError("\(what) \(path) is larger than 1 MiB") }
+    let data = try readData(path, what: what, limit: 1_048_576)
     guard let text = String(data: data, encoding: .utf8), !text.contains("\u{0}") else {
       throw SettingsError("\(what) \(path) is not UTF-8 text")
     }
     return text
+  }
+
+  /// The bytes of the regular file at `path`, refused when missing, not a regular file (a FIFO or
+  /// /dev/zero would never end) or larger than `limit` bytes.
+  public static func readData(_ path: String, what: String, limit: Int) throws(SettingsError) -> Data {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      throw SettingsError("cannot read \(what) \(path): check that it exists and is readable")
+    }
+    guard info.st_mode & S_IFMT == S_IFREG else { throw SettingsError("\(what) \(path) is not a regular file") }
+    let megabytes = limit / 1_048_576
+    guard info.st_size <= limit, let handle = FileHandle(forReadingAtPath: path) else {
+      throw SettingsError(
+        info.st_size > limit
+          ? "\(what) \(path) is larger than \(megabytes) MiB" : "cannot read \(what) \(path): check its permissions")
+    }
+    defer { try? handle.close() }
+    let data = handle.readData(ofLength: limit + 1)
+    guard data.count <= limit else { throw SettingsError("\(what) \(path) is larger than \(megabytes) MiB") }
+    return data
   }
 }

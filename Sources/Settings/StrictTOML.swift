@@ -7,7 +7,12 @@ enum StrictTOML {
     do {
       var decoder = TOMLDecoder()
       decoder.strictDecoding = true
-      return try decoder.decode(type, from: try TOMLTable(string: text))
+      try TOMLText.refuseBrokenHeaders(text)
+      let table = try TOMLTable(string: text)
+      try TOMLText.refuseControlCharacters(table)
+      return try decoder.decode(type, from: table)
+    } catch let error as SettingsError {
+      throw SettingsError("\(file): \(error.message)")
     } catch {
       throw SettingsError(TOMLErrorText.describe(error, file: file))
     }

@@ -53,7 +53,9 @@ extension AppDatabase {
   @discardableResult
   public func addUser(_ user: User, pin: String, by signer: User?, now: Date) throws(StoreError) -> UserAccount {
     guard Ingredient.isValidCode(user.id) else {
-      throw StoreError("user id '\(user.id)' must be 1-40 letters, digits, '-', '_' or '.', for example mtorres")
+      throw StoreError(
+        "user id '\(user.id)' must be 1-40 letters, digits, '-', '_' or '.', starting with a letter or digit, for example mtorres"
+      )
     }
     let name = user.name.trimmingCharacters(in: .whitespaces)
     guard (1...200).contains(name.count) else { throw StoreError("user \(user.id) needs a name of 1-200 characters") }

@@ -2,14 +2,18 @@ import Digest
 import Foundation
 import Testing
 
-/// A throw-away pharmacy for end-to-end tests: its own folder, settings and database, and the real
-/// `compound` binary run as a separate process with a fixed clock.
-final class Pharmacy {
+/// A throw-away pharmacy for end-to-end tests: its own folder, settings, database and the real binary.
+///
+/// `compound` runs as a separate process with a fixed clock. Commands may run from several threads at
+/// once (the stress tests do), as long as `now` is not changed meanwhile.
+final class Pharmacy: @unchecked Sendable {
   /// The outcome of one command.
   struct Outcome {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// Whether the process ended on a signal (a crash) rather than exiting.
+    var signaled = false
 
     /// The parsed JSON of standard output.
     func json() throws -> [String: Any] {
@@ -69,6 +73,27 @@ final class Pharmacy {
   /// Runs `compound ARGUMENTS --db ... --config ...`.
   @discardableResult
   func run(_ arguments: [String], environment extra: [String: String] = [:], global: Bool = true) throws -> Outcome {
+    let process = command(arguments, environment: extra, global: global)
+    let out = folder.appendingPathComponent("out-\(UUID().uuidString)")
+    let err = folder.appendingPathComponent("err-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: out.path, contents: nil)
+    FileManager.default.createFile(atPath: err.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = try FileHandle(forWritingTo: err)
+    try process.run()
+    process.waitUntilExit()
+    defer {
+      try? FileManager.default.removeItem(at: out)
+      try? FileManager.default.removeItem(at: err)
+    }
+    return Outcome(
+      status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+      stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self),
+      signaled: process.terminationReason == .uncaughtSignal)
+  }
+
+  /// A `compound` process for ARGUMENTS, set up like `run` but not started.
+  func command(_ arguments: [String], environment extra: [String: String] = [:], global: Bool = true) -> Process {
     let process = Process()
     process.executableURL = Self.binary
     process.arguments = arguments + (global ? ["--db", database, "--config", settings] : [])
@@ -87,21 +112,7 @@ final class Pharmacy {
     }
     process.environment = environment
     process.currentDirectoryURL = folder
-    let out = folder.appendingPathComponent("out-\(UUID().uuidString)")
-    let err = folder.appendingPathComponent("err-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: out)
-    process.standardError = try FileHandle(forWritingTo: err)
-    try process.run()
-    process.waitUntilExit()
-    defer {
-      try? FileManager.default.removeItem(at: out)
-      try? FileManager.default.removeItem(at: err)
-    }
-    return Outcome(
-      status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-      stderr: try String(contentsOf: err, encoding: .utf8))
+    return process
   }
 
   /// Runs a command that must succeed, and returns its outcome.

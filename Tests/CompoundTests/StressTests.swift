@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+
+@Suite("Load, crashes and hostile input", .serialized)
+struct StressTests {
+  @Test("four processes recording batches, fills and adjustments at once: no lock errors, stock and audit agree")
+  func concurrency() throws {
+    let (pharmacy, prescriptions, avicel) = try Stress.busyPharmacy()
+    let tally = Stress.Tally()
+    let deadline = Date().addingTimeInterval(Stress.seconds)
+    DispatchQueue.concurrentPerform(iterations: 4) { worker in
+      var cycle = 0
+      while Date() < deadline {
+        cycle += 1
+        func run(_ arguments: [String], _ kind: String) -> Pharmacy.Outcome? {
+          do {
+            let outcome = try pharmacy.run(arguments)
+            tally.record(outcome, arguments, kind: kind)
+            return outcome
+          } catch {
+            tally.defect("\(kind): could not run: \(error)")
+            return nil
+          }
+        }
+        let pharmacist = worker % 2 == 0 ? "dchen" : "aokafor"
+        if let recorded = run(
+          [
+            "batch", "record", "--formula", "LDN45", "--quantity", "30", "--weighed", "NALTREXONE-HCL=149.8mg",
+            "--weighed", "AVICEL-PH102=7.7702g", "--yield", "30", "--by", "mtorres", "--json",
+          ], "batch record"), recorded.status == 0,
+          let lot = (try? recorded.json())?["lotNumber"] as? String
+        {
+          _ = run(["batch", "weights", lot, "--mg", Pharmacy.goodWeights, "--by", "mtorres"], "batch weights")
+          _ = run(["batch", "verify", lot, "--by", pharmacist], "batch verify")
+          _ = run(["batch", "release", lot, "--by", pharmacist], "batch release")
+        }
+        let rx = prescriptions[(worker * 7 + cycle) % prescriptions.count]
+        _ = run(["rx", "fill", rx, "--by", "mtorres"], "rx fill")
+        let sign = cycle % 2 == 0 ? "-" : ""
+        _ = run(
+          ["stock", "adjust", avicel, "--quantity", "\(sign)1g", "--reason", "stress recount", "--by", "mtorres"],
+          "stock adjust")
+        _ = run(["inventory", "show"], "inventory show")
+        if cycle % 4 == 0 {
+          let copy = pharmacy.folder.appendingPathComponent("backup-\(worker)-\(cycle).sqlite").path
+          if run(["backup", "--to", copy], "backup")?.status == 0 {
+            let check = try? pharmacy.run(
+              ["audit", "verify", "--db", copy, "--config", pharmacy.settings], global: false)
+            if check?.status != 0 { tally.defect("backup \(copy) does not verify: \(check?.stderr ?? "")") }
+            tally.add("backups verified")
+          }
+        }
+      }
+    }
+    let kinds = [
+      "batch record", "batch weights", "batch verify", "batch release", "rx fill", "stock adjust", "inventory show",
+      "backup",
+    ]
+    let succeeded = kinds.map { tally.count("\($0).ok") }.reduce(0, +)
+    let refused = kinds.map { tally.count("\($0).refused") }.reduce(0, +)
+    let defects = tally.allDefects
+    Stress.report(
+      "concurrency: 4 processes for \(Int(Stress.seconds)) s: \(succeeded + refused + defects.count) operations, \(succeeded) succeeded, \(refused) refused cleanly, \(tally.count("backups verified")) online backups verified, \(defects.count) failures"
+    )
+    #expect(defects.isEmpty, "\(defects.prefix(5))")
+    #expect(tally.count("batch record.ok") > 4, "too little work was done to prove anything")
+    #expect(tally.count("rx fill.ok") > 4)
+    // Stock equals the sum of its movements, and the audit chain verifies.
+    try pharmacy.ok(["doctor"])
+    let verify = try pharmacy.ok(["audit", "verify"]).stdout
+    #expect(verify.contains("audit trail intact"))
+  }
+
+  @Test("SIGKILL during batch recording, fills and export: the file is sound, batches whole or absent, audit verifies")
+  func crashes() throws {
+    let (pharmacy, prescriptions, _) = try Stress.busyPharmacy(prescriptions: 10)
+    let workbook = pharmacy.folder.appendingPathComponent("month.xlsx").path
+    var generator = SystemRandomNumberGenerator()
+    var killed = 0
+    var finished = 0
+    var failures: [String] = []
+    for attempt in 0..<Stress.kills {
+      let arguments: [String]
+      switch attempt % 3 {
+      case 0:
+        arguments = [
+          "batch", "record", "--formula", "LDN45", "--quantity", "30", "--weighed", "NALTREXONE-HCL=149.8mg",
+          "--weighed", "AVICEL-PH102=7.7702g", "--yield", "30", "--by", "mtorres",
+        ]
+      case 1: arguments = ["rx", "fill", prescriptions[attempt % prescriptions.count], "--by", "mtorres"]
+      default: arguments = ["inventory", "export", "--month", "2026-11", "--out", workbook]
+      }
+      try? FileManager.default.removeItem(atPath: workbook)
+      let process = pharmacy.command(arguments)
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      usleep(UInt32.random(in: 5_000...160_000, using: &generator))
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+      if process.terminationReason == .uncaughtSignal { killed += 1 } else { finished += 1 }
+
+      let integrity = try pharmacy.sqlite("PRAGMA integrity_check").output.trimmingCharacters(
+        in: .whitespacesAndNewlines)
+      if integrity != "ok" { failures.append("after kill \(attempt + 1): integrity \(integrity)") }
+      let partial = try pharmacy.sqlite(
+        """
+        SELECT count(*) FROM batch b WHERE (SELECT count(*) FROM batch_component WHERE batch_id = b.id) < 3
+          OR (SELECT count(*) FROM movement WHERE for_batch_id = b.id) < 3
+          OR (SELECT count(*) FROM movement WHERE batch_id = b.id AND kind = 'produced') <> 1
+          OR (SELECT count(*) FROM audit WHERE table_name = 'batch' AND row_id = b.id) = 0
+        """
+      ).output.trimmingCharacters(in: .whitespacesAndNewlines)
+      if partial != "0" { failures.append("after kill \(attempt + 1): \(partial) partial batch(es)") }
+      let verify = try pharmacy.run(["audit", "verify"])
+      if verify.status != 0 { failures.append("after kill \(attempt + 1): \(verify.stderr)") }
+      if FileManager.default.fileExists(atPath: workbook) {
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        check.arguments = [
+          "-c", "import sys, zipfile; sys.exit(zipfile.ZipFile(sys.argv[1]).testzip() is not None)", workbook,
+        ]
+        check.standardError = FileHandle.nullDevice
+        try check.run()
+        check.waitUntilExit()
+        if check.terminationStatus != 0 { failures.append("after kill \(attempt + 1): a half-written workbook") }
+      }
+    }
+    try pharmacy.ok(["doctor"])
+    Stress.report(
+      "crashes: \(Stress.kills) SIGKILLs (\(killed) mid-command, \(finished) finished first), \(failures.count) failures"
+    )
+    #expect(failures.isEmpty, "\(failures.prefix(5))")
+    #expect(killed > 0, "no process was killed while running")
+  }
+
+  @Test("generated malformed inputs: each one line, a non-zero exit, the database byte for byte unchanged")
+  func hostileInput() throws {
+    let (pharmacy, prescriptions, avicel) = try Stress.busyPharmacy(prescriptions: 1)
+    let released = try #require(
+      try pharmacy.ok(["batch", "list", "--json"]).jsonArray().first { $0["status"] as? String == "released" }?[
+        "lotNumber"] as? String)
+    let quarantined = try pharmacy.recordStandardBatch()
+    let inputs = try HostileInput.all(
+      pharmacy: pharmacy, released: released, quarantined: quarantined, avicel: avicel, rx: prescriptions[0])
+    let stride = Stress.full ? 1 : 6
+    let chosen = inputs.enumerated().filter { $0.offset % stride == 0 }.map(\.element)
+    let before = try pharmacy.digest()
+    let pristine = pharmacy.folder.appendingPathComponent("pristine.sqlite")
+    try FileManager.default.copyItem(at: URL(fileURLWithPath: pharmacy.database), to: pristine)
+    var failures: [String] = []
+    for input in chosen {
+      let outcome: Pharmacy.Outcome
+      if let bytes = input.shell {
+        let script =
+          "exec \"$0\" \(input.arguments.map { "'\($0)'" }.joined(separator: " ")) \"$(printf '\(bytes)')\" --db '\(pharmacy.database)' --config '\(pharmacy.settings)'"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script, Pharmacy.binary.path]
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        outcome = Pharmacy.Outcome(
+          status: process.terminationStatus, stdout: "", stderr: stderr,
+          signaled: process.terminationReason == .uncaughtSignal)
+      } else {
+        outcome = try pharmacy.run(input.arguments, global: input.global)
+      }
+      switch Stress.judge(outcome, input.arguments) {
+      case .ok: failures.append("\(input.name): accepted \(input.arguments.joined(separator: " ").prefix(160))")
+      case .refused: break
+      case .defect(let text): failures.append("\(input.name): \(text)")
+      }
+      if let path = input.mustNotExist, FileManager.default.fileExists(atPath: path) {
+        failures.append("\(input.name): wrote \(path)")
+        try? FileManager.default.removeItem(atPath: path)
+      }
+      if try pharmacy.digest() != before {
+        failures.append("\(input.name): changed the database")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: pharmacy.database + suffix) }
+        try FileManager.default.copyItem(at: pristine, to: URL(fileURLWithPath: pharmacy.database))
+      }
+    }
+    Stress.report("hostile input: \(chosen.count) of \(inputs.count) generated inputs run, \(failures.count) failures")
+    #expect(inputs.count >= 1_000)
+    #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(12).joined(separator: " | "))")
+  }
+}
