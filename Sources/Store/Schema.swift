@@ -33,6 +33,9 @@ enum Schema {
         actor: "compound", command: "upgrade: the audit trail begins", at: Timestamp.string(Date()))
       for table in AuditTrail.tables { try AuditTrail.baseline(db, table: table.name, stamp: stamp) }
     }
+    migrator.registerMigration("v8 no record is ever deleted") { db in
+      try db.execute(sql: v8)
+    }
     return migrator
   }
 
@@ -312,5 +315,26 @@ enum Schema {
       OR NEW.created_at IS NOT OLD.created_at OR NEW.created_by IS NOT OLD.created_by
       OR (OLD.active = 0 AND NEW.active = 1)
     BEGIN SELECT RAISE(ABORT, 'a user keeps their id, name and role, and a disabled user stays disabled: add a new user'); END;
+    """
+
+  static let v8 = """
+    CREATE TRIGGER ingredients_are_kept BEFORE DELETE ON ingredient
+    BEGIN SELECT RAISE(ABORT, 'catalog entries are kept: the records that used them name them'); END;
+    CREATE TRIGGER lots_are_kept BEFORE DELETE ON lot
+    BEGIN SELECT RAISE(ABORT, 'lots are kept: they are legal records; reject or recall instead'); END;
+    CREATE TRIGGER batch_components_never_change BEFORE UPDATE ON batch_component
+    BEGIN SELECT RAISE(ABORT, 'a compounding record never changes: record a correction instead'); END;
+    CREATE TRIGGER batch_components_are_kept BEFORE DELETE ON batch_component
+    BEGIN SELECT RAISE(ABORT, 'compounding records are kept: they are legal records'); END;
+    CREATE TRIGGER weight_checks_never_change BEFORE UPDATE ON weight_check
+    BEGIN SELECT RAISE(ABORT, 'a weight check never changes: record a new one'); END;
+    CREATE TRIGGER weight_checks_are_kept BEFORE DELETE ON weight_check
+    BEGIN SELECT RAISE(ABORT, 'weight checks are kept: they are legal records'); END;
+    CREATE TRIGGER patients_are_kept BEFORE DELETE ON patient
+    BEGIN SELECT RAISE(ABORT, 'patients are kept with the fills made for them'); END;
+    CREATE TRIGGER prescribers_are_kept BEFORE DELETE ON prescriber
+    BEGIN SELECT RAISE(ABORT, 'prescribers are kept with the prescriptions they wrote'); END;
+    CREATE TRIGGER prescriptions_are_kept BEFORE DELETE ON prescription
+    BEGIN SELECT RAISE(ABORT, 'prescriptions are kept: they are legal records'); END;
     """
 }

@@ -59,6 +59,8 @@ struct ExportTests {
     let pharmacy = try pharmacy()
     let file = pharmacy.folder.appendingPathComponent("november.xlsx").path
     try pharmacy.ok(["inventory", "export", "--month", "2026-11", "--out", file])
+    // The workbook holds stock and patient-linked figures: readable by this account only.
+    #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600)
     let out = try #require(try read(file, Self.summary) as? [String: Any])
     #expect(
       out["sheets"] as? [String] == [

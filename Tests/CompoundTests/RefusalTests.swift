@@ -226,6 +226,14 @@ struct DatabaseGuardTests {
       ("UPDATE formula SET name = 'x'", "a formula version never changes"),
       ("DELETE FROM movement", "append-only"),
       ("UPDATE movement SET quantity = 1", "append-only"),
+      ("DELETE FROM lot", "lots are kept"),
+      ("DELETE FROM ingredient", "catalog entries are kept"),
+      ("UPDATE batch_component SET measured = 1", "a compounding record never changes"),
+      ("DELETE FROM batch_component", "compounding records are kept"),
+      ("DELETE FROM app_user", "users are kept"),
+      ("UPDATE app_user SET role = 'pharmacist'", "a user keeps their id, name and role"),
+      ("DELETE FROM audit", "the audit trail is kept"),
+      ("UPDATE audit SET actor = 'x'", "append-only"),
       (
         "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by) SELECT id, 'wasted', -on_hand - 1, 'now', 'x' FROM lot LIMIT 1",
         "CHECK constraint failed"
