@@ -218,7 +218,12 @@ struct HostileInput {
         Data(String(repeating: "# padding padding padding padding padding padding padding\n", count: 180_000).utf8)
       ),
       ("unterminated string", Data("[pharmacy]\nname = \"Riverside\n".utf8)),
-      ("broken header", Data("[[[[\n".utf8)),
+      // Headers on which the TOML parser underneath aborted the process (found by fuzzing).
+      ("broken header [[[[", Data("[[[[\n".utf8)),
+      ("broken header [[}", Data("[[}capsules]]\n".utf8)),
+      ("broken header [+[", Data("[+[capsules]]\n".utf8)),
+      ("broken header [\\u", Data("[\\u\n".utf8)),
+      ("broken header [a.}]", Data("[pharmacy.}]\n".utf8)),
       ("a key without a value", Data("version =\n".utf8)),
       ("a duplicate key", Data("version = 1\nversion = 1\n".utf8)),
       ("a duplicate table", Data("[pharmacy]\nname = \"A\"\n[pharmacy]\nphone = \"1\"\n".utf8)),
@@ -258,6 +263,7 @@ struct HostileInput {
       formulaCases.append(("\(key) = \(value)", replace(formula, "", key, value)))
     }
     formulaCases.append(("[qc] minimum above maximum", replace(formula, "qc", "assay_min_percent", "120.0")))
+    formulaCases.append(("a broken [qc] header", formula.replacingOccurrences(of: "[qc]", with: "[[}qc]]")))
     for (name, text) in formulaCases {
       let path = try write(Data(text.utf8))
       inputs.append(HostileInput(name: "formula \(name)", arguments: ["formula", "add", "--file", path]))

@@ -104,6 +104,27 @@ struct SettingsTests {
     } throws: { ($0 as? SettingsError)?.message.contains("strength_basis") == true }
   }
 
+  @Test("broken table headers are refused before the TOML parser sees them; text in strings is left alone")
+  func tableHeaders() throws {
+    let text = try read("Config/formulas/LDN45.toml")
+    for broken in ["[[}qc]]", "[+[qc]]", "[\\u", "[qc.}]", "[[qc]", "[qc] x"] {
+      #expect {
+        try FormulaFile.parse(text.replacingOccurrences(of: "[qc]", with: broken), file: "f.toml")
+      } throws: { ($0 as? SettingsError)?.message.contains("a table header must look like [name]") == true }
+    }
+    // A line that starts with '[' inside a multi-line string or array is not a header.
+    let bracketed = text.replacingOccurrences(
+      of: "1. Weigh the naltrexone", with: "[[}not a header]]\n[+[nor this]]\n1. Weigh the naltrexone")
+    #expect(try FormulaFile.parse(bracketed, file: "f.toml").code == "LDN45")
+    let array = text.replacingOccurrences(of: "warnings = [\n", with: "warnings = [\n[\"x\"][0] == \"x\" and \n")
+    #expect(throws: SettingsError.self) { try FormulaFile.parse(array, file: "f.toml") }
+    // A control character in any string value is refused, naming the key.
+    #expect {
+      try FormulaFile.parse(
+        text.replacingOccurrences(of: "Take 1 capsule", with: "Take 1\\u0007 capsule"), file: "f.toml")
+    } throws: { ($0 as? SettingsError)?.message.contains("directions contains the control character U+0007") == true }
+  }
+
   @Test("certificate limits: 97.95 % anhydrous meets 98.0; an as-is assay is converted with its water")
   func certificates() throws {
     let limit = try #require(Settings.defaults.certificateLimit(for: Fixtures.naltrexone))
