@@ -191,6 +191,39 @@ struct AuditTests {
     try pharmacy.ok(["batch", "verify", lot, "--by", "aokafor"])
   }
 
+  @Test("a database from before the audit trail starts it with a baseline entry per record, then chains on")
+  func upgrade() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    try pharmacy.recordStandardBatch()
+    // Take the file back to schema v6: no users, no audit trail, none of v8's guards.
+    let v8 = [
+      "ingredients_are_kept", "lots_are_kept", "batch_components_never_change", "batch_components_are_kept",
+      "weight_checks_never_change", "weight_checks_are_kept", "patients_are_kept", "prescribers_are_kept",
+      "prescriptions_are_kept",
+    ]
+    let downgrade =
+      v8.map { "DROP TRIGGER \($0);" }.joined()
+      + "DROP TABLE audit; DROP TABLE app_user; DELETE FROM grdb_migrations WHERE identifier >= 'v7';"
+    #expect(try pharmacy.sqlite(downgrade).status == 0)
+    let records = try pharmacy.sqlite(
+      "SELECT (SELECT count(*) FROM ingredient) + (SELECT count(*) FROM lot) + (SELECT count(*) FROM formula) + (SELECT count(*) FROM batch) + (SELECT count(*) FROM batch_component) + (SELECT count(*) FROM status_change) + (SELECT count(*) FROM movement)"
+    ).output.trimmingCharacters(in: .whitespacesAndNewlines)
+
+    let verified = try pharmacy.ok(["audit", "verify"]).stdout
+    #expect(verified.contains("audit trail intact: \(records) entries"))
+    let entries = try pharmacy.ok(["audit", "log", "--json"]).jsonArray()
+    #expect(entries.allSatisfy { $0["operation"] as? String == "baseline" && $0["actor"] as? String == "compound" })
+    // The trail goes on from there.
+    try pharmacy.ok(
+      ["user", "add", "dchen", "--name", "David Chen", "--role", "pharmacist"],
+      environment: ["COMPOUND_NEW_PIN": "1357"])
+    let after = try pharmacy.ok(["audit", "log", "--json"]).jsonArray()
+    #expect(after.count == entries.count + 1)
+    #expect(after.last?["previousHash"] as? String == entries.last?["hash"] as? String)
+    try pharmacy.ok(["doctor"])
+  }
+
   @Test("settings that still list [[users]] are refused with the way to add them now")
   func usersInSettings() throws {
     let pharmacy = try Pharmacy(settings: "[[users]]\nid = \"x\"\nname = \"X\"\nrole = \"technician\"\n")
