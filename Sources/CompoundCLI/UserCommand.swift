@@ -36,7 +36,7 @@ struct UserCommand: ParsableCommand {
         throw CLIError("--role '\(role)' is not technician or pharmacist")
       }
       let context = try Context(global)
-      let database = try context.database(create: true)
+      let database = try context.database()
       let signer = try by.map { try context.signer($0, for: "add user \(id)") }
       if signer == nil, !(try database.users().isEmpty) {
         throw CLIError("adding a user needs a pharmacist's signature: add --by PHARMACIST")

@@ -45,6 +45,9 @@ func timed(_ binary: String, _ arguments: [String]) -> Double {
 func measured(_ binary: String, _ arguments: [String]) -> (milliseconds: Double, megabytes: Double) {
   var environment = ProcessInfo.processInfo.environment
   environment["COMPOUND_NOW"] = "2026-11-22T15:00:00-06:00"
+  // Every bench user has this PIN; it signs the releases and is the new users' PIN.
+  environment["COMPOUND_PIN"] = "1357"
+  environment["COMPOUND_NEW_PIN"] = "1357"
   let argv = ([binary] + arguments).map { strdup($0) } + [nil]
   let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
   defer {
@@ -115,6 +118,9 @@ func compound(_ database: String, _ arguments: [String]) -> Double {
 
 // A pharmacy with a catalog, large released lots, the LDN formulas and one recorded batch.
 _ = compound(fixture, ["init"])
+_ = compound(fixture, ["user", "add", "dchen", "--name", "David Chen, PharmD", "--role", "pharmacist"])
+_ = compound(
+  fixture, ["user", "add", "mtorres", "--name", "Maria Torres, CPhT", "--role", "technician", "--by", "dchen"])
 _ = compound(
   fixture,
   [
