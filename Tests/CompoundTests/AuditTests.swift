@@ -172,10 +172,21 @@ struct AuditTests {
     #expect(
       try pharmacy.refused(["ingredient", "add", "X", "--name", "X", "--kind", "api", "--by", "mtorres"]).contains(
         "disabled"))
+    // A disabled pharmacist cannot sign, even with the right PIN.
+    try pharmacy.ok(
+      ["user", "add", "aokafor", "--name", "Amara Okafor, PharmD", "--role", "pharmacist", "--by", "dchen"],
+      environment: ["COMPOUND_NEW_PIN": "8642"])
+    try pharmacy.ok(["user", "disable", "aokafor", "--reason", "moved away", "--by", "dchen"])
+    #expect(
+      try pharmacy.refused(
+        ["user", "add", "jlee", "--name", "Jin Lee", "--role", "technician", "--by", "aokafor"],
+        environment: ["COMPOUND_NEW_PIN": "1111"]
+      ).contains("aokafor was disabled"))
     let listed = try pharmacy.ok(["user", "list", "--json"]).jsonArray()
-    #expect(listed.count == 2)
-    #expect(listed.last?["active"] as? Bool == false)
-    #expect(listed.last?["disabledReason"] as? String == "left the pharmacy")
+    #expect(listed.count == 3)
+    let torres = try #require(listed.first { ($0["user"] as? [String: Any])?["id"] as? String == "mtorres" })
+    #expect(torres["active"] as? Bool == false)
+    #expect(torres["disabledReason"] as? String == "left the pharmacy")
     // Users are never deleted, even with the sqlite3 shell (the trigger refuses).
     #expect(try pharmacy.sqlite("DELETE FROM app_user WHERE login = 'mtorres'").status != 0)
     try pharmacy.ok(["audit", "verify"])
