@@ -6,13 +6,13 @@ import Store
 /// `compound user`: the people who record and sign, with their PINs.
 struct UserCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "user", abstract: "Add, list and disable the people who record and sign.",
+    commandName: "user", abstract: "Add, list, re-PIN and disable the people who record and sign.",
     discussion: """
       Verify, release, reject, override and reprint are signed: they ask for the signer's PIN (typed without
       echo, or COMPOUND_PIN in a script). PINs are stored only as salted yescrypt hashes. Users are never
       deleted: a disabled user keeps the records they signed and can sign nothing more.
       """,
-    subcommands: [Add.self, List.self, Disable.self])
+    subcommands: [Add.self, List.self, Pin.self, Disable.self])
 
   /// `compound user add`.
   struct Add: ParsableCommand {
@@ -76,6 +76,27 @@ struct UserCommand: ParsableCommand {
               "\(context.local($0.createdAt)) by \($0.createdBy)",
             ]
           }))
+    }
+  }
+
+  /// `compound user pin`.
+  struct Pin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Set a new PIN: the user signs with the old one, or a pharmacist (--by) resets a forgotten one.",
+      discussion: """
+        The signer's PIN is asked for (or COMPOUND_PIN); the new PIN is typed twice (or COMPOUND_NEW_PIN).
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Whose PIN.") var id: String
+    @Option(help: "A pharmacist resetting someone else's forgotten PIN.") var by: String?
+
+    func run() throws {
+      let context = try Context(global)
+      let signer = try context.signer(by ?? id, for: "set \(id)'s PIN")
+      let pin = try PinEntry.new(for: id, environment: ProcessInfo.processInfo.environment)
+      try context.database().changePin(id, to: pin, by: signer)
+      print("set a new PIN for \(id) (signed by \(signer.id))")
     }
   }
 

@@ -85,6 +85,20 @@ extension AppDatabase {
     }
   }
 
+  /// Sets a new PIN for `login`: signed by the user (with the old PIN) or, for a forgotten PIN, by
+  /// another active pharmacist.
+  public func changePin(_ login: String, to pin: String, by signer: User) throws(StoreError) {
+    let target = try activeUser(login)
+    guard signer.id.lowercased() == target.id.lowercased() || signer.isPharmacist else {
+      throw StoreError("only \(target.id) or a pharmacist sets \(target.id)'s PIN; \(signer.id) is a technician")
+    }
+    guard PinHash.isValid(pin) else { throw StoreError("a PIN is \(PinHash.rule): choose another for \(target.id)") }
+    let hash = try PinHash.make(pin)
+    try write { db in
+      try db.execute(sql: "UPDATE app_user SET pin_hash = ? WHERE login = ?", arguments: [hash, target.id])
+    }
+  }
+
   /// Disables a user for good: they keep every record they signed but can sign nothing more.
   public func disableUser(_ login: String, reason: String, by signer: User, now: Date) throws(StoreError) -> UserAccount
   {

@@ -192,6 +192,41 @@ struct AuditTests {
     try pharmacy.ok(["audit", "verify"])
   }
 
+  @Test("at a terminal the PIN is asked for without echo; a user changes their PIN, a pharmacist resets one")
+  func terminal() throws {
+    let pharmacy = try Pharmacy(settings: Pharmacy.noAssay)
+    try pharmacy.seed()
+    let lot = try pharmacy.recordStandardBatch()
+    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
+    var environment = ProcessInfo.processInfo.environment
+    environment["COMPOUND_NOW"] = pharmacy.now
+    environment["COMPOUND_PIN"] = nil
+    environment["COMPOUND_NEW_PIN"] = nil
+    let global = ["--db", pharmacy.database, "--config", pharmacy.settings]
+    let binary = Pharmacy.binary.path
+    let verify = try Terminal.run(
+      [binary, "batch", "verify", lot, "--by", "dchen"] + global, answers: ["1357"], environment: environment)
+    #expect(verify.status == 0, "\(verify.screen)")
+    #expect(verify.screen.contains("PIN for dchen to verify batch \(lot): "))
+    #expect(verify.screen.contains("verified \(lot)"))
+    #expect(!verify.screen.contains("1357"), "the PIN was echoed: \(verify.screen)")
+    // A user sets a new PIN with the old one; the old one then signs nothing.
+    let change = try Terminal.run(
+      [binary, "user", "pin", "aokafor"] + global, answers: ["8642", "97531", "97531"], environment: environment)
+    #expect(change.status == 0, "\(change.screen)")
+    #expect(!change.screen.contains("97531"))
+    #expect(
+      try pharmacy.refused(["batch", "release", lot, "--by", "aokafor"], environment: ["COMPOUND_PIN": "8642"])
+        .contains("wrong PIN"))
+    // A technician cannot reset someone else's PIN; a pharmacist can.
+    #expect(
+      try pharmacy.refused(["user", "pin", "aokafor", "--by", "mtorres"], environment: ["COMPOUND_NEW_PIN": "1111"])
+        .contains("only aokafor or a pharmacist"))
+    try pharmacy.ok(["user", "pin", "aokafor", "--by", "dchen"], environment: ["COMPOUND_NEW_PIN": "8642"])
+    try pharmacy.ok(["batch", "release", lot, "--by", "aokafor"])
+    try pharmacy.ok(["audit", "verify"])
+  }
+
   @Test("a pharmacist cannot verify the batch they compounded")
   func ownBatch() throws {
     let pharmacy = try Pharmacy()
