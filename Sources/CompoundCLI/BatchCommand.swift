@@ -125,7 +125,7 @@ struct BatchCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Batch lot number.") var lot: String
-    @Option(help: "The verifying pharmacist.") var by: String
+    @Option(help: "The verifying pharmacist, who signs with their PIN (asked for, or COMPOUND_PIN).") var by: String
     @Flag(help: "Print the record as JSON.") var json = false
 
     func run() throws {

@@ -14,7 +14,8 @@ public struct CompoundCommand: ParsableCommand {
       Settings come from --config, COMPOUND_CONFIG, or ~/.config/compound/compound.toml over the built-in
       defaults (Config/compound.toml documents every key). The database is --db, COMPOUND_DB, the settings'
       database key, or ~/.local/share/compound/compound.sqlite. COMPOUND_NOW (ISO 8601 with a zone) fixes
-      the clock for reproducible runs.
+      the clock for reproducible runs. Signed actions ask for the --by user's PIN without echo; a script sets
+      COMPOUND_PIN (and COMPOUND_NEW_PIN for 'user add' and 'user pin').
       """,
     version: CompoundVersion.current,
     subcommands: [

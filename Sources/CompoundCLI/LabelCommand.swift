@@ -37,7 +37,7 @@ struct LabelCommand: ParsableCommand {
     @Option(help: "Send the label to this CUPS queue (lp).") var printer: String?
     @Option(help: "Send the label to a raw TCP printer, HOST:PORT (port 9100 on a Zebra).") var tcp: String?
     @Option(help: "Copies, 1 to 99.") var copies: String = "1"
-    @Option(help: "Why a label is printed again (required for a reprint).") var reason: String?
+    @Option(help: "Why a label is printed again (a reprint needs it, and the --by user's PIN).") var reason: String?
     @Option(help: "Who prints it.") var by: String
 
     func run() throws {

@@ -74,7 +74,7 @@ struct LotCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The pharmacy's lot number.") var lot: String
-    @Option(help: "The pharmacist releasing it.") var by: String
+    @Option(help: "The pharmacist releasing it, who signs with their PIN (asked for, or COMPOUND_PIN).") var by: String
 
     func run() throws {
       let context = try Context(global)

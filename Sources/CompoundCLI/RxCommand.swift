@@ -143,7 +143,8 @@ struct RxCommand: ParsableCommand {
     @Argument(help: "Rx number.") var rx: String
     @Option(help: "Fill from this batch instead of the first-expiry-first-out one (needs --reason).") var lot: String?
     @Option(help: "Why the suggested batch is skipped.") var reason: String?
-    @Option(help: "A pharmacist's reason to override an interaction or BUD refusal.") var override: String?
+    @Option(help: "A pharmacist's reason to override an interaction or BUD refusal (signed with the PIN).")
+    var override: String?
     @Option(help: "Who fills it.") var by: String
     @Flag(help: "Print JSON.") var json = false
 

@@ -9,7 +9,9 @@ import Store
 struct StatusOptions: ParsableArguments {
   @OptionGroup var global: GlobalOptions
   @Argument(help: "Lot number.") var lot: String
-  @Option(help: "Who takes the action (a pharmacist, except for hold).") var by: String
+  @Option(
+    help: "Who takes the action (a pharmacist, except for hold); release and reject are signed with their PIN.")
+  var by: String
   @Option(help: "Why (required to reject, hold or recall).") var reason: String?
   @Flag(help: "Print JSON.") var json = false
 
