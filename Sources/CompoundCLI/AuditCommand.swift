@@ -51,7 +51,7 @@ struct AuditCommand: ParsableCommand {
       var start: String?
       if let since {
         let day = try CalendarDate.parse(since, what: "--since")
-        start = Timestamp.string(InventoryText.endOfDay(day.adding(days: -1), zone: context.zone).addingTimeInterval(1))
+        start = Timestamp.string(InventoryText.startOfDay(day, zone: context.zone))
       }
       let entries = try context.database().auditLog(lot: lot, since: start)
       if json { return try Output.json(entries) }

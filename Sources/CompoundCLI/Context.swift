@@ -66,6 +66,11 @@ final class Context {
     return try database().authenticate(user.id, pin: pin)
   }
 
+  /// A new PIN for `id`: `COMPOUND_NEW_PIN`, else typed twice at the terminal.
+  func newPin(for id: String) throws -> String {
+    try PinEntry.new(for: id, environment: environment)
+  }
+
   /// An instant as the pharmacy reads it.
   func local(_ timestamp: String) -> String { Timestamp.local(timestamp, zone: zone) }
 }

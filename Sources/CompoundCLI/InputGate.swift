@@ -18,10 +18,8 @@ enum InputGate {
         throw CLIError("\(position) is not valid UTF-8 text: retype it")
       }
       if let control = argument.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-        let code = String(control.value, radix: 16, uppercase: true)
         throw CLIError(
-          "\(position) contains the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code): retype it without it"
-        )
+          "\(position) contains the control character U+\(String(format: "%04X", control.value)): retype it without it")
       }
     }
   }

@@ -5,13 +5,16 @@ import Store
 
 /// Stock reports as a person reads them.
 enum InventoryText {
-  /// The last instant of `day` in `zone`.
-  static func endOfDay(_ day: CalendarDate, zone: TimeZone) -> Date {
+  /// The first instant of `day` in `zone`.
+  static func startOfDay(_ day: CalendarDate, zone: TimeZone) -> Date {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = zone
-    let next = day.adding(days: 1)
-    let start = calendar.date(from: DateComponents(year: next.year, month: next.month, day: next.day)) ?? Date()
-    return start.addingTimeInterval(-1)
+    return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? Date()
+  }
+
+  /// The last instant of `day` in `zone`.
+  static func endOfDay(_ day: CalendarDate, zone: TimeZone) -> Date {
+    startOfDay(day.adding(days: 1), zone: zone).addingTimeInterval(-1)
   }
 
   static func show(_ lines: [InventoryLine], title: String, today: CalendarDate) -> String {

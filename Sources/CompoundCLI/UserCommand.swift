@@ -41,7 +41,7 @@ struct UserCommand: ParsableCommand {
       if signer == nil, !(try database.users().isEmpty) {
         throw CLIError("adding a user needs a pharmacist's signature: add --by PHARMACIST")
       }
-      let pin = try PinEntry.new(for: id, environment: ProcessInfo.processInfo.environment)
+      let pin = try context.newPin(for: id)
       if signer == nil { database.stamp(actor: id) }
       let account = try database.addUser(
         User(id: id, name: name, role: parsedRole), pin: pin, by: signer, now: context.now)
@@ -94,7 +94,7 @@ struct UserCommand: ParsableCommand {
     func run() throws {
       let context = try Context(global)
       let signer = try context.signer(by ?? id, for: "set \(id)'s PIN")
-      let pin = try PinEntry.new(for: id, environment: ProcessInfo.processInfo.environment)
+      let pin = try context.newPin(for: id)
       try context.database().changePin(id, to: pin, by: signer)
       print("set a new PIN for \(id) (signed by \(signer.id))")
     }
