@@ -50,7 +50,7 @@ struct AssayCommand: ParsableCommand {
         certificatePath: certificate.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
         certificateSha256: sha, by: user)
       let entry = try context.database().recordAssay(
-        input, policy: context.settings.qualityPolicy, today: context.today, now: context.now)
+        input, policy: try context.inForce().settings.qualityPolicy, today: context.today, now: context.now)
       if json { return try Output.json(entry) }
       print(QualityText.assay(entry, zone: context.zone))
       if entry.heldLot { print("lot \(entry.lotNumber) is now ON HOLD: it cannot be released, labeled or dispensed") }
@@ -108,13 +108,15 @@ struct AssayCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Unit results in % of label claim: 10 or 30 values.") var units: String
-    @Option(help: "Target T in % of label claim (default: the settings' quality.uniformity_target_percent).")
+    @Option(help: "Target T in % of label claim (default: the rules' quality.uniformity_target_percent).")
     var target: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let policy = context.settings.qualityPolicy
+      // A calculator that records nothing: the rules in force when there is a database, else the shipped ones.
+      let hasDatabase = FileManager.default.fileExists(atPath: context.loaded.databasePath)
+      let policy = try hasDatabase ? context.inForce().settings.qualityPolicy : context.settings.qualityPolicy
       let values = try Parsing.decimalList(units, option: "--units")
       let result = try ContentUniformity.evaluate(
         units: values, target: try target.map { try Parsing.number($0, option: "--target").value } ?? policy.target,

@@ -31,7 +31,7 @@ struct BatchCommand: ParsableCommand {
       let count = try Parsing.whole(quantity, option: "--quantity", range: 1...WeighingPlanner.maximumQuantity)
       let choices = try Parsing.pairs(lot, option: "--lot", example: "NALTREXONE-HCL=R261122-001")
       let plan = try context.database().planBatch(
-        formulaCode: formula, quantity: count, lotChoices: choices, rules: context.rules, today: context.today)
+        formulaCode: formula, quantity: count, lotChoices: choices, rules: try context.rules(), today: context.today)
       if json { return try Output.json(plan) }
       print(BatchText.plan(plan, zone: context.zone))
     }
@@ -72,7 +72,8 @@ struct BatchCommand: ParsableCommand {
         deviation: deviation, by: user)
       let format = try LotNumberFormat(context.settings.lots.batchFormat)
       let record = try context.database().recordBatch(
-        request, rules: context.rules, format: format, today: context.today, now: context.now)
+        request, rules: try context.rules(), rulesVersion: try context.inForce().record.version, format: format,
+        today: context.today, now: context.now)
       if json { return try Output.json(record) }
       print("recorded batch \(record.lotNumber): \(record.actualYield) capsules of \(record.formula.name)")
       print("BUD \(record.beyondUseDate) (\(record.budBasis))")
@@ -112,7 +113,7 @@ struct BatchCommand: ParsableCommand {
         shell = Mass.milligrams(value)
       }
       let check = try context.database().recordWeights(
-        lot, gross: weights, shell: shell, rules: context.rules, by: user, now: context.now)
+        lot, gross: weights, shell: shell, rules: try context.rules(), by: user, now: context.now)
       if json { return try Output.json(check) }
       print(BatchText.weightCheck(check))
     }

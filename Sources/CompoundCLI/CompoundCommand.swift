@@ -12,14 +12,16 @@ public struct CompoundCommand: ParsableCommand {
     abstract: "Batch, quality and label records for a compounding pharmacy.",
     discussion: """
       Settings come from --config, COMPOUND_CONFIG, or ~/.config/compound/compound.toml over the built-in
-      defaults (Config/compound.toml documents every key). The database is --db, COMPOUND_DB, the settings'
+      defaults (Config/compound.toml documents every key); the clinical rules live in the database ('compound
+      rules show'). The database is --db, COMPOUND_DB, the settings'
       database key, or ~/.local/share/compound/compound.sqlite. COMPOUND_NOW (ISO 8601 with a zone) fixes
       the clock for reproducible runs. Signed actions ask for the --by user's PIN without echo; a script sets
       COMPOUND_PIN (and COMPOUND_NEW_PIN for 'user add' and 'user pin').
       """,
     version: CompoundVersion.current,
     subcommands: [
-      InitCommand.self, ConfigCommand.self, IngredientCommand.self, LotCommand.self, FormulaCommand.self,
+      InitCommand.self, ConfigCommand.self, RulesCommand.self, IngredientCommand.self, LotCommand.self,
+      FormulaCommand.self,
       BatchCommand.self, AssayCommand.self, PatientCommand.self, PrescriberCommand.self, RxCommand.self,
       LabelCommand.self, PriceCommand.self, StockCommand.self, InventoryCommand.self,
       RecallCommand.self, UserCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,

@@ -27,6 +27,7 @@ struct ConfigCommand: ParsableCommand {
       for line in loaded.lines() where line.key != "database" {
         print("\(line.key) = \(line.value)  # \(line.source)")
       }
+      print("# the clinical rules are not settings: they are in the database ('compound rules show')")
     }
   }
 }

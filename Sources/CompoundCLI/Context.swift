@@ -13,10 +13,24 @@ final class Context {
   let today: CalendarDate
   private let environment: [String: String]
   private var opened: AppDatabase?
+  private var clinical: RulesInForce?
 
+  /// The local settings.
+  ///
+  /// Their clinical parts are only the built-in defaults: checks use `inForce()`.
   var settings: Settings { loaded.settings }
-  var rules: FormulationRules { loaded.settings.formulationRules }
   var zone: TimeZone { loaded.timeZone }
+
+  /// The clinical rules in force in the database (read once per command); refused when there are none.
+  func inForce() throws -> RulesInForce {
+    if let clinical { return clinical }
+    let rules = try RulesInForce(database: try database(), local: loaded.settings)
+    clinical = rules
+    return rules
+  }
+
+  /// The capsule and batch rules in force.
+  func rules() throws -> FormulationRules { try inForce().settings.formulationRules }
 
   init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
     self.environment = environment

@@ -83,17 +83,17 @@ final class DemoScript {
     }
     try step(["formula", "list"])
 
-    section("Plan and compound 30 capsules of LDN 4.5 mg")
-    try step(["batch", "plan", "--formula", "LDN45", "--quantity", "30"])
+    section("Plan and compound 90 capsules of LDN 4.5 mg")
+    try step(["batch", "plan", "--formula", "LDN45", "--quantity", "90"])
     let plan = try context.database().planBatch(
-      formulaCode: "LDN45", quantity: 30, lotChoices: [:], rules: context.rules, today: today)
+      formulaCode: "LDN45", quantity: 90, lotChoices: [:], rules: try context.rules(), today: today)
     var weighed: [String] = []
     for (component, offset) in zip(plan.components.filter { $0.unit == .mass }, ["1.0025", "0.9990"]) {
       let mass = (Mass(micrograms: component.quantity).milligrams * (Decimal(string: offset) ?? 1)).rounded(scale: 1)
       weighed += ["--weighed", "\(component.ingredientCode)=\(mass.fixed(1))mg"]
     }
     try step(
-      ["batch", "record", "--formula", "LDN45", "--quantity", "30"] + weighed + ["--yield", "30", "--by", "mtorres"])
+      ["batch", "record", "--formula", "LDN45", "--quantity", "90"] + weighed + ["--yield", "90", "--by", "mtorres"])
     guard let batch = try context.database().batches().first else { throw CLIError("the demo batch was not recorded") }
 
     section("Weight check, then the pharmacist's verification")
@@ -133,22 +133,67 @@ final class DemoScript {
       "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--refills", "2",
       "--written", today.description, "--by", "dchen",
     ])
-    try step(["rx", "fill", "600001", "--by", "dchen"])
-    try step(["label", "print", "--fill", "1", "--format", "text", "--by", "dchen"])
+    try step(["rx", "fill", "600001", "--by", "mtorres"])
+    try step(["label", "print", "--fill", "1", "--format", "text", "--by", "mtorres"])
     let labelPDF = folder.appendingPathComponent("label-rx600001.pdf").path
     let labelZPL = folder.appendingPathComponent("label-rx600001.zpl").path
     let containerPDF = folder.appendingPathComponent("label-\(batch.lotNumber).pdf").path
-    try step(["label", "print", "--fill", "1", "--format", "pdf", "--out", labelPDF, "--by", "dchen"])
+    try step(["label", "print", "--fill", "1", "--format", "pdf", "--out", labelPDF, "--by", "mtorres"])
     print("\n(a second print of the same fill is a reprint: it needs a reason and says REPRINT)")
     try step(
-      ["label", "print", "--fill", "1", "--format", "zpl", "--out", labelZPL, "--by", "dchen"], expectFailure: true)
+      ["label", "print", "--fill", "1", "--format", "zpl", "--out", labelZPL, "--by", "mtorres"], expectFailure: true)
     try step([
       "label", "print", "--fill", "1", "--format", "zpl", "--out", labelZPL, "--reason", "Zebra copy for the vial",
-      "--by", "dchen",
+      "--by", "mtorres",
     ])
     try step([
       "label", "print", "--batch", batch.lotNumber, "--format", "pdf", "--out", containerPDF, "--by", "mtorres",
     ])
+    print("\n(the final check: a pharmacist checks the labelled product; a technician cannot, nor whoever filled it)")
+    try step(["rx", "check", "1", "--by", "mtorres"], expectFailure: true)
+    try step(["rx", "check", "1", "--by", "dchen"])
+    try step(["rx", "show", "600001"])
+
+    section("Dispensing safety: a brand-name opioid, a medication nobody can read, and the pharmacist's decisions")
+    try step([
+      "patient", "add", "--name", "James Whitfield", "--dob", "1958-09-30", "--phone", "(217) 555-0166", "--medication",
+      "OxyContin 20 mg q12h", "--medication", "Lipitor 40 mg", "--medication", "Oxy 5 prn", "--allergy", "NKDA",
+      "--by", "mtorres",
+    ])
+    try step(["patient", "show", "2"])
+    try step([
+      "rx", "add", "--patient", "2", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
+      today.description, "--by", "dchen",
+    ])
+    print(
+      "\n(\"Oxy 5\" is not in the drug vocabulary: the fill waits for a pharmacist's classification, which no override skips)"
+    )
+    try step(["rx", "fill", "600002", "--by", "mtorres"], expectFailure: true)
+    try step([
+      "patient", "review", "2", "5", "--as", "oxycodone", "--reason", "Oxy 5 = oxycodone IR 5 mg, per the prescriber",
+      "--by", "dchen",
+    ])
+    print("\n(OxyContin is oxycodone, an opioid: naltrexone would block it and the fill is refused)")
+    try step(["rx", "fill", "600002", "--by", "mtorres"], expectFailure: true)
+    print("\n(the prescriber confirms the patient stopped both two weeks ago: a pharmacist overrides with the reason,")
+    print(" signed with the PIN, and the medication list is corrected so that later fills need no override)")
+    try step([
+      "rx", "fill", "600002", "--override", "opioids stopped 14 days ago, confirmed with Dr. Ruiz by phone", "--by",
+      "dchen",
+    ])
+    try step([
+      "patient", "update", "2", "--stop-medication", "3", "--stop-medication", "5", "--on",
+      today.adding(days: -14).description, "--reason", "opioids stopped per Dr. Ruiz, phone call today", "--by",
+      "mtorres",
+    ])
+    print("\n(a refill the same day is too soon: refused unless a pharmacist overrides)")
+    try step([
+      "rx", "add", "--patient", "2", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
+      today.description, "--by", "dchen",
+    ])
+    try step(["rx", "fill", "600003", "--by", "mtorres"], expectFailure: true)
+    try step(["rx", "discontinue", "600003", "--reason", "duplicate prescription", "--by", "dchen"])
+    try step(["rules", "show"])
     outputs += [
       ("patient label (PDF)", labelPDF), ("patient label (ZPL)", labelZPL), ("container label", containerPDF),
     ]

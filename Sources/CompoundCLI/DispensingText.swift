@@ -7,8 +7,9 @@ enum DispensingText {
   static func summary(_ record: PrescriptionRecord) -> String {
     let prescription = record.prescription
     let steps = prescription.steps.map { "\($0.formulaCode) x \($0.quantity)" }.joined(separator: " then ")
+    let ended = prescription.discontinued.map { "; discontinued \($0.on) by \($0.by): \($0.reason)" } ?? ""
     return
-      "\(steps); \(prescription.refills) refills; \(prescription.fillsDone) of \(prescription.fillsAllowed) fills done"
+      "\(steps); \(prescription.refills) refills; \(prescription.fillsDone) of \(prescription.fillsAllowed) fills done\(ended)"
   }
 
   static func prescription(_ record: PrescriptionRecord) -> String {
@@ -24,8 +25,12 @@ enum DispensingText {
     lines.append("Refills: \(record.prescription.refills); \(summary(record))")
     for fill in record.fills {
       lines.append(
-        "Fill \(fill.fillNumber) (id \(fill.id)) \(fill.filledOn) by \(fill.filledBy): \(fill.quantity) from batch \(fill.lotNumber), BUD \(fill.beyondUseDate)"
+        "Fill \(fill.fillNumber) (id \(fill.id)) \(fill.filledOn) by \(fill.filledBy): \(fill.quantity) from batch \(fill.lotNumber), BUD \(fill.beyondUseDate); \(fill.status)"
       )
+      if let note = fill.decision.stepNote { lines.append("  \(note)") }
+      if let check = fill.finalCheck { lines.append("  final check by \(check.by) at \(check.at)") }
+      if let voided = fill.voided { lines.append("  voided by \(voided.by) at \(voided.at): \(voided.reason)") }
+      if let version = fill.rulesVersion { lines.append("  checked against clinical rules version \(version)") }
       lines += fill.decision.warnings.map { "  warning: \($0)" }
       lines += fill.decision.overridden.map { "  overridden (\(fill.decision.overrideReason ?? "")): \($0)" }
       if let skipped = fill.decision.suggestedLot {

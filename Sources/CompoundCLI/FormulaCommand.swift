@@ -28,7 +28,8 @@ struct FormulaCommand: ParsableCommand {
       let formula = try FormulaFile.parse(text, file: file)
       let approver = try by.map { try context.user($0) }
       let result = try context.database().addFormula(
-        formula, source: text, approvedBy: approver, rules: context.rules, now: context.now)
+        formula, source: text, approvedBy: approver, rules: try context.rules(), index: try context.inForce().index,
+        now: context.now)
       if json { return try Output.json(result.version) }
       let stored = result.version
       print(
@@ -77,7 +78,7 @@ struct FormulaCommand: ParsableCommand {
       let stored = try context.database().formula(code, version: version)
       if json { return try Output.json(stored) }
       let formula = stored.formula
-      let category = context.rules.budCategory(formula.budCategory)
+      let category = (try context.rules()).budCategory(formula.budCategory)
       let bud =
         formula.stabilityDays.map { "\($0) days (cited: \(formula.stabilityReference ?? ""))" }
         ?? "\(category?.days ?? 0) days (USP <795> \(category?.name ?? formula.budCategory))"

@@ -42,9 +42,9 @@ struct IngredientCommand: ParsableCommand {
         molecularWeightSalt: try mwSalt.map { try Parsing.number($0, option: "--mw-salt") },
         molecularWeightBase: try mwBase.map { try Parsing.number($0, option: "--mw-base") },
         density: try density.map { try Parsing.number($0, option: "--density") }, capsuleSize: capsuleSize)
-      if let size = capsuleSize, context.rules.capsule(size) == nil {
+      if let size = capsuleSize, try context.rules().capsule(size) == nil {
         throw CLIError(
-          "--capsule-size '\(size)' is not configured: use one of \(context.rules.capsuleSizes.map(\.size).joined(separator: ", "))"
+          "--capsule-size '\(size)' is not configured: use one of \(try context.rules().capsuleSizes.map(\.size).joined(separator: ", "))"
         )
       }
       let user = try context.userOrSystem(by)
@@ -52,9 +52,9 @@ struct IngredientCommand: ParsableCommand {
       try database.addIngredient(ingredient, by: user, now: context.now)
       if json { return try Output.json(ingredient) }
       print("added \(ingredient.kind.rawValue) \(ingredient.code): \(ingredient.name)")
-      if let rejection = context.rules.rejection(of: ingredient) {
+      if let rejection = try context.rules().rejection(of: ingredient) {
         print("note: \(ingredient.name) can never fill these capsules: \(rejection.reason)")
-      } else if let filler = context.rules.filler(for: ingredient), !filler.warning.isEmpty {
+      } else if let filler = try context.rules().filler(for: ingredient), !filler.warning.isEmpty {
         print("note: \(filler.warning)")
       }
     }

@@ -73,6 +73,11 @@ struct LabelCommand: ParsableCommand {
           }
           record = latest
         }
+        if let voided = record.voided {
+          throw CLIError(
+            "fill \(record.id) (Rx \(record.rxNumber) fill \(record.fillNumber)) was voided by \(voided.by): it gets no label"
+          )
+        }
         fillID = record.id
         fillRecord = record
         lotNumber = record.lotNumber
@@ -98,7 +103,7 @@ struct LabelCommand: ParsableCommand {
         content = try LabelContent.patient(
           pharmacy: pharmacy, rxNumber: record.rxNumber, filled: record.filledOn, patient: record.patient,
           prescriber: record.prescriber, formula: record.formula, quantity: record.quantity,
-          directions: record.directions, refillsRemaining: record.refillsRemaining,
+          directions: record.labelDirections, refillsRemaining: record.refillsRemaining,
           discardAfter: record.beyondUseDate, lotNumber: record.lotNumber, reprint: reprint,
           price: context.settings.pricing.showPriceOnLabel ? record.price.map { "$\($0.total)" } : nil)
       } else {

@@ -79,7 +79,7 @@ struct LotCommand: ParsableCommand {
     func run() throws {
       let context = try Context(global)
       let user = try context.signer(by, for: "release lot \(lot)")
-      let settings = context.settings
+      let settings = try context.inForce().settings
       let released = try context.database().releaseLot(
         lot, by: user, limit: { settings.certificateLimit(for: $0) }, today: context.today, now: context.now)
       print("released \(released.lotNumber) (\(released.ingredientCode)) by \(user.name)")

@@ -27,7 +27,7 @@ struct PriceCommand: ParsableCommand {
       let context = try Context(global)
       let count = try Parsing.whole(quantity, option: "--quantity", range: 1...100_000)
       let price = try context.database().quote(
-        formulaCode: formula, quantity: count, rules: context.rules, model: try context.settings.priceModel(),
+        formulaCode: formula, quantity: count, rules: try context.rules(), model: try context.settings.priceModel(),
         today: context.today)
       if json {
         try Output.json(price)

@@ -11,7 +11,7 @@ import Store
 struct RxCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "rx", abstract: "Enter, show, list and fill prescriptions.",
-    subcommands: [Add.self, Show.self, List.self, Fill.self])
+    subcommands: [Add.self, Show.self, List.self, Fill.self, Check.self, Void.self, Discontinue.self])
 
   /// `compound rx add`.
   struct Add: ParsableCommand {
@@ -133,17 +133,23 @@ struct RxCommand: ParsableCommand {
   /// `compound rx fill`.
   struct Fill: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Fill the next step from a released lot, first-expiry-first-out, after the interaction check.",
+      abstract: "Fill the next step from a released lot, first-expiry-first-out, after the safety checks.",
       discussion: """
-        Refused: no refills left; a patient on an opioid; an allergy to an ingredient; a lot whose BUD ends \
-        before the days' supply. A pharmacist may override the last three with --override "reason".
+        Every medication and allergy on the patient's record is read through the drug vocabulary of the \
+        clinical rules in force ('compound rules show'), and every component of the capsules (API, filler, \
+        shells) is checked. Refused outright: no refills left; a discontinued prescription; a medication or \
+        allergy the vocabulary cannot resolve (a pharmacist classifies it with 'compound patient review'). \
+        Refused unless a pharmacist overrides with --override "reason": an opioid or other interaction the \
+        vocabulary marks refuse; an allergy to any component; a refill before 75 % (rules) of the previous \
+        fill's days' supply; a lot whose BUD ends before the days' supply. The fill records the rules version. \
+        Then print the label and have another pharmacist make the final check ('compound rx check FILL').
         """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Rx number.") var rx: String
     @Option(help: "Fill from this batch instead of the first-expiry-first-out one (needs --reason).") var lot: String?
     @Option(help: "Why the suggested batch is skipped.") var reason: String?
-    @Option(help: "A pharmacist's reason to override an interaction or BUD refusal (signed with the PIN).")
+    @Option(help: "A pharmacist's reason to override an interaction, allergy, refill or BUD refusal (signed).")
     var override: String?
     @Option(help: "Who fills it.") var by: String
     @Flag(help: "Print JSON.") var json = false
@@ -151,14 +157,16 @@ struct RxCommand: ParsableCommand {
     func run() throws {
       let context = try Context(global)
       let user = try override == nil ? context.user(by) : context.signer(by, for: "override on Rx \(rx)")
+      let rules = try context.inForce()
       let fill = try context.database().fillPrescription(
-        rx, lot: lot, reason: reason, override: override, by: user, opioids: context.settings.dispensing.opioids,
-        cyp450Substrates: context.settings.dispensing.cyp450Substrates, priceModel: try context.settings.priceModel(),
-        today: context.today, now: context.now)
+        rx, lot: lot, reason: reason, override: override, by: user, index: rules.index,
+        rulesVersion: rules.record.version, refillPercent: rules.rules.refillTooSoonPercent,
+        priceModel: try context.settings.priceModel(), today: context.today, now: context.now)
       if json { return try Output.json(fill) }
       print(
-        "filled Rx \(fill.rxNumber) (fill \(fill.fillNumber), id \(fill.id)): \(fill.quantity) x \(fill.formula.name) from batch \(fill.lotNumber), BUD \(fill.beyondUseDate); \(fill.refillsRemaining) refills left"
+        "filled Rx \(fill.rxNumber) (fill \(fill.fillNumber), id \(fill.id)): \(fill.quantity) x \(fill.formula.labelName) from batch \(fill.lotNumber), BUD \(fill.beyondUseDate); \(fill.refillsRemaining) refills left"
       )
+      if let note = fill.decision.stepNote { print(note) }
       if let price = fill.price {
         print("price \(price.currency) \(price.total) (\(PricingText.oneLine(price)))")
         for missing in price.missing { print("warning: price incomplete: \(missing)") }
@@ -167,7 +175,78 @@ struct RxCommand: ParsableCommand {
       for overridden in fill.decision.overridden {
         print("overridden by \(user.id) (\(fill.decision.overrideReason ?? "")): \(overridden)")
       }
-      print("print its label: compound label print --fill \(fill.id) --by \(user.id)")
+      print("checked against the clinical rules \(rules.label)")
+      print(
+        "next: print its label (compound label print --fill \(fill.id) --by \(user.id)), then a pharmacist other than \(user.id) checks it (compound rx check \(fill.id) --by PHARMACIST)"
+      )
+    }
+  }
+
+  /// `compound rx check`.
+  struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "A pharmacist's final check of a filled, labelled prescription (signed); then it is ready.",
+      discussion: """
+        Check the labelled product against the prescription before it goes to the patient. Whoever filled it \
+        cannot check it, and a fill with no printed label cannot be checked.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Fill id (from 'compound rx fill' or 'compound rx show').") var fill: Int64
+    @Option(help: "The checking pharmacist (signed with the PIN).") var by: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let signer = try context.signer(by, for: "final check of fill \(fill)")
+      let record = try context.database().checkFill(fill, by: signer, now: context.now)
+      if json { return try Output.json(record) }
+      print(
+        "checked fill \(record.id) (Rx \(record.rxNumber) fill \(record.fillNumber), \(record.quantity) x \(record.formula.labelName), batch \(record.lotNumber)) by \(signer.id): \(record.status)"
+      )
+    }
+  }
+
+  /// `compound rx void`.
+  struct Void: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Void a mistaken fill (a pharmacist, signed): it stays on record, its capsules go back to the batch.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Fill id.") var fill: Int64
+    @Option(help: "Why it is voided.") var reason: String
+    @Option(help: "The pharmacist who voids it (signed with the PIN).") var by: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let signer = try context.signer(by, for: "void fill \(fill)")
+      let record = try context.database().voidFill(fill, reason: reason, by: signer, now: context.now)
+      if json { return try Output.json(record) }
+      print(
+        "voided fill \(record.id) (Rx \(record.rxNumber) fill \(record.fillNumber)): \(record.quantity) capsules returned to batch \(record.lotNumber)"
+      )
+    }
+  }
+
+  /// `compound rx discontinue`.
+  struct Discontinue: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Discontinue a prescription (a pharmacist, signed): no later fill is made from it.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Rx number.") var rx: String
+    @Option(help: "Why it is discontinued.") var reason: String
+    @Option(help: "The pharmacist (signed with the PIN).") var by: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let signer = try context.signer(by, for: "discontinue Rx \(rx)")
+      let record = try context.database().discontinuePrescription(
+        rx, reason: reason, by: signer, today: context.today, now: context.now)
+      if json { return try Output.json(record) }
+      print("discontinued Rx \(record.prescription.rxNumber) for \(record.patient.name): \(reason)")
     }
   }
 }

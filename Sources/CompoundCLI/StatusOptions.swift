@@ -29,7 +29,8 @@ struct StatusOptions: ParsableArguments {
     let context = try Context(global)
     let user = try signerOrUser(action, context: context, what: "batch")
     let record = try context.database().changeBatchStatus(
-      lot, action: action, by: user, reason: reason, policy: context.settings.qualityPolicy, today: context.today,
+      lot, action: action, by: user, reason: reason, policy: try context.inForce().settings.qualityPolicy,
+      today: context.today,
       now: context.now)
     if json { return try Output.json(record) }
     print(
@@ -40,7 +41,7 @@ struct StatusOptions: ParsableArguments {
   func runLot(_ action: LotAction) throws {
     let context = try Context(global)
     let user = try signerOrUser(action, context: context, what: "lot")
-    let settings = context.settings
+    let settings = try context.inForce().settings
     let lot = try context.database().changeLotStatus(
       lot, action: action, by: user, reason: reason, limit: { settings.certificateLimit(for: $0) },
       today: context.today, now: context.now)

@@ -18,19 +18,31 @@ public struct FillDecision: Sendable, Hashable, Codable {
   public var beyondUseDate: CalendarDate
   /// The last day of the days' supply.
   public var lastDayOfSupply: CalendarDate
+  /// The titration step as the label says it ("Step 1 of 3: then 3 mg from 2026-12-22"); nil for one step.
+  public var stepNote: String?
 
   /// Decides the next fill of `prescription`, or refuses it.
   ///
   /// The lot is a released batch of the step's formula within its BUD with enough capsules,
-  /// first-expiry-first-out unless one is named with a reason. Interactions and a BUD that ends before
-  /// the days' supply refuse the fill unless a pharmacist overrides them with a reason.
+  /// first-expiry-first-out unless one is named with a reason. A medication or allergy nobody could
+  /// classify blocks the fill outright. Interactions, allergies, a refill before `refillPercent` of the
+  /// previous fill's supply has passed, and a BUD that ends before the days' supply refuse the fill unless a
+  /// pharmacist overrides them with a reason.
   public static func decide(
     prescription: Prescription, candidates: [BatchCandidate], chosenLot: String?, skipReason: String?,
-    interactions: InteractionCheck, byPharmacist: Bool, overrideReason: String?, today: CalendarDate
+    interactions: InteractionCheck, previous: PreviousFill?, refillPercent: Int, nextStrength: String?,
+    byPharmacist: Bool, overrideReason: String?, today: CalendarDate
   ) throws(DispensingError) -> FillDecision {
     let (index, step) = try prescription.nextStep()
+    if let block = interactions.blocks.first { throw DispensingError(block) }
     let reason = overrideReason?.trimmingCharacters(in: .whitespaces)
-    try requireOverride(interactions.refusals, reason: reason, byPharmacist: byPharmacist)
+    var early: [String] = []
+    if let previous, today < previous.nextAllowed(percent: refillPercent) {
+      early.append(
+        "refill too soon: Rx \(previous.rxNumber) fill \(previous.fillNumber) on \(previous.filledOn) was a \(previous.daysSupply)-day supply, so the next fill is due from \(previous.nextAllowed(percent: refillPercent)) (\(refillPercent) % of it passed)"
+      )
+    }
+    try requireOverride(interactions.refusals + early, reason: reason, byPharmacist: byPharmacist)
     let usable = candidates.filter {
       $0.formulaCode.uppercased() == step.formulaCode.uppercased() && $0.onHand >= step.quantity
         && BatchGate.refusal(lotNumber: $0.lotNumber, status: $0.status, beyondUseDate: $0.beyondUseDate, today: today)
@@ -76,7 +88,7 @@ public struct FillDecision: Sendable, Hashable, Codable {
       lot = suggestion
     }
 
-    var refusals = interactions.refusals
+    var refusals = interactions.refusals + early
     let lastDay = today.adding(days: step.daysSupply - 1)
     if lot.beyondUseDate < lastDay {
       refusals.append(
@@ -88,7 +100,9 @@ public struct FillDecision: Sendable, Hashable, Codable {
       stepIndex: index, step: step, lotNumber: lot.lotNumber, suggestedLot: suggested,
       skipReason: suggested == nil ? nil : skipReason, overridden: refusals,
       overrideReason: refusals.isEmpty ? nil : reason, warnings: interactions.warnings,
-      beyondUseDate: lot.beyondUseDate, lastDayOfSupply: lastDay)
+      beyondUseDate: lot.beyondUseDate, lastDayOfSupply: lastDay,
+      stepNote: prescription.stepNote(
+        index: index, nextStrength: nextStrength, from: today.adding(days: step.daysSupply)))
   }
 
   /// Refuses on the first of `refusals` unless a pharmacist gave a reason to override them.

@@ -10,11 +10,14 @@ public struct Prescription: Sendable, Hashable, Codable {
   /// Refills authorized after the steps (they repeat the last step).
   public var refills: Int
   public var written: CalendarDate
+  /// Fills made and not voided.
   public var fillsDone: Int
+  /// Set when a pharmacist discontinued the prescription: no fill follows.
+  public var discontinued: Discontinuation?
 
   public init(
     rxNumber: String, patientID: Int64, prescriberID: Int64, steps: [PrescriptionStep], refills: Int,
-    written: CalendarDate, fillsDone: Int
+    written: CalendarDate, fillsDone: Int, discontinued: Discontinuation? = nil
   ) {
     self.rxNumber = rxNumber
     self.patientID = patientID
@@ -23,6 +26,7 @@ public struct Prescription: Sendable, Hashable, Codable {
     self.refills = refills
     self.written = written
     self.fillsDone = fillsDone
+    self.discontinued = discontinued
   }
 
   /// Fills allowed in all: one per step, then the refills.
@@ -30,6 +34,11 @@ public struct Prescription: Sendable, Hashable, Codable {
 
   /// The step the next fill dispenses, or why no fill is left.
   public func nextStep() throws(DispensingError) -> (index: Int, step: PrescriptionStep) {
+    if let discontinued {
+      throw DispensingError(
+        "Rx \(rxNumber) was discontinued on \(discontinued.on) by \(discontinued.by) (\(discontinued.reason)): the prescriber must write a new one"
+      )
+    }
     guard fillsDone < fillsAllowed else {
       throw DispensingError(
         "Rx \(rxNumber) has no refills left (\(fillsDone) of \(fillsAllowed) fills done): the prescriber must authorize more"
@@ -40,9 +49,24 @@ public struct Prescription: Sendable, Hashable, Codable {
   }
 
   /// Refills remaining after the next fill, as the label prints them.
+  ///
+  /// Refills repeat the last step, so a fill of an earlier titration step has none of its own strength: its
+  /// label says which step it is and what follows instead (see `stepNote`).
   public var refillsRemainingAfterNextFill: Int {
     let fillsAfter = fillsDone + 1
-    return max(0, refills - max(0, fillsAfter - steps.count))
+    guard fillsAfter >= steps.count else { return 0 }
+    return max(0, refills - (fillsAfter - steps.count))
+  }
+
+  /// What a titration fill's label says of its step; nil for a prescription of one step.
+  ///
+  /// "Step 1 of 3: then 3 mg from 2026-12-22": `nextStrength` names the next step's strength, `from` the day
+  /// it starts.
+  public func stepNote(index: Int, nextStrength: String?, from: CalendarDate) -> String? {
+    guard steps.count > 1 else { return nil }
+    let position = "Step \(index + 1) of \(steps.count)"
+    guard index + 1 < steps.count, let nextStrength else { return "\(position): the last step" }
+    return "\(position): then \(nextStrength) from \(from)"
   }
 
   /// Checks the prescription is complete; throws naming what is wrong.

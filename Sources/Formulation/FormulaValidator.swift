@@ -15,6 +15,7 @@ public enum FormulaValidator {
     guard !formula.name.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw FormulationError("formula \(formula.code) needs a name")
     }
+    try formula.checkStatedStrengths()
     guard formula.dosageForm == "capsule" else {
       throw FormulationError("dosage form '\(formula.dosageForm)' is not supported yet: only capsule")
     }

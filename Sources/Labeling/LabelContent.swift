@@ -37,6 +37,7 @@ public struct LabelContent: Sendable, Hashable, Codable {
     guard !pharmacy.name.isEmpty, !pharmacy.phone.isEmpty else {
       throw LabelError("the pharmacy's name and phone are not set: add them under [pharmacy] in the settings file")
     }
+    try checkDrugLine(formula)
     let fields = [
       "pharmacy": [pharmacy.name, pharmacy.address, pharmacy.phone].filter { !$0.isEmpty }.joined(separator: " · "),
       "reprint": reprint ? "REPRINT" : "",
@@ -59,6 +60,7 @@ public struct LabelContent: Sendable, Hashable, Codable {
     pharmacy: Pharmacy, formula: Formula, lotNumber: String, capsules: Int, compounded: CalendarDate,
     beyondUseDate: CalendarDate
   ) throws(LabelError) -> LabelContent {
+    try checkDrugLine(formula)
     let fields = [
       "drug": "\(formula.labelName) (\(formula.strength) as \(formula.strengthBasis.rawValue))",
       "lot": "Lot \(lotNumber)",
@@ -69,6 +71,16 @@ public struct LabelContent: Sendable, Hashable, Codable {
       "reprint": "",
     ]
     return LabelContent(fields: try clean(fields), barcode: lotNumber)
+  }
+
+  /// Refuses a drug line that states a strength other than the formula's (a version stored before the drug
+  /// line was computed could carry a typed one).
+  private static func checkDrugLine(_ formula: Formula) throws(LabelError) {
+    do {
+      try formula.checkStatedStrengths()
+    } catch {
+      throw LabelError("\(error.message); no label is printed from it: add a corrected formula version")
+    }
   }
 
   /// Refuses control characters (they would corrupt a printer's command stream) and folds line breaks.

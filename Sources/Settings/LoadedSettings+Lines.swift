@@ -2,10 +2,16 @@ import Foundation
 import TOMLKit
 
 extension LoadedSettings {
-  /// Every effective setting as `(dotted key, TOML value text, source)`, in key order.
+  /// Every effective local setting as `(dotted key, TOML value text, source)`, in key order; the clinical
+  /// rules are not settings (`compound rules show` prints them).
   public func lines() -> [(key: String, value: String, source: SettingSource)] {
     guard let table: TOMLTable = try? SettingsLoader.encoder.encode(settings) else { return [] }
-    return Self.flatten(table, prefix: "").map { ($0.0, $0.1, source(of: $0.0)) }
+    return Self.flatten(table, prefix: "").filter { line in
+      let top = String(line.0.prefix { $0 != "." && $0 != "[" })
+      let dispensing =
+        line.0.hasPrefix("dispensing.") && KeyScope.clinicalDispensingKeys.contains(String(line.0.dropFirst(11)))
+      return !KeyScope.clinicalTables.contains(top) && !dispensing
+    }.map { ($0.0, $0.1, source(of: $0.0)) }
   }
 
   private static func flatten(_ table: TOMLTable, prefix: String) -> [(String, String)] {

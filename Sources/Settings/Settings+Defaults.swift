@@ -74,17 +74,7 @@ extension Settings {
       preparationAssayMaxPercent: number("110.0"), preparationWarningMinPercent: number("95.0"),
       preparationWarningMaxPercent: number("105.0"), uniformityL1: number("15.0"), uniformityL2: number("25.0"),
       uniformityTargetPercent: number("100.0")),
-    dispensing: Dispensing(
-      rxNumberStart: 600_001,
-      opioids: [
-        "tramadol", "oxycodone", "hydrocodone", "morphine", "codeine", "fentanyl", "methadone", "buprenorphine",
-        "tapentadol", "hydromorphone", "oxymorphone", "meperidine", "levorphanol", "pentazocine", "butorphanol",
-        "nalbuphine", "dihydrocodeine", "opium", "heroin",
-      ],
-      cyp450Substrates: [
-        "amlodipine", "aripiprazole", "atorvastatin", "buspirone", "diazepam", "erythromycin", "finasteride",
-        "progesterone", "sildenafil", "simvastatin", "testosterone", "warfarin",
-      ]),
+    dispensing: Dispensing(rxNumberStart: 600_001, refillTooSoonPercent: 75),
     labels: Labels(
       folder: "", patientStock: "patient-3x4", batchStock: "batch-container", zplDpi: 203, printerTimeoutSeconds: 5),
     pricingFile: "pricing.toml",

@@ -165,17 +165,15 @@ public struct Settings: Sendable, Equatable, Codable {
 
   /// Prescriptions and fills.
   public struct Dispensing: Sendable, Equatable, Codable {
-    /// The first Rx number; later ones count up from it.
+    /// The first Rx number; later ones count up from it (a local setting).
     public var rxNumberStart: Int
-    /// Medications that refuse a naltrexone fill unless a pharmacist overrides (naltrexone blocks them).
-    public var opioids: [String]
-    /// Medications recorded as a CYP450 interaction warning on the fill.
-    public var cyp450Substrates: [String]
+    /// A refill before this percent of the previous fill's days' supply has passed is refused unless a
+    /// pharmacist overrides (a clinical rule).
+    public var refillTooSoonPercent: Int
 
     enum CodingKeys: String, CodingKey {
-      case opioids
       case rxNumberStart = "rx_number_start"
-      case cyp450Substrates = "cyp450_substrates"
+      case refillTooSoonPercent = "refill_too_soon_percent"
     }
   }
 
@@ -370,6 +368,12 @@ public struct Settings: Sendable, Equatable, Codable {
       throw SettingsError(
         "pricing: rounding must be none, up-0.05 (any step) or to-0.99, and every amount zero or more with a markup above zero"
       )
+    }
+    guard (1...100).contains(dispensing.refillTooSoonPercent) else {
+      throw SettingsError("dispensing.refill_too_soon_percent must be 1 to 100, not \(dispensing.refillTooSoonPercent)")
+    }
+    guard dispensing.rxNumberStart >= 1 else {
+      throw SettingsError("dispensing.rx_number_start must be 1 or more, not \(dispensing.rxNumberStart)")
     }
     for category in bud.categories where category.days < 1 {
       throw SettingsError("BUD category \(category.id) must allow at least 1 day")

@@ -86,8 +86,9 @@ public enum SettingsLoader {
   /// Reads settings text over the built-in defaults.
   ///
   /// Returns the settings and the dotted keys the text set.
+  /// A settings file may hold only local keys; a rules file (`scope: .clinical`) only clinical ones.
   public static func parse(
-    _ text: String, file: String, pricing: (text: String, file: String)? = nil
+    _ text: String, file: String, pricing: (text: String, file: String)? = nil, scope: KeyScope = .local
   ) throws(SettingsError) -> (Settings, Set<String>) {
     var current = file
     do {
@@ -95,6 +96,7 @@ public enum SettingsLoader {
       try TOMLText.refuseBrokenHeaders(text)
       let given = try TOMLTable(string: text)
       try TOMLText.refuseControlCharacters(given)
+      try scope.check(given)
       var keys = Set<String>()
       merge(given, into: merged, prefix: "", keys: &keys)
       if let pricing {

@@ -49,9 +49,11 @@ extension AppDatabase {
   /// Plans again inside the transaction (so stock and lot states are current), checks what was weighed
   /// and filled, then writes the batch, its component lots, the stock movements and its quarantine.
   public func recordBatch(
-    _ request: BatchRequest, rules: FormulationRules, format: LotNumberFormat, today: CalendarDate, now: Date
+    _ request: BatchRequest, rules: FormulationRules, rulesVersion: Int, format: LotNumberFormat,
+    today: CalendarDate, now: Date
   ) throws(StoreError) -> BatchRecord {
     let lotNumber: String = try write { db in
+      try Self.requireRulesInForce(db, version: rulesVersion)
       let (plan, formulaID, lotIDs) = try plan(
         db, formulaCode: request.formulaCode, quantity: request.quantity, lotChoices: request.lotChoices,
         rules: rules, today: today)
@@ -71,14 +73,14 @@ extension AppDatabase {
         sql: """
           INSERT INTO batch (lot_number, formula_id, quantity, capsules_planned, actual_yield, theoretical_fill_ug,
             compounding_date, bud, bud_basis, status, compounded_by, compounded_by_name, compounded_at, deviation,
-            plan, record_check)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'quarantined', ?, ?, ?, ?, ?, ?)
+            plan, record_check, rules_version)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'quarantined', ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           lotNumber, formulaID, plan.quantity, plan.capsules, check.actualYield, plan.theoreticalFill.micrograms,
           plan.compoundingDate.description, plan.beyondUseDate.date.description, plan.beyondUseDate.basis,
           request.by.id, request.by.name, Timestamp.string(now), deviation, try RowDecoding.json(plan),
-          try RowDecoding.json(check),
+          try RowDecoding.json(check), rulesVersion,
         ])
       let batchID = db.lastInsertedRowID
       for component in check.components {
@@ -228,6 +230,7 @@ extension AppDatabase {
       beyondUseDate: try CalendarDate.parse(row["bud"]), budBasis: row["bud_basis"], storage: plan.storage,
       components: check.components, deviation: row["deviation"], outOfRange: check.outOfRange,
       calculations: plan.calculations, warnings: plan.warnings, weightChecks: checks,
-      assays: try assayEntries(db, filter: " WHERE assay.batch_id = ?", arguments: [batchID]), statusHistory: history)
+      assays: try assayEntries(db, filter: " WHERE assay.batch_id = ?", arguments: [batchID]), statusHistory: history,
+      rulesVersion: row["rules_version"])
   }
 }

@@ -7,55 +7,6 @@ import Quality
 import Quantities
 
 extension AppDatabase {
-  /// Adds a patient; returns the new patient.
-  public func addPatient(_ patient: Patient, by user: User, now: Date) throws(StoreError) -> Patient {
-    let name = patient.name.trimmingCharacters(in: .whitespaces)
-    guard !name.isEmpty, name.count <= 200 else { throw StoreError("the patient's name must be 1 to 200 characters") }
-    guard !name.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 32 } == true }) else {
-      throw StoreError("the patient's name has control characters: type it again")
-    }
-    return try write { db in
-      try db.execute(
-        sql: """
-          INSERT INTO patient (name, date_of_birth, address, phone, allergies, medications, created_at, created_by)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          name, patient.dateOfBirth.description, patient.address, patient.phone,
-          try RowDecoding.json(patient.allergies),
-          try RowDecoding.json(patient.medications), Timestamp.string(now), user.id,
-        ])
-      var stored = patient
-      stored.id = db.lastInsertedRowID
-      stored.name = name
-      return stored
-    }
-  }
-
-  /// One patient by id.
-  public func patient(_ id: Int64) throws(StoreError) -> Patient {
-    try read { db in try patient(db, id) }
-  }
-
-  /// Every patient, by name.
-  public func patients() throws(StoreError) -> [Patient] {
-    try read { db in try Row.fetchAll(db, sql: "SELECT * FROM patient ORDER BY name, id").map(Self.patient) }
-  }
-
-  func patient(_ db: Database, _ id: Int64) throws -> Patient {
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [id]) else {
-      throw StoreError("patient \(id) does not exist: 'compound patient list' shows the patients")
-    }
-    return try Self.patient(row)
-  }
-
-  static func patient(_ row: Row) throws -> Patient {
-    Patient(
-      id: row["id"], name: row["name"], dateOfBirth: try CalendarDate.parse(row["date_of_birth"]),
-      address: row["address"], phone: row["phone"], allergies: try RowDecoding.decode([String].self, row["allergies"]),
-      medications: try RowDecoding.decode([String].self, row["medications"]))
-  }
-
   /// Adds a prescriber; refuses an NPI whose check digit is wrong or that is already on file.
   public func addPrescriber(_ prescriber: Prescriber, now: Date) throws(StoreError) -> Prescriber {
     guard Prescriber.isValidNPI(prescriber.npi) else {
@@ -149,10 +100,17 @@ extension AppDatabase {
       db, sql: "SELECT id FROM fill WHERE prescription_id = ? ORDER BY fill_number", arguments: [id]
     )
     .map { try fillRecord(db, $0["id"]) }
+    var discontinued: Discontinuation?
+    if let end = try Row.fetchOne(db, sql: "SELECT * FROM prescription_end WHERE prescription_id = ?", arguments: [id])
+    {
+      discontinued = Discontinuation(
+        on: try CalendarDate.parse(end["ended_on"]), by: end["ended_by"], reason: end["reason"])
+    }
     let prescription = Prescription(
       rxNumber: row["rx_number"], patientID: row["patient_id"], prescriberID: row["prescriber_id"],
       steps: try RowDecoding.decode([PrescriptionStep].self, row["steps"]), refills: row["refills"],
-      written: try CalendarDate.parse(row["written_on"]), fillsDone: fills.count)
+      written: try CalendarDate.parse(row["written_on"]), fillsDone: fills.filter { $0.voided == nil }.count,
+      discontinued: discontinued)
     guard
       let prescriberRow = try Row.fetchOne(
         db, sql: "SELECT * FROM prescriber WHERE id = ?", arguments: [prescription.prescriberID])
@@ -163,19 +121,21 @@ extension AppDatabase {
   }
 
   /// Fills the next step of a prescription in one transaction: the fill, the stock going down.
+  ///
+  /// The patient's medications and allergies are checked against every component of the preparation
+  /// through the drug vocabulary of the clinical rules `rulesVersion`, which the fill records.
   public func fillPrescription(
-    _ rxNumber: String, lot chosen: String?, reason: String?, override: String?, by user: User,
-    opioids: [String], cyp450Substrates: [String], priceModel: PriceModel, today: CalendarDate, now: Date
+    _ rxNumber: String, lot chosen: String?, reason: String?, override: String?, by user: User, index: DrugIndex,
+    rulesVersion: Int, refillPercent: Int, priceModel: PriceModel, today: CalendarDate, now: Date
   ) throws(StoreError) -> FillRecord {
     let fillID: Int64 = try write { db in
+      try Self.requireRulesInForce(db, version: rulesVersion)
       let rxRow = try prescriptionRow(db, rxNumber)
       let record = try prescriptionRecord(db, rxRow)
-      let (_, step) = try record.prescription.nextStep()
+      let (stepIndex, step) = try record.prescription.nextStep()
       let formula = try version(db, try formulaRow(db, step.formulaCode), countingBatches: false).formula
-      let names = try String.fetchAll(
-        db, sql: "SELECT name FROM ingredient WHERE code IN (?, ?)", arguments: [formula.api, formula.filler])
       let interactions = InteractionCheck.check(
-        patient: record.patient, opioids: opioids, cyp450Substrates: cyp450Substrates, ingredientNames: names)
+        patient: record.patient, components: try Self.components(db, formula), index: index, today: today)
       let candidates = try Row.fetchAll(
         db,
         sql: """
@@ -183,15 +143,26 @@ extension AppDatabase {
           WHERE formula.code = ? OR batch.lot_number = ?
           """, arguments: [step.formulaCode, chosen ?? ""]
       ).map { row in
-        BatchCandidate(
-          lotNumber: row["lot_number"], formulaCode: row["code"],
-          status: LotStatus(rawValue: row["status"]) ?? .quarantined,
+        let status: String = row["status"]
+        guard let parsed = LotStatus(rawValue: status) else {
+          throw StoreError("batch \(row["lot_number"] as String) has the unknown status '\(status)'")
+        }
+        return BatchCandidate(
+          lotNumber: row["lot_number"], formulaCode: row["code"], status: parsed,
           beyondUseDate: try CalendarDate.parse(row["bud"]), onHand: row["on_hand"],
           compoundingDate: try CalendarDate.parse(row["compounding_date"]))
       }
+      var nextStrength: String?
+      if stepIndex + 1 < record.prescription.steps.count {
+        let next = record.prescription.steps[stepIndex + 1]
+        nextStrength = try version(db, try formulaRow(db, next.formulaCode), countingBatches: false).formula
+          .strengthText
+      }
       let decision = try FillDecision.decide(
         prescription: record.prescription, candidates: candidates, chosenLot: chosen, skipReason: reason,
-        interactions: interactions, byPharmacist: user.isPharmacist, overrideReason: override, today: today)
+        interactions: interactions, previous: try previousFill(db, patient: record.patient.id, api: formula.api),
+        refillPercent: refillPercent, nextStrength: nextStrength, byPharmacist: user.isPharmacist,
+        overrideReason: override, today: today)
       let batch = try batchRow(db, decision.lotNumber)
       let batchID: Int64 = batch["id"]
       let cost = try batchCost(db, batch)
@@ -199,23 +170,138 @@ extension AppDatabase {
         quantity: step.quantity, ingredientLines: cost.lines,
         labourMinutes: cost.labourMinutes ?? priceModel.defaultLabourMinutes,
         share: Decimal(step.quantity) / Decimal(max(cost.yield, 1)), model: priceModel)
+      let fillNumber = record.fills.count + 1
       try db.execute(
         sql: """
           INSERT INTO fill (prescription_id, fill_number, step, batch_id, quantity, filled_on, filled_at, filled_by, decision,
-            price)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            price, rules_version)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
-          rxRow["id"] as Int64, record.fills.count + 1, decision.stepIndex, batchID, step.quantity, today.description,
-          Timestamp.string(now), user.id, try RowDecoding.json(decision), try RowDecoding.json(price),
+          rxRow["id"] as Int64, fillNumber, decision.stepIndex, batchID, step.quantity, today.description,
+          Timestamp.string(now), user.id, try RowDecoding.json(decision), try RowDecoding.json(price), rulesVersion,
         ])
       let id = db.lastInsertedRowID
       try Ledger.moveBatch(
         db, batch: batchID, kind: "dispensed", quantity: -Int64(step.quantity), by: user, now: now,
-        reason: "Rx \(record.prescription.rxNumber) fill \(record.fills.count + 1)")
+        reason: "Rx \(record.prescription.rxNumber) fill \(fillNumber)")
       return id
     }
     return try read { db in try fillRecord(db, fillID) }
+  }
+
+  /// The preparation's components as the catalog names them: API, filler and capsule shells.
+  static func components(_ db: Database, _ formula: Formula) throws -> [PreparationComponent] {
+    var result: [PreparationComponent] = []
+    for (role, code) in [("API", formula.api), ("filler", formula.filler), ("capsule shells", formula.shell)] {
+      guard let code else { continue }
+      guard let name = try String.fetchOne(db, sql: "SELECT name FROM ingredient WHERE code = ?", arguments: [code])
+      else { throw StoreError("the \(role) \(code) of formula \(formula.code) is not in the catalog") }
+      result.append(PreparationComponent(role: role, code: code, name: name))
+    }
+    return result
+  }
+
+  /// The patient's latest fill, not voided, of a formula with the API `api`.
+  func previousFill(_ db: Database, patient: Int64, api: String) throws -> PreviousFill? {
+    let rows = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT fill.fill_number, fill.filled_on, fill.decision, prescription.rx_number
+        FROM fill JOIN prescription ON prescription.id = fill.prescription_id
+        WHERE prescription.patient_id = ? AND NOT EXISTS (SELECT 1 FROM fill_void WHERE fill_void.fill_id = fill.id)
+        ORDER BY fill.filled_on DESC, fill.id DESC
+        """, arguments: [patient])
+    var apis: [String: String] = [:]
+    for row in rows {
+      let decision = try RowDecoding.decode(FillDecision.self, row["decision"])
+      let code = decision.step.formulaCode.uppercased()
+      if apis[code] == nil {
+        apis[code] = try version(db, try formulaRow(db, code), countingBatches: false).formula.api.uppercased()
+      }
+      guard apis[code] == api.uppercased() else { continue }
+      return PreviousFill(
+        rxNumber: row["rx_number"], fillNumber: row["fill_number"], filledOn: try CalendarDate.parse(row["filled_on"]),
+        daysSupply: decision.step.daysSupply)
+    }
+    return nil
+  }
+
+  /// Discontinues a prescription: no later fill; a pharmacist signs it with a reason.
+  public func discontinuePrescription(
+    _ rxNumber: String, reason: String, by signer: User, today: CalendarDate, now: Date
+  ) throws(StoreError) -> PrescriptionRecord {
+    guard signer.isPharmacist else {
+      throw StoreError("\(signer.id) is a \(signer.role.rawValue): only a pharmacist discontinues a prescription")
+    }
+    let reason = reason.trimmingCharacters(in: .whitespaces)
+    guard !reason.isEmpty else { throw StoreError("say why it is discontinued: --reason \"...\"") }
+    let number: String = try write { db in
+      let row = try prescriptionRow(db, rxNumber)
+      let record = try prescriptionRecord(db, row)
+      if let ended = record.prescription.discontinued {
+        throw StoreError("Rx \(record.prescription.rxNumber) was already discontinued on \(ended.on) by \(ended.by)")
+      }
+      try db.execute(
+        sql:
+          "INSERT INTO prescription_end (prescription_id, ended_on, ended_at, ended_by, reason) VALUES (?, ?, ?, ?, ?)",
+        arguments: [row["id"] as Int64, today.description, Timestamp.string(now), signer.id, reason])
+      return record.prescription.rxNumber
+    }
+    return try prescription(number)
+  }
+
+  /// Voids a mistaken fill: the fill stays on record as voided and its capsules go back to the batch by a
+  /// `returned` movement; the prescription's fill is free again.
+  public func voidFill(_ id: Int64, reason: String, by signer: User, now: Date) throws(StoreError) -> FillRecord {
+    guard signer.isPharmacist else {
+      throw StoreError("\(signer.id) is a \(signer.role.rawValue): only a pharmacist voids a fill")
+    }
+    let reason = reason.trimmingCharacters(in: .whitespaces)
+    guard !reason.isEmpty else { throw StoreError("say why the fill is voided: --reason \"...\"") }
+    try write { db in
+      let fill = try fillRecord(db, id)
+      if let voided = fill.voided {
+        throw StoreError("fill \(id) was already voided by \(voided.by) (\(voided.reason))")
+      }
+      try db.execute(
+        sql: "INSERT INTO fill_void (fill_id, voided_at, voided_by, reason) VALUES (?, ?, ?, ?)",
+        arguments: [id, Timestamp.string(now), signer.id, reason])
+      let batch: Int64 = try batchRow(db, fill.lotNumber)["id"]
+      try Ledger.moveBatch(
+        db, batch: batch, kind: "returned", quantity: Int64(fill.quantity), by: signer, now: now,
+        reason: "void of Rx \(fill.rxNumber) fill \(fill.fillNumber): \(reason)")
+    }
+    return try fill(id)
+  }
+
+  /// A pharmacist's final check of a filled, labelled prescription: then it is ready for the patient.
+  public func checkFill(_ id: Int64, by signer: User, now: Date) throws(StoreError) -> FillRecord {
+    guard signer.isPharmacist else {
+      throw StoreError("\(signer.id) is a \(signer.role.rawValue): only a pharmacist makes the final check")
+    }
+    try write { db in
+      let fill = try fillRecord(db, id)
+      if let voided = fill.voided {
+        throw StoreError("fill \(id) was voided by \(voided.by): there is nothing to check")
+      }
+      if let check = fill.finalCheck {
+        throw StoreError("fill \(id) was already checked by \(check.by) at \(check.at)")
+      }
+      guard fill.filledBy.lowercased() != signer.id.lowercased() else {
+        throw StoreError(
+          "\(signer.id) filled Rx \(fill.rxNumber) fill \(fill.fillNumber): another pharmacist makes the final check")
+      }
+      guard fill.labelsPrinted > 0 else {
+        throw StoreError(
+          "fill \(id) has no printed label yet: print it with 'compound label print --fill \(id)', then check the labelled product"
+        )
+      }
+      try db.execute(
+        sql: "INSERT INTO fill_check (fill_id, checked_at, checked_by) VALUES (?, ?, ?)",
+        arguments: [id, Timestamp.string(now), signer.id])
+    }
+    return try fill(id)
   }
 
   /// One fill with what its label needs.
@@ -229,7 +315,8 @@ extension AppDatabase {
         db,
         sql: """
           SELECT fill.*, prescription.rx_number, prescription.patient_id, prescription.prescriber_id,
-            prescription.steps, prescription.refills, batch.lot_number, batch.bud, batch.formula_id
+            prescription.steps, prescription.refills, prescription.written_on, batch.lot_number, batch.bud,
+            batch.formula_id
           FROM fill JOIN prescription ON prescription.id = fill.prescription_id JOIN batch ON batch.id = fill.batch_id
           WHERE fill.id = ?
           """, arguments: [id])
@@ -237,9 +324,23 @@ extension AppDatabase {
     let decision = try RowDecoding.decode(FillDecision.self, row["decision"])
     let steps = try RowDecoding.decode([PrescriptionStep].self, row["steps"])
     let fillNumber: Int = row["fill_number"]
+    let earlier =
+      try Int.fetchOne(
+        db,
+        sql: """
+          SELECT count(*) FROM fill f WHERE f.prescription_id = ? AND f.fill_number < ?
+            AND NOT EXISTS (SELECT 1 FROM fill_void WHERE fill_void.fill_id = f.id)
+          """, arguments: [row["prescription_id"] as Int64, fillNumber]) ?? 0
     let prescription = Prescription(
       rxNumber: row["rx_number"], patientID: row["patient_id"], prescriberID: row["prescriber_id"], steps: steps,
-      refills: row["refills"], written: CalendarDate(dayNumber: 0), fillsDone: fillNumber - 1)
+      refills: row["refills"], written: try CalendarDate.parse(row["written_on"]), fillsDone: earlier)
+    let voided = try Row.fetchOne(db, sql: "SELECT * FROM fill_void WHERE fill_id = ?", arguments: [id]).map {
+      FillRecord.Signed(by: $0["voided_by"], at: $0["voided_at"], reason: $0["reason"])
+    }
+    let check = try Row.fetchOne(db, sql: "SELECT * FROM fill_check WHERE fill_id = ?", arguments: [id]).map {
+      FillRecord.Signed(by: $0["checked_by"], at: $0["checked_at"], reason: "")
+    }
+    let labels = try Int.fetchOne(db, sql: "SELECT count(*) FROM label_print WHERE fill_id = ?", arguments: [id]) ?? 0
     guard
       let formulaRow = try Row.fetchOne(
         db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64]),
@@ -254,6 +355,7 @@ extension AppDatabase {
       filledAt: row["filled_at"],
       filledBy: row["filled_by"], beyondUseDate: try CalendarDate.parse(row["bud"]),
       refillsRemaining: prescription.refillsRemainingAfterNextFill, decision: decision,
-      price: try (row["price"] as String?).map { try RowDecoding.decode(PriceBreakdown.self, $0) })
+      price: try (row["price"] as String?).map { try RowDecoding.decode(PriceBreakdown.self, $0) },
+      rulesVersion: row["rules_version"], voided: voided, finalCheck: check, labelsPrinted: labels)
   }
 }

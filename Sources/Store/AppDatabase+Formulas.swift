@@ -1,4 +1,5 @@
 import Digest
+import Dispensing
 import Formulation
 import Foundation
 import GRDB
@@ -7,11 +8,13 @@ import Quantities
 extension AppDatabase {
   /// Stores `formula` as a new version, or returns the existing version when its content is unchanged.
   ///
-  /// Refuses a formula that breaks the pharmacy's rules. Returns the version, whether it is new, and
-  /// warnings to print (a lactose filler, for example).
+  /// Refuses a formula that breaks the pharmacy's rules. The label's drug line is computed from the API's
+  /// generic name in the drug vocabulary, its salt and the strength, never taken as typed. Returns the
+  /// version, whether it is new, and warnings to print (a lactose filler, for example).
   public func addFormula(
-    _ formula: Formula, source: String, approvedBy: User?, rules: FormulationRules, now: Date
+    _ formula: Formula, source: String, approvedBy: User?, rules: FormulationRules, index: DrugIndex, now: Date
   ) throws(StoreError) -> (version: FormulaVersion, created: Bool, warnings: [String]) {
+    var formula = formula
     if let approvedBy, !approvedBy.isPharmacist {
       throw StoreError("\(approvedBy.id) is a \(approvedBy.role.rawValue): only a pharmacist approves a formula")
     }
@@ -20,6 +23,17 @@ extension AppDatabase {
       let warnings = try FormulaValidator.validate(
         formula, ingredients: Dictionary(catalog.map { ($0.code.uppercased(), $0) }, uniquingKeysWith: { a, _ in a }),
         rules: rules)
+      guard let api = catalog.first(where: { $0.code.uppercased() == formula.api.uppercased() }) else {
+        throw StoreError("API '\(formula.api)' is not in the catalog: add it with 'compound ingredient add'")
+      }
+      guard
+        let generic = index.resolve(api.name + " " + api.code).ingredients.first.flatMap(index.vocabulary.ingredient)
+      else {
+        throw StoreError(
+          "the API \(api.code) (\(api.name)) is not in the drug vocabulary, so its label cannot name it: add it to the vocabulary and import the rules"
+        )
+      }
+      formula.labelText = formula.drugLine(genericName: generic.name, saltForm: api.saltForm)
       let definition = try RowDecoding.json(formula)
       let digest = SHA256.hex(definition)
       if let latest = try Row.fetchOne(

@@ -39,6 +39,15 @@ enum AuditTrail {
     Audited(name: "prescription"),
     Audited(name: "fill", lot: batchLot),
     Audited(name: "label_print", lot: batchLot),
+    Audited(name: "patient_entry"),
+    Audited(name: "clinical_rules"),
+    Audited(name: "prescription_end"),
+    Audited(
+      name: "fill_void",
+      lot: "(SELECT lot_number FROM batch WHERE id = (SELECT batch_id FROM fill WHERE id = {R}.fill_id))"),
+    Audited(
+      name: "fill_check",
+      lot: "(SELECT lot_number FROM batch WHERE id = (SELECT batch_id FROM fill WHERE id = {R}.fill_id))"),
   ]
 
   /// The trail's own table, append-only by trigger.
@@ -122,7 +131,7 @@ enum AuditTrail {
 
   /// Entries for every row already in `table`, so a trail started on an existing database covers it.
   static func baseline(_ db: Database, table name: String, stamp: AuditStamp) throws {
-    guard let table = tables.first(where: { $0.name == name }) else { return }
+    guard let table = tables.first(where: { $0.name == name }), try db.tableExists(name) else { return }
     let lot = (table.lot ?? "NULL").replacingOccurrences(of: "{R}", with: "R")
     let rows = try Row.fetchAll(
       db,

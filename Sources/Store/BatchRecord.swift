@@ -52,6 +52,8 @@ public struct BatchRecord: Sendable, Codable {
   /// Laboratory results, oldest first; the last is the one release looks at.
   public var assays: [AssayEntry]
   public var statusHistory: [StatusEntry]
+  /// The clinical rules version the record was checked against; nil for batches made before rules were stored.
+  public var rulesVersion: Int?
 
   /// The latest weight check, which is the one that counts.
   public var latestWeightCheck: WeightCheckEntry? { weightChecks.last }

@@ -36,6 +36,16 @@ enum Schema {
     migrator.registerMigration("v8 no record is ever deleted") { db in
       try db.execute(sql: v8)
     }
+    migrator.registerMigration("v9 patient entries, clinical rules, voids and final checks") { db in
+      try db.execute(sql: v9)
+      let stamp = AuditStamp(
+        actor: "compound",
+        command: "upgrade: medications and allergies become entries; clinical rules move into the database",
+        at: Timestamp.string(Date()))
+      for table in ["patient", "patient_entry", "batch", "fill"] {
+        try AuditTrail.baseline(db, table: table, stamp: stamp)
+      }
+    }
     return migrator
   }
 
@@ -315,6 +325,109 @@ enum Schema {
       OR NEW.created_at IS NOT OLD.created_at OR NEW.created_by IS NOT OLD.created_by
       OR (OLD.active = 0 AND NEW.active = 1)
     BEGIN SELECT RAISE(ABORT, 'a user keeps their id, name and role, and a disabled user stays disabled: add a new user'); END;
+    """
+
+  /// Medications and allergies become entries that are stopped, never erased; the clinical rules a pharmacist
+  /// imported; prescriptions discontinued, fills voided and fills checked; each batch and fill names the rules
+  /// version it was checked against.
+  static let v9 = """
+    CREATE TABLE patient_entry (
+      id INTEGER PRIMARY KEY,
+      patient_id INTEGER NOT NULL REFERENCES patient(id),
+      kind TEXT NOT NULL CHECK (kind IN ('medication','allergy')),
+      text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 200),
+      started_on TEXT CHECK (started_on IS NULL OR started_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+      added_at TEXT NOT NULL,
+      added_by TEXT NOT NULL,
+      ended_on TEXT CHECK (ended_on IS NULL OR ended_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+      ended_at TEXT,
+      ended_by TEXT,
+      end_reason TEXT,
+      reviewed_as TEXT,
+      reviewed_at TEXT,
+      reviewed_by TEXT,
+      review_reason TEXT,
+      CHECK ((ended_on IS NULL AND ended_by IS NULL AND end_reason IS NULL)
+        OR (ended_on IS NOT NULL AND ended_by IS NOT NULL AND length(end_reason) > 0)),
+      CHECK ((reviewed_at IS NULL) = (reviewed_by IS NULL))
+    );
+    CREATE INDEX patient_entry_by_patient ON patient_entry(patient_id);
+    INSERT INTO patient_entry (patient_id, kind, text, added_at, added_by)
+      SELECT p.id, 'medication', substr(trim(j.value), 1, 200), p.created_at, p.created_by
+      FROM patient p, json_each(p.medications) j WHERE length(trim(j.value)) > 0 ORDER BY p.id, j.key;
+    INSERT INTO patient_entry (patient_id, kind, text, added_at, added_by)
+      SELECT p.id, 'allergy', substr(trim(j.value), 1, 200), p.created_at, p.created_by
+      FROM patient p, json_each(p.allergies) j WHERE length(trim(j.value)) > 0 ORDER BY p.id, j.key;
+    ALTER TABLE patient DROP COLUMN medications;
+    ALTER TABLE patient DROP COLUMN allergies;
+    CREATE TRIGGER patient_entries_keep_what_was_typed BEFORE UPDATE ON patient_entry
+    WHEN NEW.patient_id IS NOT OLD.patient_id OR NEW.kind IS NOT OLD.kind OR NEW.text IS NOT OLD.text
+      OR NEW.started_on IS NOT OLD.started_on OR NEW.added_at IS NOT OLD.added_at OR NEW.added_by IS NOT OLD.added_by
+      OR (OLD.ended_on IS NOT NULL AND (NEW.ended_on IS NOT OLD.ended_on OR NEW.ended_at IS NOT OLD.ended_at
+        OR NEW.ended_by IS NOT OLD.ended_by OR NEW.end_reason IS NOT OLD.end_reason))
+      OR (OLD.reviewed_at IS NOT NULL AND (NEW.reviewed_as IS NOT OLD.reviewed_as OR NEW.reviewed_at IS NOT OLD.reviewed_at
+        OR NEW.reviewed_by IS NOT OLD.reviewed_by OR NEW.review_reason IS NOT OLD.review_reason))
+    BEGIN SELECT RAISE(ABORT, 'a medication or allergy entry keeps what was typed: stop it and add a new one'); END;
+    CREATE TRIGGER patient_entries_are_kept BEFORE DELETE ON patient_entry
+    BEGIN SELECT RAISE(ABORT, 'medication and allergy entries are kept: stop or remove them with a date instead'); END;
+
+    CREATE TABLE clinical_rules (
+      id INTEGER PRIMARY KEY,
+      version INTEGER NOT NULL UNIQUE CHECK (version >= 1),
+      sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+      rules TEXT NOT NULL,
+      source TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      imported_at TEXT NOT NULL,
+      imported_by TEXT NOT NULL
+    );
+    CREATE TRIGGER clinical_rules_never_change BEFORE UPDATE ON clinical_rules
+    BEGIN SELECT RAISE(ABORT, 'a rules version never changes: import a new version'); END;
+    CREATE TRIGGER clinical_rules_are_kept BEFORE DELETE ON clinical_rules
+    BEGIN SELECT RAISE(ABORT, 'rules versions are kept: the records checked against them name them'); END;
+
+    CREATE TABLE prescription_end (
+      id INTEGER PRIMARY KEY,
+      prescription_id INTEGER NOT NULL UNIQUE REFERENCES prescription(id),
+      ended_on TEXT NOT NULL,
+      ended_at TEXT NOT NULL,
+      ended_by TEXT NOT NULL,
+      reason TEXT NOT NULL CHECK (length(reason) > 0)
+    );
+    CREATE TABLE fill_void (
+      id INTEGER PRIMARY KEY,
+      fill_id INTEGER NOT NULL UNIQUE REFERENCES fill(id),
+      voided_at TEXT NOT NULL,
+      voided_by TEXT NOT NULL,
+      reason TEXT NOT NULL CHECK (length(reason) > 0)
+    );
+    CREATE TABLE fill_check (
+      id INTEGER PRIMARY KEY,
+      fill_id INTEGER NOT NULL UNIQUE REFERENCES fill(id),
+      checked_at TEXT NOT NULL,
+      checked_by TEXT NOT NULL
+    );
+    CREATE TRIGGER prescription_ends_are_final BEFORE UPDATE ON prescription_end
+    BEGIN SELECT RAISE(ABORT, 'a discontinued prescription stays discontinued: the prescriber writes a new one'); END;
+    CREATE TRIGGER prescription_ends_are_kept BEFORE DELETE ON prescription_end
+    BEGIN SELECT RAISE(ABORT, 'a discontinuation is a legal record'); END;
+    CREATE TRIGGER fill_voids_are_final BEFORE UPDATE ON fill_void
+    BEGIN SELECT RAISE(ABORT, 'a voided fill stays voided: fill again instead'); END;
+    CREATE TRIGGER fill_voids_are_kept BEFORE DELETE ON fill_void
+    BEGIN SELECT RAISE(ABORT, 'a void is a legal record'); END;
+    CREATE TRIGGER fill_checks_are_final BEFORE UPDATE ON fill_check
+    BEGIN SELECT RAISE(ABORT, 'a final check never changes'); END;
+    CREATE TRIGGER fill_checks_are_kept BEFORE DELETE ON fill_check
+    BEGIN SELECT RAISE(ABORT, 'a final check is a legal record'); END;
+    CREATE TRIGGER fill_checked_by_another BEFORE INSERT ON fill_check
+    WHEN lower(NEW.checked_by) = lower((SELECT filled_by FROM fill WHERE id = NEW.fill_id))
+    BEGIN SELECT RAISE(ABORT, 'whoever filled a prescription does not check it: another pharmacist checks it'); END;
+
+    ALTER TABLE batch ADD COLUMN rules_version INTEGER;
+    ALTER TABLE fill ADD COLUMN rules_version INTEGER;
+    CREATE TRIGGER batch_rules_version_is_final BEFORE UPDATE OF rules_version ON batch
+    WHEN OLD.rules_version IS NOT NEW.rules_version
+    BEGIN SELECT RAISE(ABORT, 'a compounding record never changes: record a correction instead'); END;
     """
 
   static let v8 = """

@@ -7,7 +7,7 @@ import Testing
 struct AuditTests {
   @Test("every change is a chained entry: who, when, the command, the row before and after")
   func entries() throws {
-    let pharmacy = try Pharmacy(settings: Pharmacy.noAssay)
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
     try pharmacy.seed()
     let lot = try pharmacy.verifiedBatch()
     let entries = try pharmacy.ok(["audit", "log", "--lot", lot, "--json"]).jsonArray()
@@ -89,7 +89,7 @@ struct AuditTests {
       ),
     ])
   func tampering(sql: String, named: String) throws {
-    let pharmacy = try Pharmacy(settings: Pharmacy.noAssay)
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
     try pharmacy.seed()
     try pharmacy.verifiedBatch()
     try pharmacy.ok(["audit", "verify"])
@@ -209,7 +209,7 @@ struct AuditTests {
 
   @Test("at a terminal the PIN is asked for without echo; a user changes their PIN, a pharmacist resets one")
   func terminal() throws {
-    let pharmacy = try Pharmacy(settings: Pharmacy.noAssay)
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
     try pharmacy.seed()
     let lot = try pharmacy.recordStandardBatch()
     try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
@@ -257,24 +257,50 @@ struct AuditTests {
     let pharmacy = try Pharmacy()
     try pharmacy.seed()
     try pharmacy.recordStandardBatch()
-    // Take the file back to schema v6: no users, no audit trail, none of v8's guards.
+    try pharmacy.ok(["patient", "add", "--name", "Eleanor O'Brien", "--dob", "1961-04-12"])
+    // Take the file back to schema v6: no users, no audit trail, none of v8's guards, and v3's medication and
+    // allergy lists as JSON on the patient row, as an old pharmacy's file holds them.
     let v8 = [
       "ingredients_are_kept", "lots_are_kept", "batch_components_never_change", "batch_components_are_kept",
       "weight_checks_never_change", "weight_checks_are_kept", "patients_are_kept", "prescribers_are_kept",
       "prescriptions_are_kept",
     ]
+    let v9 = [
+      "patient_entries_keep_what_was_typed", "patient_entries_are_kept", "clinical_rules_never_change",
+      "clinical_rules_are_kept", "prescription_ends_are_final", "prescription_ends_are_kept", "fill_voids_are_final",
+      "fill_voids_are_kept", "fill_checks_are_final", "fill_checks_are_kept", "fill_checked_by_another",
+      "batch_rules_version_is_final",
+    ]
     let downgrade =
-      v8.map { "DROP TRIGGER \($0);" }.joined()
-      + "DROP TABLE audit; DROP TABLE app_user; DELETE FROM grdb_migrations WHERE identifier >= 'v7';"
-    #expect(try pharmacy.sqlite(downgrade).status == 0)
+      (v8 + v9).map { "DROP TRIGGER \($0);" }.joined()
+      + ["patient_entry", "clinical_rules", "prescription_end", "fill_void", "fill_check"].map { "DROP TABLE \($0);" }
+      .joined()
+        + """
+        ALTER TABLE batch DROP COLUMN rules_version; ALTER TABLE fill DROP COLUMN rules_version;
+        ALTER TABLE patient ADD COLUMN allergies TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE patient ADD COLUMN medications TEXT NOT NULL DEFAULT '[]';
+        UPDATE patient SET medications = '["Norco 10/325", "Warfarin 5 mg"]', allergies = '["gelatin"]';
+        DROP TABLE audit; DROP TABLE app_user; DELETE FROM grdb_migrations WHERE identifier >= 'v7';
+        """
+    let done = try pharmacy.sqlite(downgrade)
+    #expect(done.status == 0, "\(done.output)")
     let records = try pharmacy.sqlite(
-      "SELECT (SELECT count(*) FROM ingredient) + (SELECT count(*) FROM lot) + (SELECT count(*) FROM formula) + (SELECT count(*) FROM batch) + (SELECT count(*) FROM batch_component) + (SELECT count(*) FROM status_change) + (SELECT count(*) FROM movement)"
+      "SELECT (SELECT count(*) FROM ingredient) + (SELECT count(*) FROM lot) + (SELECT count(*) FROM formula) + (SELECT count(*) FROM batch) + (SELECT count(*) FROM batch_component) + (SELECT count(*) FROM status_change) + (SELECT count(*) FROM movement) + (SELECT count(*) FROM patient)"
     ).output.trimmingCharacters(in: .whitespacesAndNewlines)
+    // v9 changes the batch and patient rows' columns, so it records them again, with the three new entries.
+    let expected = (Int(records) ?? 0) + 1 + 1 + 3
 
     let verified = try pharmacy.ok(["audit", "verify"]).stdout
-    #expect(verified.contains("audit trail intact: \(records) entries"))
+    #expect(verified.contains("audit trail intact: \(expected) entries"), "\(verified)")
     let entries = try pharmacy.ok(["audit", "log", "--json"]).jsonArray()
     #expect(entries.allSatisfy { $0["operation"] as? String == "baseline" && $0["actor"] as? String == "compound" })
+    // The lists became entries, read through the vocabulary once rules are imported.
+    let shown = try pharmacy.ok(["patient", "show", "1", "--json"]).json()
+    let texts = (shown["entries"] as? [[String: Any]])?.compactMap { $0["text"] as? String }
+    #expect(texts == ["Norco 10/325", "Warfarin 5 mg", "gelatin"])
+    // An upgraded file has no clinical rules: checks refuse until a pharmacist imports them.
+    #expect(
+      try pharmacy.refused(["batch", "plan", "--formula", "LDN45", "--quantity", "30"]).contains("no clinical rules"))
     // The trail goes on from there.
     try pharmacy.ok(
       ["user", "add", "dchen", "--name", "David Chen", "--role", "pharmacist"],
@@ -282,6 +308,9 @@ struct AuditTests {
     let after = try pharmacy.ok(["audit", "log", "--json"]).jsonArray()
     #expect(after.count == entries.count + 1)
     #expect(after.last?["previousHash"] as? String == entries.last?["hash"] as? String)
+    try pharmacy.ok(["rules", "import", "--by", "dchen"])
+    #expect(
+      try pharmacy.ok(["patient", "show", "1"]).stdout.contains("[1] Norco 10/325 = hydrocodone + acetaminophen"))
     try pharmacy.ok(["doctor"])
   }
 

@@ -37,7 +37,7 @@ struct ExportTests {
     """
 
   func pharmacy() throws -> Pharmacy {
-    let pharmacy = try Pharmacy(settings: "[quality]\nrequire_assay_before_release = false\n")
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
     try pharmacy.seed()
     try pharmacy.verifiedBatch()
     try pharmacy.ok(["patient", "add", "--name", "Ann Able", "--dob", "1960-01-01"])

@@ -6,7 +6,7 @@ import Testing
 struct LabelPrintTests {
   /// A pharmacy with one filled prescription (fill id 1).
   func filled() throws -> Pharmacy {
-    let pharmacy = try Pharmacy(settings: "[quality]\nrequire_assay_before_release = false\n")
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
     try pharmacy.seed()
     try pharmacy.verifiedBatch()
     try pharmacy.ok(["patient", "add", "--name", "Eleanor O'Brien", "--dob", "1961-04-12"])

@@ -29,8 +29,7 @@ struct LabelRenderingTests {
     try LabelContent.patient(
       pharmacy: pharmacy, rxNumber: "600001", filled: try CalendarDate.parse("2026-11-22"),
       patient: Patient(
-        id: 1, name: name, dateOfBirth: try CalendarDate.parse("1961-04-12"), address: "", phone: "", allergies: [],
-        medications: []),
+        id: 1, name: name, dateOfBirth: try CalendarDate.parse("1961-04-12"), address: "", phone: ""),
       prescriber: Prescriber(id: 1, name: "Dr. Ana Ruiz, MD", npi: "1234567893", phone: ""),
       formula: try formula ?? Self.formula(), quantity: 30, directions: directions, refillsRemaining: 2,
       discardAfter: try CalendarDate.parse("2027-05-21"), lotNumber: "LDN45-261122-01", reprint: reprint)

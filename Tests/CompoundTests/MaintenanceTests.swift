@@ -52,7 +52,7 @@ struct MaintenanceTests {
 
   @Test("doctor names a released batch past its BUD")
   func doctorPastBUD() throws {
-    let pharmacy = try Pharmacy(settings: "[quality]\nrequire_assay_before_release = false\n")
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
     try pharmacy.seed()
     let lot = try pharmacy.verifiedBatch()
     let outcome = try pharmacy.run(["doctor"], environment: ["COMPOUND_NOW": "2027-06-01T10:00:00-05:00"])

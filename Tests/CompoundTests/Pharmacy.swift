@@ -47,16 +47,20 @@ final class Pharmacy: @unchecked Sendable {
   /// An environment value that `run` removes rather than sets.
   static let unset = "\u{0}unset"
 
-  /// Settings that let a verified, weighed batch be released without an assay.
+  /// Clinical rules that let a verified, weighed batch be released without an assay.
   static let noAssay = "[quality]\nrequire_assay_before_release = false\n"
 
   let folder: URL
   let database: String
   let settings: String
+  /// Clinical rules over the shipped ones, which `initialize` has a pharmacist import; nil keeps the shipped.
+  let rules: String?
   /// The instant every command sees: 15:00 in Chicago on 22 November 2026.
   var now = "2026-11-22T15:00:00-06:00"
 
-  init(settings extra: String = "") throws {
+  /// A pharmacy whose settings file adds `extra` to the demo's, and whose clinical rules (imported by
+  /// `initialize`) change what `rules` says.
+  init(settings extra: String = "", rules: String? = nil) throws {
     folder = FileManager.default.temporaryDirectory.appendingPathComponent("compound-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     database = folder.appendingPathComponent("compound.sqlite").path
@@ -64,6 +68,14 @@ final class Pharmacy: @unchecked Sendable {
     let base = try String(
       contentsOf: Self.repository.appendingPathComponent("Config/demo/compound.toml"), encoding: .utf8)
     try (base + "\n" + extra).write(toFile: settings, atomically: true, encoding: .utf8)
+    self.rules = rules
+  }
+
+  /// Writes `text` as a rules file in the pharmacy's folder; returns its path.
+  func rulesFile(_ text: String, name: String = "rules.toml") throws -> String {
+    let path = folder.appendingPathComponent(name).path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
   }
 
   deinit {
@@ -183,6 +195,9 @@ final class Pharmacy: @unchecked Sendable {
           + (user.id == "dchen" ? [] : ["--by", "dchen"]),
         environment: ["COMPOUND_NEW_PIN": user.pin])
     }
+    if let rules {
+      try ok(["rules", "import", "--file", try rulesFile(rules), "--reason", "test rules", "--by", "dchen"])
+    }
   }
 
   /// The demo's catalog, four released lots and the three LDN formulas.
@@ -196,7 +211,11 @@ final class Pharmacy: @unchecked Sendable {
       "ingredient", "add", "AVICEL-PH102", "--name", "Microcrystalline cellulose (Avicel PH-102)", "--kind",
       "excipient",
     ])
-    try ok(["ingredient", "add", "CAPS-1-WHITE", "--name", "Capsules size 1", "--kind", "shell", "--capsule-size", "1"])
+    try ok([
+      "ingredient", "add", "CAPS-1-WHITE", "--name", "Hard gelatin capsules size 1", "--kind", "shell",
+      "--capsule-size",
+      "1",
+    ])
     try receive("NALTREXONE-HCL", lot: "NX-1", expiry: "2028-06-30", quantity: "5g", assay: ["--assay", "99.1"])
     try receive("AVICEL-PH102", lot: "AV-1", expiry: "2029-01-31", quantity: "500g")
     try receive("CAPS-1-WHITE", lot: "CP-1", expiry: "2029-01-31", quantity: "1000count")

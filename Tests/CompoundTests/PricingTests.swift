@@ -30,7 +30,7 @@ struct PricingEndToEndTests {
   /// Every lot cost $20.00: naltrexone 5 g (assay 99.1 % as-is), Avicel 500 g, 1000 shells. Labour:
   /// 15 min at $40.00/h = $10.00; fees $8.00 + $4.00; markup 1.5.
   func pharmacy(_ pricing: String = "") throws -> Pharmacy {
-    let pharmacy = try Pharmacy(settings: "[quality]\nrequire_assay_before_release = false\n" + pricing)
+    let pharmacy = try Pharmacy(settings: pricing, rules: Pharmacy.noAssay)
     try pharmacy.seed()
     return pharmacy
   }

@@ -102,7 +102,7 @@ struct QualityEndToEndTests {
 
   @Test("without require_assay_before_release a verified, weighed batch is released without an assay")
   func assayOptional() throws {
-    let pharmacy = try Pharmacy(settings: "[quality]\nrequire_assay_before_release = false\n")
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
     try pharmacy.seed()
     try pharmacy.verifiedBatch()
   }

@@ -5,7 +5,7 @@ import Testing
 struct RecallTests {
   /// Two batches from the same naltrexone lot, each filled for a different patient, 31 capsules each.
   func pharmacy() throws -> Pharmacy {
-    let pharmacy = try Pharmacy(settings: "[quality]\nrequire_assay_before_release = false\n")
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
     try pharmacy.seed()
     for _ in 0..<2 {
       let record = try pharmacy.ok([

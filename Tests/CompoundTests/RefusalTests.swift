@@ -187,10 +187,10 @@ struct RefusalTests {
 
   @Test("a bad settings file or an unknown command line is one line, not a stack trace")
   func badSettings() throws {
-    let pharmacy = try Pharmacy(settings: "[weighing]\napi_tolerance_percent = \"five\"\n")
+    let pharmacy = try Pharmacy(settings: "[labels]\nzpl_dpi = \"five\"\n")
     let outcome = try pharmacy.run(["batch", "list"])
     #expect(outcome.status != 0)
-    #expect(outcome.stderr.contains("weighing.api_tolerance_percent"))
+    #expect(outcome.stderr.contains("labels.zpl_dpi"))
     #expect(outcome.stderr.split(separator: "\n").count == 1)
     let unknown = try Pharmacy().run(["batch", "frobnicate"])
     #expect(unknown.status != 0)
@@ -199,10 +199,11 @@ struct RefusalTests {
 
   @Test("config show names where each setting came from")
   func configShow() throws {
-    let pharmacy = try Pharmacy(settings: "[weighing]\napi_tolerance_percent = 2.5\n")
+    let pharmacy = try Pharmacy(settings: "[labels]\nzpl_dpi = 300\n")
     let shown = try pharmacy.ok(["config", "show"]).stdout
-    #expect(shown.contains("weighing.api_tolerance_percent = 2.5  # file \(pharmacy.settings)"))
-    #expect(shown.contains("weighing.excipient_tolerance_percent = 5.0  # default"))
+    #expect(shown.contains("labels.zpl_dpi = 300  # file \(pharmacy.settings)"))
+    #expect(shown.contains("labels.printer_timeout_seconds = 5  # default"))
+    #expect(!shown.contains("weighing."), "clinical rules are not settings: \(shown)")
     #expect(shown.contains("database = \"\(pharmacy.database)\"  # flag --db"))
     #expect(shown.contains("pharmacy.time_zone = \"America/Chicago\"  # file"))
     let environment = try pharmacy.run(

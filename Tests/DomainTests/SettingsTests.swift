@@ -1,3 +1,4 @@
+import Dispensing
 import Formulation
 import Foundation
 import Quantities
@@ -17,30 +18,78 @@ struct SettingsTests {
   func shippedDefaults() throws {
     let (settings, keys) = try SettingsLoader.parse(try read("Config/compound.toml"), file: "Config/compound.toml")
     #expect(settings == Settings.defaults)
-    #expect(keys.contains("weighing.api_tolerance_percent"))
+    #expect(keys.contains("labels.zpl_dpi"))
+  }
+
+  @Test("Config/rules.toml documents exactly the built-in clinical defaults, and the vocabulary is whole")
+  func shippedRules() throws {
+    let rules = try ClinicalRules.parse(
+      rules: try read("Config/rules.toml"), rulesFile: "Config/rules.toml",
+      vocabulary: try read("Config/vocabulary.toml"),
+      vocabularyFile: "Config/vocabulary.toml")
+    #expect(rules == ClinicalRules(Settings.defaults, vocabulary: rules.vocabulary))
+    #expect(rules.vocabulary.ingredients.count > 100)
+    let stored = try ClinicalRules.decode(json: try rules.canonicalJSON())
+    #expect(stored == rules)
+    #expect(try stored.canonicalJSON() == rules.canonicalJSON())
+  }
+
+  @Test(
+    "a clinical key in a settings file is refused with the command that changes rules",
+    arguments: [
+      ("[dispensing]\nopioids = []\n", "dispensing.opioids is a clinical rule"),
+      ("[dispensing]\nrefill_too_soon_percent = 1\n", "dispensing.refill_too_soon_percent is a clinical rule"),
+      ("[quality]\nrequire_assay_before_release = false\n", "quality is a clinical rule"),
+      ("[[excipients.fillers]]\nid = \"x\"\n", "excipients is a clinical rule"),
+    ])
+  func clinicalKeysRefused(text: String, fragment: String) {
+    #expect {
+      try SettingsLoader.parse(text, file: "mine.toml")
+    } throws: { error in
+      let message = (error as? SettingsError)?.message ?? ""
+      return message.hasPrefix("mine.toml") && message.contains(fragment) && message.contains("compound rules import")
+    }
+  }
+
+  @Test(
+    "a bad rules file is refused naming the key; a local key does not belong in it",
+    arguments: [
+      ("[weighing]\napi_tolerence_percent = 2\n", "unknown key weighing.api_tolerence_percent"),
+      ("[weighing]\nyield_min_percent = 110.0\n", "yield_min_percent"),
+      ("[dispensing]\nrefill_too_soon_percent = 0\n", "refill_too_soon_percent must be 1 to 100"),
+      ("[pharmacy]\nname = \"X\"\n", "pharmacy is a local setting"),
+    ])
+  func badRules(text: String, fragment: String) throws {
+    let vocabulary = try read("Config/vocabulary.toml")
+    #expect {
+      try ClinicalRules.parse(rules: text, rulesFile: "r.toml", vocabulary: vocabulary, vocabularyFile: "v.toml")
+    } throws: { error in
+      let message = (error as? SettingsError)?.message ?? ""
+      return message.hasPrefix("r.toml") && message.contains(fragment)
+    }
   }
 
   @Test("a partial file changes only its keys")
   func partial() throws {
     let (settings, keys) = try SettingsLoader.parse(
-      "[weighing]\napi_tolerance_percent = 2.5\n[pharmacy]\ntime_zone = \"America/Chicago\"\n", file: "f.toml")
-    #expect(settings.weighing.apiTolerancePercent == Fixtures.number("2.5"))
-    #expect(settings.weighing.excipientTolerancePercent == Settings.defaults.weighing.excipientTolerancePercent)
+      "[labels]\nzpl_dpi = 300\n[pharmacy]\ntime_zone = \"America/Chicago\"\n", file: "f.toml")
+    #expect(settings.labels.zplDpi == 300)
+    #expect(settings.labels.printerTimeoutSeconds == Settings.defaults.labels.printerTimeoutSeconds)
     #expect(settings.bud == Settings.defaults.bud)
-    #expect(keys == ["weighing.api_tolerance_percent", "pharmacy.time_zone"])
+    #expect(keys == ["labels.zpl_dpi", "pharmacy.time_zone"])
   }
 
   @Test(
     "a bad settings file is refused naming the file and the key",
     arguments: [
-      ("[weighing]\napi_tolerence_percent = 2\n", "unknown key weighing.api_tolerence_percent"),
-      ("[weighing]\napi_tolerance_percent = \"lots\"\n", "weighing.api_tolerance_percent"),
+      ("[labels]\nzpl_dpl = 2\n", "unknown key labels.zpl_dpl"),
+      ("[labels]\nzpl_dpi = \"lots\"\n", "labels.zpl_dpi"),
       ("[pharmacy]\ntime_zone = \"Mars/Olympus\"\n", "not a time zone"),
       ("[lots]\nbatch_format = \"{formula}-{yy}\"\n", "needs {seq}"),
       ("[[users]]\nid = \"a\"\nname = \"A\"\nrole = \"boss\"\n", "users"),
       ("lot = 0012\n", "line 1"),
       ("version = 2\n", "version 2"),
-      ("[weighing]\nyield_min_percent = 110.0\n", "yield_min_percent"),
+      ("[dispensing]\nrx_number_start = -5\n", "rx_number_start"),
     ])
   func refused(text: String, fragment: String) {
     #expect {

@@ -1,0 +1,15 @@
+import Foundation
+
+/// One component of a preparation, as the catalog names it: the API, the filler, the capsule shells.
+public struct PreparationComponent: Sendable, Hashable, Codable {
+  /// What it is in the preparation: "API", "filler", "capsule shells".
+  public var role: String
+  public var code: String
+  public var name: String
+
+  public init(role: String, code: String, name: String) {
+    self.role = role
+    self.code = code
+    self.name = name
+  }
+}

@@ -1,0 +1,90 @@
+import Digest
+import Formulation
+import Foundation
+import GRDB
+
+extension AppDatabase {
+  /// Stores a new version of the clinical rules, signed by a pharmacist.
+  ///
+  /// With `by` nil it is the first import of a new database (`compound init`): refused once any user or
+  /// rules version exists. Rules identical to the version in force are refused, naming it.
+  public func importRules(
+    json: String, source: String, reason: String, by signer: User?, now: Date
+  ) throws(StoreError) -> RulesRecord {
+    if let signer, !signer.isPharmacist {
+      throw StoreError("\(signer.id) is a \(signer.role.rawValue): only a pharmacist imports clinical rules")
+    }
+    let digest = SHA256.hex(json)
+    return try write { db in
+      if signer == nil {
+        let users = try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user") ?? 0
+        let versions = try Int.fetchOne(db, sql: "SELECT count(*) FROM clinical_rules") ?? 0
+        guard users == 0, versions == 0 else {
+          throw StoreError("this database already has users or rules: a pharmacist imports rules with --by ID")
+        }
+      }
+      if let current = try Self.activeRules(db), current.sha256 == digest {
+        throw StoreError(
+          "these rules are already in force as version \(current.version) (\(current.sha256.prefix(12))): nothing to import"
+        )
+      }
+      let next = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM clinical_rules") ?? 0) + 1
+      try db.execute(
+        sql: """
+          INSERT INTO clinical_rules (version, sha256, rules, source, reason, imported_at, imported_by)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [next, digest, json, source, reason, Timestamp.string(now), signer?.id ?? "compound init"])
+      guard let stored = try Self.rules(db, version: next) else { throw StoreError("the rules were not stored") }
+      return stored
+    }
+  }
+
+  /// The rules in force: the newest version; nil when none was ever imported.
+  public func activeRules() throws(StoreError) -> RulesRecord? {
+    try read { db in try Self.activeRules(db) }
+  }
+
+  /// Every imported version, oldest first.
+  public func rulesHistory() throws(StoreError) -> [RulesRecord] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM clinical_rules ORDER BY version").map(Self.rulesRecord)
+    }
+  }
+
+  static func activeRules(_ db: Database) throws -> RulesRecord? {
+    try Row.fetchOne(db, sql: "SELECT * FROM clinical_rules ORDER BY version DESC LIMIT 1").map(rulesRecord)
+  }
+
+  static func rules(_ db: Database, version: Int) throws -> RulesRecord? {
+    try Row.fetchOne(db, sql: "SELECT * FROM clinical_rules WHERE version = ?", arguments: [version]).map(rulesRecord)
+  }
+
+  /// Refuses a write checked against `version` when another version came into force meanwhile.
+  static func requireRulesInForce(_ db: Database, version: Int) throws {
+    guard let current = try activeRules(db) else {
+      throw StoreError(RulesRecord.missing)
+    }
+    guard current.version == version else {
+      throw StoreError(
+        "the clinical rules changed to version \(current.version) while this command ran: run it again")
+    }
+    guard SHA256.hex(current.json) == current.sha256 else {
+      throw StoreError(
+        "the stored clinical rules version \(current.version) do not match their hash: they were changed outside compound; run 'compound doctor'"
+      )
+    }
+  }
+
+  static func rulesRecord(_ row: Row) -> RulesRecord {
+    RulesRecord(
+      version: row["version"], sha256: row["sha256"], json: row["rules"], source: row["source"],
+      reason: row["reason"], importedAt: row["imported_at"], importedBy: row["imported_by"])
+  }
+}
+
+extension RulesRecord {
+  /// What a command that checks against the rules says on a database that has none.
+  public static let missing =
+    "this database has no clinical rules: a pharmacist imports them with 'compound rules import --by PHARMACIST'"
+}
