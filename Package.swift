@@ -31,10 +31,12 @@ let package = Package(
       name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
     .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
     .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
-    .target(name: "Printing", swiftSettings: strict),
+    .target(name: "FileOutput", swiftSettings: strict),
+    .systemLibrary(name: "CFileSystem"),
+    .target(name: "Printing", dependencies: ["FileOutput"], swiftSettings: strict),
     .systemLibrary(
       name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]),
-    .target(name: "Export", dependencies: ["CXlsxWriter", "Quantities", "Store"], swiftSettings: strict),
+    .target(name: "Export", dependencies: ["CXlsxWriter", "FileOutput", "Quantities", "Store"], swiftSettings: strict),
     .target(
       name: "LabelRendering", dependencies: ["Labeling", "CPangoCairo", "CZint"], swiftSettings: strict),
     .target(
@@ -45,7 +47,8 @@ let package = Package(
     .target(
       name: "Store",
       dependencies: [
-        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Digest", "CCrypt",
+        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Digest", "CCrypt", "CFileSystem",
+        "FileOutput",
         .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ],
       swiftSettings: strict
@@ -54,7 +57,8 @@ let package = Package(
       name: "CompoundCLI",
       dependencies: [
         "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Settings", "Store", "Digest", "Labeling",
-        "LabelRendering", "Printing", "Export", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "LabelRendering", "Printing", "Export", "FileOutput",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
     ),

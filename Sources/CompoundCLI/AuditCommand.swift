@@ -1,13 +1,51 @@
 import ArgumentParser
+import FileOutput
 import Foundation
 import Quantities
+import Settings
 import Store
 
 /// `compound audit`: the chained record of every change.
 struct AuditCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "audit", abstract: "Verify and read the audit trail of every change.",
-    subcommands: [Verify.self, Log.self])
+    subcommands: [Verify.self, Anchor.self, Log.self])
+
+  /// `compound audit anchor`.
+  struct Anchor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Write a small checkpoint of the audit trail (entry count, head hash, time, pharmacy) to keep elsewhere.",
+      discussion: """
+        Hand it outside the pharmacy's control (the owner, the inspector, an e-mail): 'compound audit verify \
+        --anchor FILE' later fails if that entry is gone or differs. The monthly workbook carries the same \
+        head hash in its properties and on its Summary sheet.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Write it to this new file (default: print it).") var out: String?
+    @Flag(help: "Replace the --out file if it exists.") var force = false
+
+    func run() throws {
+      let context = try Context(global)
+      let output = try out.map { try OutputPath($0, protected: [context.loaded.databasePath], force: force) }
+      let database = try context.database()
+      let (entries, head) = try database.auditHead()
+      let report = try database.verifyAudit()
+      if let problem = report.problems.first {
+        throw CLIError("the audit trail does not verify (\(problem)): no anchor is taken of it; run 'compound doctor'")
+      }
+      let anchor = AuditAnchor(
+        pharmacy: context.settings.pharmacy.name, pharmacyID: try database.installation().pharmacyID,
+        entries: entries, head: head, at: Timestamp.string(context.now))
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      let bytes = Array(try encoder.encode(anchor)) + Array("\n".utf8)
+      guard let output else { return FileHandle.standardOutput.write(Data(bytes)) }
+      try output.write(bytes)
+      print("wrote the audit anchor to \(output.path): \(entries) entries, head \(head)")
+    }
+  }
 
   /// `compound audit verify`.
   struct Verify: ParsableCommand {
@@ -20,13 +58,28 @@ struct AuditCommand: ParsableCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @Option(help: "An anchor written earlier by 'compound audit anchor': its entry must still be there unchanged.")
+    var anchor: String?
 
     func run() throws {
       let context = try Context(global)
-      let report = try context.database().verifyAudit()
+      let database = try context.database()
+      var report = try database.verifyAudit()
+      if let anchor {
+        let data = try SettingsLoader.readData(anchor, what: "audit anchor", limit: 65_536)
+        guard let taken = try? JSONDecoder().decode(AuditAnchor.self, from: data), taken.format == 1 else {
+          throw CLIError("\(anchor) is not an audit anchor written by 'compound audit anchor'")
+        }
+        if taken.pharmacyID != (try database.installation().pharmacyID) {
+          report.problems.insert("the anchor \(anchor) is of another pharmacy's database (\(taken.pharmacy))", at: 0)
+        } else if let problem = try database.anchorProblem(entries: taken.entries, head: taken.head) {
+          report.problems.insert("\(problem) (anchor of \(context.local(taken.at)))", at: 0)
+        }
+      }
       guard let first = report.problems.first else {
         return print(
-          "audit trail intact: \(report.entries) entries, every record matches its latest entry; head \(report.head)")
+          "audit trail intact: \(report.entries) entries, every record matches its latest entry; head \(report.head)"
+            + (anchor == nil ? "" : "; the anchor's entry is there unchanged"))
       }
       for problem in report.problems { print("problem: \(problem)") }
       Output.error(

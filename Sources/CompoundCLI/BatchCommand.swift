@@ -98,12 +98,12 @@ struct BatchCommand: ParsableCommand {
     @Argument(help: "Batch lot number.") var lot: String
     @Option(help: "Filled-capsule weights in mg, separated by commas.") var mg: String
     @Option(help: "Measured mass of one empty shell, mg.") var shellMg: String?
-    @Option(help: "Who weighed them.") var by: String?
+    @Option(help: "Who weighed them (signed with the PIN).") var by: String
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.userOrSystem(by)
+      let user = try context.user(by)
       let weights = try Parsing.milligramList(mg, option: "--mg")
       var shell: Mass?
       if let shellMg {

@@ -64,6 +64,7 @@ enum BatchText {
       "Preparation: \(formula.name); \(formula.dosageForm), size \(formula.capsuleSize)",
       "Strength: \(formula.strength) per capsule as \(formula.strengthBasis.rawValue) (\(formula.api))",
       "Master formula: \(formula.code) version \(record.formulaVersion) (sha256 \(record.formulaSha256.prefix(16)))",
+      "Clinical rules: \(record.rulesVersion.map { "version \($0)" } ?? "recorded before rules were stored")",
       "Compounded: \(local(record.compoundedAt)) by \(record.compoundedByName) (\(record.compoundedBy))",
       "Verified: "
         + (record.verifiedBy.map { "\(local(record.verifiedAt ?? "")) by \(record.verifiedByName ?? $0) (\($0))" }

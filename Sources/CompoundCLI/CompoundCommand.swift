@@ -11,12 +11,13 @@ public struct CompoundCommand: ParsableCommand {
     commandName: "compound",
     abstract: "Batch, quality and label records for a compounding pharmacy.",
     discussion: """
-      Settings come from --config, COMPOUND_CONFIG, or ~/.config/compound/compound.toml over the built-in
-      defaults (Config/compound.toml documents every key); the clinical rules live in the database ('compound
-      rules show'). The database is --db, COMPOUND_DB, the settings'
-      database key, or ~/.local/share/compound/compound.sqlite. COMPOUND_NOW (ISO 8601 with a zone) fixes
-      the clock for reproducible runs. Signed actions ask for the --by user's PIN without echo; a script sets
-      COMPOUND_PIN (and COMPOUND_NEW_PIN for 'user add' and 'user pin').
+      Settings come from --config, COMPOUND_CONFIG, or ~/.config/compound/compound.toml over the built-in \
+      defaults (Config/compound.toml documents every key); the clinical rules live in the database \
+      ('compound rules show'). The database is --db, COMPOUND_DB, the settings' database key, or \
+      ~/.local/share/compound/compound.sqlite. Every write is signed by the user its --by names: their PIN is \
+      asked for without echo; a script sets COMPOUND_PIN (COMPOUND_WITNESS_PIN for a witness, \
+      COMPOUND_NEW_PIN for 'user add' and 'user pin'). COMPOUND_NOW (ISO 8601 with a zone) fixes the clock, \
+      on a training database only ('compound init --training').
       """,
     version: CompoundVersion.current,
     subcommands: [

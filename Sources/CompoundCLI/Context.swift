@@ -13,6 +13,10 @@ final class Context {
   let today: CalendarDate
   private let environment: [String: String]
   private var opened: AppDatabase?
+  /// Users who signed in this command, by lower-cased id.
+  private var signed: [String: User] = [:]
+  /// Whether `COMPOUND_NOW` fixed the clock.
+  let fixedClock: Bool
   private var clinical: RulesInForce?
 
   /// The local settings.
@@ -42,42 +46,69 @@ final class Context {
           "COMPOUND_NOW '\(fixed)' is not an ISO 8601 time with a zone, for example 2026-11-22T09:30:00-06:00")
       }
       now = date
+      fixedClock = true
     } else {
       now = Date()
+      fixedClock = false
     }
     today = CalendarDate.today(in: loaded.timeZone, now: now)
   }
 
-  /// The database (opened once per command), which must exist unless `create` is set.
-  func database(create: Bool = false) throws -> AppDatabase {
+  /// The database (opened once per command), which must exist.
+  ///
+  /// A fixed clock (`COMPOUND_NOW`) is honoured only on a training database (`init --training`, the demo):
+  /// on a pharmacy's database it is refused before anything is read or written.
+  func database() throws -> AppDatabase {
     if let opened { return opened }
-    let database = try AppDatabase.open(path: loaded.databasePath, create: create)
-    database.stamp(command: Invocation.command, now: now)
-    opened = database
+    let database = try AppDatabase.open(path: loaded.databasePath)
+    try adopt(database)
     return database
   }
 
-  /// The active user `id`, who is then named in the audit trail; unknown or disabled users are refused.
+  /// Uses `database` (a new one from `init`) for this command, checking the clock rule against it.
+  func adopt(_ database: AppDatabase) throws {
+    if fixedClock, !(try database.installation().training) {
+      throw CLIError(
+        "COMPOUND_NOW is honoured only on a training database ('compound init --training'); this is a pharmacy's database: unset COMPOUND_NOW"
+      )
+    }
+    database.stamp(command: Invocation.command, now: now)
+    opened = database
+  }
+
+  /// The active user `id`, signed with their PIN: every write is signed by the person it names.
+  ///
+  /// Within one command the PIN is asked once; the user is then named in the audit trail.
   func user(_ id: String) throws -> User {
+    try signer(id, for: Invocation.action)
+  }
+
+  /// The active user `id` once their PIN matches: an electronic signature for `action`.
+  func signer(_ id: String, for action: String, changingOwnPin: Bool = false) throws -> User {
+    if let signed = signed[id.lowercased()] { return signed }
     let database = try database()
     let user = try database.activeUser(id)
-    database.stamp(actor: user.id)
-    return user
-  }
-
-  /// The user for an optional `--by`: the named one, or the operating-system account.
-  func userOrSystem(_ id: String?) throws -> User {
-    if let id { return try user(id) }
-    let name = environment["USER"] ?? "system"
-    return User(id: "system:\(name)", name: name, role: .technician)
-  }
-
-  /// The active user `id` once their PIN matches: an electronic signature for `action` (verify, release,
-  /// reject, override, reprint, user changes).
-  func signer(_ id: String, for action: String) throws -> User {
-    let user = try user(id)
     let pin = try PinEntry.read(for: user.id, action: action, environment: environment)
-    return try database().authenticate(user.id, pin: pin)
+    let signedUser = try database.authenticate(
+      user.id, pin: pin, action: action, policy: signingPolicy, changingOwnPin: changingOwnPin, now: now)
+    database.stamp(actor: signedUser.id)
+    signed[id.lowercased()] = signedUser
+    return signedUser
+  }
+
+  /// A witness (a waste, say), signed with their own PIN (`COMPOUND_WITNESS_PIN` in a script); the audit
+  /// trail still names the user who records.
+  func witness(_ id: String, for action: String) throws -> User {
+    let database = try database()
+    let user = try database.activeUser(id)
+    let pin = try PinEntry.read(
+      for: user.id, action: "witness \(action)", environment: environment, variable: "COMPOUND_WITNESS_PIN")
+    return try database.authenticate(user.id, pin: pin, action: "witness \(action)", policy: signingPolicy, now: now)
+  }
+
+  /// When wrong PINs lock a user (settings: signing).
+  var signingPolicy: SigningPolicy {
+    SigningPolicy(attempts: settings.signing.lockoutAttempts, minutes: settings.signing.lockoutMinutes)
   }
 
   /// A new PIN for `id`: `COMPOUND_NEW_PIN`, else typed twice at the terminal.

@@ -28,7 +28,7 @@ final class DemoScript {
 
     let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
     section("Set up the pharmacy: database and catalog")
-    try step(["init"])
+    try step(["init", "--training"])
     print("\n(the first user is a pharmacist, who then signs for the others; PINs come from COMPOUND_NEW_PIN here)")
     for (id, name, role) in [
       ("dchen", "David Chen, PharmD", "pharmacist"), ("mtorres", "Maria Torres, CPhT", "technician"),
@@ -128,7 +128,10 @@ final class DemoScript {
       "48 Elm Street, Springfield, IL 62704", "--phone", "(217) 555-0187", "--medication", "Warfarin 5 mg daily",
       "--allergy", "penicillin", "--by", "mtorres",
     ])
-    try step(["prescriber", "add", "--name", "Dr. Ana Ruiz, MD", "--npi", "1234567893", "--phone", "(217) 555-0100"])
+    try step([
+      "prescriber", "add", "--name", "Dr. Ana Ruiz, MD", "--npi", "1234567893", "--phone", "(217) 555-0100", "--by",
+      "dchen",
+    ])
     try step([
       "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--refills", "2",
       "--written", today.description, "--by", "dchen",
@@ -208,7 +211,12 @@ final class DemoScript {
 
     section("End of the day: the audit trail, the records checked, and a backup")
     try step(["audit", "log", "--lot", batch.lotNumber])
-    try step(["audit", "verify"])
+    print(
+      "\n(an anchor: the trail's entry count and head hash, to keep outside the pharmacy; verify checks against it)")
+    let anchor = folder.appendingPathComponent("audit-anchor.json").path
+    try step(["audit", "anchor", "--out", anchor])
+    outputs.append(("audit anchor", anchor))
+    try step(["audit", "verify", "--anchor", anchor])
     try step(["doctor"])
     let backup = folder.appendingPathComponent("backup.sqlite").path
     try step(["backup", "--to", backup])
@@ -230,7 +238,7 @@ final class DemoScript {
   }
 
   /// The demo users' PINs; a step signs with the PIN of whoever `--by` names.
-  static let pins = ["dchen": "1357", "mtorres": "2468", "aokafor": "8642"]
+  static let pins = ["dchen": "135790", "mtorres": "246801", "aokafor": "864209"]
 
   private func step(_ arguments: [String], pin: String? = nil, expectFailure: Bool = false) throws {
     let signer = arguments.firstIndex(of: "--by").map { arguments[arguments.index(after: $0)] }

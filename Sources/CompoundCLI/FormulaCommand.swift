@@ -19,14 +19,14 @@ struct FormulaCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The formula's .toml file.") var file: String
-    @Option(help: "The pharmacist approving this version.") var by: String?
+    @Option(help: "The pharmacist approving this version (signed with the PIN).") var by: String
     @Flag(help: "Print the stored version as JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
       let text = try SettingsLoader.readText(file, what: "formula file")
       let formula = try FormulaFile.parse(text, file: file)
-      let approver = try by.map { try context.user($0) }
+      let approver = try context.user(by)
       let result = try context.database().addFormula(
         formula, source: text, approvedBy: approver, rules: try context.rules(), index: try context.inForce().index,
         now: context.now)

@@ -28,7 +28,7 @@ struct IngredientCommand: ParsableCommand {
     @Option(help: "Molecular weight of the free base, g/mol.") var mwBase: String?
     @Option(help: "Measured bulk density, g/mL.") var density: String?
     @Option(help: "Capsule size of shells: 000 to 5.") var capsuleSize: String?
-    @Option(help: "Who adds it (a configured user).") var by: String?
+    @Option(help: "Who adds it (signed with the PIN).") var by: String
     @Flag(help: "Print the entry as JSON.") var json = false
 
     func run() throws {
@@ -47,7 +47,7 @@ struct IngredientCommand: ParsableCommand {
           "--capsule-size '\(size)' is not configured: use one of \(try context.rules().capsuleSizes.map(\.size).joined(separator: ", "))"
         )
       }
-      let user = try context.userOrSystem(by)
+      let user = try context.user(by)
       let database = try context.database()
       try database.addIngredient(ingredient, by: user, now: context.now)
       if json { return try Output.json(ingredient) }

@@ -8,6 +8,12 @@ enum Invocation {
   /// The command text of the command line now running.
   static var command: String { current.withLock { $0 } }
 
+  /// What the running command does, as a PIN prompt names it: "batch record", "rx fill".
+  static var action: String {
+    let words = command.split(separator: " ").dropFirst().prefix { !$0.hasPrefix("-") }.prefix(2)
+    return words.isEmpty ? "sign" : words.joined(separator: " ")
+  }
+
   /// Records `arguments` as the running command; long arguments are shortened.
   static func begin(_ arguments: [String]) {
     var words: [String] = []

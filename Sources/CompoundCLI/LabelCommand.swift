@@ -1,6 +1,7 @@
 import ArgumentParser
 import Digest
 import Dispensing
+import FileOutput
 import Formulation
 import Foundation
 import LabelRendering
@@ -25,7 +26,8 @@ struct LabelCommand: ParsableCommand {
                   compound label print --rx 600001 --format zpl --tcp 192.0.2.10:9100 --by mtorres
                   compound label print --batch LDN45-261122-01 --printer office --by mtorres
         A second print of the same fill is a reprint: it needs --reason and the label says REPRINT. Only a
-        released lot within its BUD is labeled. --format text prints the label to the terminal (not logged).
+        released lot within its BUD is labeled. Every label is logged before it leaves (--format text to the
+        terminal too, though that is not a print); a delivery that fails is logged as failed.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -33,7 +35,8 @@ struct LabelCommand: ParsableCommand {
     @Option(help: "Rx number: its latest fill.") var rx: String?
     @Option(help: "Batch lot number: the container label.") var batch: String?
     @Option(help: "pdf, png, zpl or text (default: zpl for --tcp, otherwise pdf).") var format: String?
-    @Option(help: "Write the label to this file.") var out: String?
+    @Option(help: "Write the label to this new file (never the database, a folder or a device).") var out: String?
+    @Flag(help: "Replace the --out file if it exists.") var force = false
     @Option(help: "Send the label to this CUPS queue (lp).") var printer: String?
     @Option(help: "Send the label to a raw TCP printer, HOST:PORT (port 9100 on a Zebra).") var tcp: String?
     @Option(help: "Copies, 1 to 99.") var copies: String = "1"
@@ -83,9 +86,25 @@ struct LabelCommand: ParsableCommand {
         lotNumber = record.lotNumber
         layoutName = context.settings.labels.patientStock
       }
+      let transport: Transport?
+      if let out {
+        transport = .file(try OutputPath(out, protected: [context.loaded.databasePath], force: force))
+      } else if let printer {
+        transport = .cups(queue: printer, raw: chosen == "zpl")
+      } else if let tcp {
+        transport = try Transport.tcp(tcp)
+      } else {
+        guard chosen == "text" else {
+          throw CLIError("say where the label goes: --out FILE, --printer QUEUE or --tcp HOST:PORT")
+        }
+        transport = nil
+      }
       let batchRecord = try database.usableBatch(lotNumber, today: context.today)
-      let earlier = try database.labelPrints(fill: fillID, lotNumber: batchRecord.lotNumber)
-      let reprint = !earlier.isEmpty && chosen != "text"
+      let earlier = try database.labelPrints(fill: fillID, lotNumber: batchRecord.lotNumber).filter {
+        !($0.format == "text" && $0.destination == LabelPrint.terminal)
+      }
+      // A label shown on the terminal is logged but is not a print: it never makes the next one a reprint.
+      let reprint = !earlier.isEmpty && transport != nil
       let why = reason?.trimmingCharacters(in: .whitespaces)
       if reprint, why?.isEmpty ?? true {
         throw CLIError(
@@ -122,27 +141,23 @@ struct LabelCommand: ParsableCommand {
         bytes = try CairoRenderer.render(content, layout: layout, format: kind).bytes
       }
 
-      let transport: Transport
-      if let out {
-        transport = .file(URL(fileURLWithPath: out).standardizedFileURL.path)
-      } else if let printer {
-        transport = .cups(queue: printer, raw: chosen == "zpl")
-      } else if let tcp {
-        transport = try Transport.tcp(tcp)
-      } else {
-        guard chosen == "text" else {
-          throw CLIError("say where the label goes: --out FILE, --printer QUEUE or --tcp HOST:PORT")
-        }
-        FileHandle.standardOutput.write(Data(bytes))
-        return
-      }
-      try transport.deliver(bytes, copies: count, timeout: Double(context.settings.labels.printerTimeoutSeconds))
-      guard chosen != "text" else { return print("wrote the text label to \(transport)") }
+      // Every label is logged before it leaves, in the transaction that decides it may be printed.
       let logged = try database.logLabelPrint(
         LabelPrint(
           id: 0, fillID: fillID, lotNumber: batchRecord.lotNumber, layout: layout.name, layoutVersion: layout.version,
-          format: chosen, sha256: SHA256.hex(bytes), destination: transport.description, copies: count,
-          reprint: reprint, reason: reprint ? why : nil, printedAt: Timestamp.string(context.now), printedBy: user.id))
+          format: chosen, sha256: SHA256.hex(bytes), destination: transport?.description ?? LabelPrint.terminal,
+          copies: count, reprint: reprint, reason: reprint ? why : nil, printedAt: Timestamp.string(context.now),
+          printedBy: user.id), earlier: earlier.count, today: context.today)
+      guard let transport else {
+        FileHandle.standardOutput.write(Data(bytes))
+        return
+      }
+      do {
+        try transport.deliver(bytes, copies: count, timeout: Double(context.settings.labels.printerTimeoutSeconds))
+      } catch {
+        try database.recordDeliveryFailure(logged.id, error: error.message, now: context.now)
+        throw CLIError("\(error.message) (the attempt is logged as print \(logged.id), failed)")
+      }
       print(
         "\(reprint ? "REPRINTED" : "printed") \(layout.name) v\(layout.version) \(chosen) to \(transport) (\(count) cop\(count == 1 ? "y" : "ies"), sha256 \(logged.sha256.prefix(16)))"
       )

@@ -30,12 +30,12 @@ struct LotCommand: ParsableCommand {
     @Option(help: "Basis of the assay: as-is or anhydrous.") var assayBasis: String?
     @Option(help: "Water content in percent (loss on drying or Karl Fischer).") var water: String?
     @Option(help: "Total cost of the lot, for example 185.00.") var cost: String?
-    @Option(help: "Who receives it (a configured user).") var by: String?
+    @Option(help: "Who receives it (signed with the PIN).") var by: String
     @Flag(help: "Print the new lot as JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.userOrSystem(by)
+      let user = try context.user(by)
       let database = try context.database()
       guard let item = try database.ingredients().first(where: { $0.code.uppercased() == ingredient.uppercased() })
       else {

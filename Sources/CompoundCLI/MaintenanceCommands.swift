@@ -1,4 +1,6 @@
 import ArgumentParser
+import FileOutput
+import Formulation
 import Foundation
 import Settings
 import Store
@@ -6,21 +8,24 @@ import Store
 /// `compound backup`: an online copy of the database.
 struct BackupCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "backup", abstract: "Copy the database online (others may keep working); the copy is checked.")
+    commandName: "backup",
+    abstract: "Copy the database online (others may keep working); the copy is checked before it gets its name.",
+    discussion: """
+      The copy is written under a hidden name beside the target, checked (integrity and the audit trail), \
+      flushed to disk and renamed: a kill at any moment leaves no unchecked file under the backup's name. A \
+      backup never overwrites a file, and never the database.
+      """)
 
   @OptionGroup var global: GlobalOptions
   @Option(help: "The new backup file (never overwritten).") var to: String
 
   func run() throws {
     let context = try Context(global)
-    let path = URL(fileURLWithPath: to).standardizedFileURL.path
-    let report = try context.database().backup(to: path)
+    let output = try OutputPath(to, protected: [context.loaded.databasePath], force: false, option: "--to")
+    let report = try context.database().backup(to: output)
     print(
-      "backed up \(context.loaded.databasePath) to \(path) (integrity check ok; audit trail of \(report.entries) entries \(report.problems.isEmpty ? "verifies" : "does NOT verify"))"
+      "backed up \(context.loaded.databasePath) to \(output.path) (integrity check ok; audit trail of \(report.entries) entries verifies; head \(report.head))"
     )
-    if let problem = report.problems.first {
-      Output.error("warning: the copy keeps the problem the database has: \(problem) (see 'compound audit verify')")
-    }
   }
 }
 
@@ -28,21 +33,44 @@ struct BackupCommand: ParsableCommand {
 struct RestoreCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "restore",
-    abstract: "Restore the database from a backup; a damaged, foreign or newer file is refused.",
-    discussion: "The database being replaced is kept beside it as FILE.before-restore-TIME.")
+    abstract: "Restore the database from a checked backup (a pharmacist, signed); the replaced one is kept.",
+    discussion: """
+      Refused: a damaged, partial or foreign file; one whose audit trail does not verify; one written by an \
+      older or newer compound; one with no active pharmacist; another pharmacy's database unless --foreign \
+      --reason. The restored database records the restore (who, the backup and the replaced head hash) in its \
+      audit trail, and the two files change places in one atomic step: a kill at any moment leaves the old or \
+      the new database, whole. The database being replaced is kept beside it as FILE.before-restore-TIME.
+      """)
 
   @OptionGroup var global: GlobalOptions
   @Option(help: "The backup file.") var from: String
+  @Flag(help: "The backup is another pharmacy's database (needs --reason).") var foreign = false
+  @Option(help: "Why another pharmacy's database is restored here.") var reason: String?
+  @Option(help: "The pharmacist restoring (signed with the PIN).") var by: String
 
   func run() throws {
     let context = try Context(global)
-    let kept = try AppDatabase.restore(from: from, to: context.loaded.databasePath, now: context.now)
+    if foreign, reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
+      throw CLIError("--foreign needs --reason \"...\": why another pharmacy's database is restored here")
+    }
+    let target = context.loaded.databasePath
+    let signer: User
+    if FileManager.default.fileExists(atPath: target) {
+      signer = try context.signer(by, for: "restore the database from \(from)")
+    } else {
+      throw CLIError(
+        "no database at \(target) to restore into: 'compound init' one first (a restore is signed by a pharmacist of this pharmacy)"
+      )
+    }
+    let restored = try AppDatabase.restore(
+      from: from, into: try context.database(), to: target, by: signer, foreignReason: foreign ? reason : nil,
+      now: context.now)
     print(
-      "restored \(context.loaded.databasePath) from \(from)"
-        + (kept.map { "; the previous database is kept at \($0)" } ?? ""))
+      "restored \(target) from \(from), signed by \(signer.id): audit trail of \(restored.entries) entries verifies"
+        + (restored.kept.map { "; the replaced database (head \(restored.replacedHead ?? "?")) is kept at \($0)" }
+          ?? ""))
   }
 }
-
 /// `compound doctor`: checks the database against itself.
 struct DoctorCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

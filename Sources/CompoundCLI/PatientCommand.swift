@@ -29,14 +29,14 @@ struct PatientCommand: ParsableCommand {
     @Option(help: "An allergy (repeat for each; \"NKDA\" when none are known).") var allergy: [String] = []
     @Option(help: "A current medication as the patient or prescriber names it (repeat for each).")
     var medication: [String] = []
-    @Option(help: "Who adds the patient.") var by: String?
+    @Option(help: "Who adds the patient (signed with the PIN).") var by: String
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
       let birth = try CalendarDate.parse(dob, what: "--dob")
       guard birth <= context.today else { throw CLIError("--dob \(birth) is in the future") }
-      let user = try context.userOrSystem(by)
+      let user = try context.user(by)
       let patient = try context.database().addPatient(
         name: name, dateOfBirth: birth, address: address, phone: phone, medications: medication.map { NewEntry($0) },
         allergies: allergy.map { NewEntry($0) }, by: user, now: context.now)
@@ -212,10 +212,12 @@ struct PrescriberCommand: ParsableCommand {
     @Option(help: "Name as printed on labels, for example \"Dr. Ana Ruiz, MD\".") var name: String
     @Option(help: "National Provider Identifier, 10 digits.") var npi: String
     @Option(help: "Phone number.") var phone: String = ""
+    @Option(help: "Who adds the prescriber (signed with the PIN).") var by: String
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
+      _ = try context.user(by)
       let prescriber = try context.database().addPrescriber(
         Prescriber(id: 0, name: name.trimmingCharacters(in: .whitespaces), npi: npi, phone: phone), now: context.now)
       if json { return try Output.json(prescriber) }

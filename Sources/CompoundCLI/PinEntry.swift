@@ -7,9 +7,11 @@ import Foundation
 /// Reads a PIN: from `COMPOUND_PIN` for scripts and tests, else from the terminal without echo.
 enum PinEntry {
   /// The PIN that signs `action` as `user`.
-  static func read(for user: String, action: String, environment: [String: String]) throws -> String {
-    try read(variable: "COMPOUND_PIN", prompt: "PIN for \(user) to \(action): ", environment: environment) {
-      "\(action) is signed: \(user)'s PIN is needed; type it at a terminal, or set COMPOUND_PIN in a script"
+  static func read(
+    for user: String, action: String, environment: [String: String], variable: String = "COMPOUND_PIN"
+  ) throws -> String {
+    try read(variable: variable, prompt: "PIN for \(user) to \(action): ", environment: environment) {
+      "\(action) is signed: \(user)'s PIN is needed; type it at a terminal, or set \(variable) in a script"
     }
   }
 

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Export
+import FileOutput
 import Formulation
 import Foundation
 import Quantities
+import Settings
 import Store
 
 /// `compound recall`: who got a lot, and what to pull from the shelf.
@@ -18,21 +20,23 @@ struct RecallCommand: ParsableCommand {
   @Flag(help: "Put every affected lot still on hand on hold.") var hold = false
   @Option(help: "Who puts them on hold.") var by: String?
   @Option(help: "Why (the recall notice).") var reason: String?
-  @Option(help: "Also write the trace to this workbook (.xlsx).") var out: String?
+  @Option(help: "Also write the trace to this new workbook (.xlsx).") var out: String?
+  @Flag(help: "Replace the --out file if it exists.") var force = false
   @Flag(help: "Print JSON.") var json = false
 
   func run() throws {
     let context = try Context(global)
+    // The output is checked before anything is written: a refused --out holds nothing.
+    let output = try out.map { try OutputPath($0, protected: [context.loaded.databasePath], force: force) }
     var holder: (User, String)?
     if hold {
       guard let by, let reason else { throw CLIError("--hold needs --by USER and --reason TEXT") }
       holder = (try context.user(by), reason)
     }
     let report = try context.database().recall(lot, hold: holder, now: context.now)
-    if let out {
-      let path = URL(fileURLWithPath: out).standardizedFileURL.path
-      try RecallWorkbook.write(report, to: path)
-      if !json { print("wrote the recall trace to \(path)") }
+    if let output {
+      try RecallWorkbook.write(report, to: output)
+      if !json { print("wrote the recall trace to \(output.path)") }
     }
     if json { return try Output.json(report) }
     var lines = ["Recall trace of \(report.kind) lot \(report.lotNumber) (\(report.item))"]

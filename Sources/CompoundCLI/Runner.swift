@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispensing
 import Export
+import FileOutput
 import Formulation
 import Foundation
 import Labeling
@@ -55,6 +56,7 @@ public enum Runner {
     case let error as LabelError: text = error.message
     case let error as PrintError: text = error.message
     case let error as ExportError: text = error.message
+    case let error as OutputError: text = error.message
     default: return nil
     }
     return text.replacingOccurrences(of: "\n", with: " ")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Export
+import FileOutput
 import Formulation
 import Foundation
 import Quantities
@@ -49,7 +50,8 @@ struct StockCommand: ParsableCommand {
     func run() throws {
       let context = try Context(global)
       let result = try context.database().moveStock(
-        lot, kind: "wasted", quantity: quantity, reason: reason, witness: try witness.map { try context.user($0) },
+        lot, kind: "wasted", quantity: quantity, reason: reason,
+        witness: try witness.map { try context.witness($0, for: "waste of \(lot)") },
         by: try context.user(by), now: context.now)
       print("wasted \(quantity) of \(lot): \(result.unit.formatExact(result.onHand)) on hand")
     }
@@ -146,11 +148,16 @@ extension InventoryCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The month, YYYY-MM.") var month: String
-    @Option(help: "The file (default: the pharmacy's name and the month, .xlsx, in the working folder).") var out:
-      String?
+    @Option(help: "The new file (default: the pharmacy's name and the month, .xlsx, in the working folder).")
+    var out: String?
+    @Flag(help: "Replace the file if it exists.") var force = false
 
     func run() throws {
       let context = try Context(global)
+      let name = context.settings.pharmacy.name.isEmpty ? "pharmacy" : context.settings.pharmacy.name
+      let safe = String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" }).replacingOccurrences(of: "--", with: "-")
+      let output = try OutputPath(
+        out ?? "\(safe)-inventory-\(month).xlsx", protected: [context.loaded.databasePath], force: force)
       let parts = month.split(separator: "-")
       guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
         let number = Int(parts[1]),
@@ -158,14 +165,11 @@ extension InventoryCommand {
       else { throw CLIError("--month '\(month)' is not a month: write it as YYYY-MM, for example 2026-11") }
       let report = try context.database().monthReport(
         year: year, month: number, zone: context.zone, expiringDays: context.settings.inventory.expiringDays)
-      let name = context.settings.pharmacy.name.isEmpty ? "pharmacy" : context.settings.pharmacy.name
-      let safe = String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" }).replacingOccurrences(of: "--", with: "-")
-      let path = URL(fileURLWithPath: out ?? "\(safe)-inventory-\(month).xlsx").standardizedFileURL.path
       let counts = try MonthlyWorkbook.write(
-        report, to: path, pharmacy: name, generated: context.now,
+        report, to: output, pharmacy: name, generated: context.now,
         progress: isatty(2) == 1 && report.movementCount > 50_000)
       print(
-        "wrote \(path): \(counts.items) items, \(counts.lots) lots, \(report.batches.count) batches, \(report.dispensed.count) fills, \(report.movementCount) movements"
+        "wrote \(output.path): \(counts.items) items, \(counts.lots) lots, \(report.batches.count) batches, \(report.dispensed.count) fills, \(report.movementCount) movements"
       )
     }
   }

@@ -93,9 +93,9 @@ struct UserCommand: ParsableCommand {
 
     func run() throws {
       let context = try Context(global)
-      let signer = try context.signer(by ?? id, for: "set \(id)'s PIN")
+      let signer = try context.signer(by ?? id, for: "set \(id)'s PIN", changingOwnPin: by == nil)
       let pin = try context.newPin(for: id)
-      try context.database().changePin(id, to: pin, by: signer)
+      try context.database().changePin(id, to: pin, by: signer, now: context.now)
       print("set a new PIN for \(id) (signed by \(signer.id))")
     }
   }

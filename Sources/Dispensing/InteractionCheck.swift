@@ -36,6 +36,11 @@ public struct InteractionCheck: Sendable, Hashable, Codable {
       inPreparation.formUnion(resolution.classes)
     }
     let rules = index.vocabulary.interactions.filter { inPreparation.contains($0.preparation) }
+    for (component, resolution) in contents where component.role == "API" && resolution.ingredients.isEmpty {
+      result.blocks.append(
+        "the drug vocabulary does not know the API \(component.code) (\(component.name)), so its interactions cannot be checked: add it to the vocabulary and import the rules ('compound rules import')"
+      )
+    }
 
     for entry in patient.medications(on: today) {
       let meaning = meaning(of: entry, index: index)

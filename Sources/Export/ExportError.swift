@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 
 /// A workbook that could not be written; the text is what the pharmacist reads.
@@ -10,4 +11,15 @@ public struct ExportError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 
   public var description: String { message }
+}
+
+extension ExportError {
+  /// Runs `work`, turning an output error into an export error with the same text.
+  static func wrap<T>(_ work: () throws(OutputError) -> T) throws(ExportError) -> T {
+    do {
+      return try work()
+    } catch {
+      throw ExportError(error.message)
+    }
+  }
 }

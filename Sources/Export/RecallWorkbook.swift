@@ -1,19 +1,16 @@
 import CXlsxWriter
+import FileOutput
 import Foundation
 import Quantities
 import Store
 
 /// Writes a recall trace as a workbook: batches, the fills with whom to contact, stock to quarantine.
 public enum RecallWorkbook {
-  /// Writes `report` to `path` under a temporary name, then renames it.
-  public static func write(_ report: RecallReport, to path: String) throws(ExportError) {
-    let final = URL(fileURLWithPath: path)
-    let folder = final.deletingLastPathComponent().path
-    guard FileManager.default.isWritableFile(atPath: folder) else {
-      throw ExportError("cannot write \(path): the folder \(folder) does not exist or is not writable")
-    }
-    let temporary = final.deletingLastPathComponent().appendingPathComponent(
-      ".\(final.lastPathComponent).\(getpid()).tmp")
+  /// Writes `report` to `output` under a temporary name, then puts it in place in one step.
+  public static func write(_ report: RecallReport, to output: OutputPath) throws(ExportError) {
+    let path = output.path
+    let temporary = URL(
+      fileURLWithPath: try ExportError.wrap { () throws(OutputError) in try OutputPath.temporary(beside: path) })
     guard let workbook = workbook_new(temporary.path) else { throw ExportError("cannot create \(path)") }
     do {
       let formats = try Formats(workbook)
@@ -75,9 +72,10 @@ public enum RecallWorkbook {
       throw error
     }
     let status = workbook_close(workbook)
-    guard status == LXW_NO_ERROR, Publish.file(temporary.path, as: final.path) else {
+    guard status == LXW_NO_ERROR else {
       try? FileManager.default.removeItem(at: temporary)
       throw ExportError("cannot write \(path): \(String(cString: lxw_strerror(status)))")
     }
+    try ExportError.wrap { () throws(OutputError) in try output.publish(temporary.path) }
   }
 }

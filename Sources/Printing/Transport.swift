@@ -1,15 +1,16 @@
+import FileOutput
 import Foundation
 
 /// Where a rendered label goes: a file, a CUPS queue, or a printer's raw TCP port (9100).
 public enum Transport: Sendable, Equatable, CustomStringConvertible {
-  case file(String)
+  case file(OutputPath)
   case cups(queue: String, raw: Bool)
   case tcp(host: String, port: UInt16)
 
   /// Delivers `bytes` (`copies` times); throws when the destination does not take them.
   public func deliver(_ bytes: [UInt8], copies: Int, timeout: Double = 5) throws(PrintError) {
     switch self {
-    case .file(let path): try FileDelivery.write(bytes, to: path)
+    case .file(let output): try FileDelivery.write(bytes, to: output)
     case .cups(let queue, let raw): try CupsDelivery.send(bytes, queue: queue, raw: raw, copies: copies)
     case .tcp(let host, let port):
       for _ in 0..<copies { try SocketDelivery.send(bytes, host: host, port: port, timeout: timeout) }
@@ -19,7 +20,7 @@ public enum Transport: Sendable, Equatable, CustomStringConvertible {
   /// `file /path`, `cups zebra`, `tcp 127.0.0.1:9100`.
   public var description: String {
     switch self {
-    case .file(let path): return "file \(path)"
+    case .file(let output): return "file \(output.path)"
     case .cups(let queue, _): return "cups \(queue)"
     case .tcp(let host, let port): return "tcp \(host):\(port)"
     }

@@ -86,7 +86,8 @@ extension Settings {
         Pricing.Tier(minQuantity: 90, discountPercent: number("5.0")),
         Pricing.Tier(minQuantity: 180, discountPercent: number("10.0")),
       ]),
-    inventory: Inventory(expiringDays: 60, reorder: []))
+    inventory: Inventory(expiringDays: 60, reorder: []),
+    signing: Signing(lockoutAttempts: 5, lockoutMinutes: 15))
 
   private static func number(_ text: String) -> ExactNumber {
     ExactNumber(text) ?? ExactNumber(0, decimals: 0)

@@ -27,10 +27,11 @@ public struct Settings: Sendable, Equatable, Codable {
   public var pricingFile: String
   public var pricing: Pricing
   public var inventory: Inventory
+  public var signing: Signing
 
   enum CodingKeys: String, CodingKey {
     case version, database, pharmacy, capsules, excipients, bud, lots, weighing, formulation, certificates
-    case quality, dispensing, labels, pricing, inventory
+    case quality, dispensing, labels, pricing, inventory, signing
     case pricingFile = "pricing_file"
   }
 
@@ -218,6 +219,19 @@ public struct Settings: Sendable, Equatable, Codable {
     }
   }
 
+  /// Electronic signatures: wrong PINs in a row lock the user for a while.
+  public struct Signing: Sendable, Equatable, Codable {
+    /// Wrong PINs in a row that lock a user (3 to 10).
+    public var lockoutAttempts: Int
+    /// Minutes a locked user waits (5 to 1440), unless a pharmacist resets their PIN.
+    public var lockoutMinutes: Int
+
+    enum CodingKeys: String, CodingKey {
+      case lockoutAttempts = "lockout_attempts"
+      case lockoutMinutes = "lockout_minutes"
+    }
+  }
+
   /// The price model (see `Config/pricing.toml`).
   public struct Pricing: Sendable, Equatable, Codable {
     public var currency: String
@@ -371,6 +385,10 @@ public struct Settings: Sendable, Equatable, Codable {
     }
     guard (1...100).contains(dispensing.refillTooSoonPercent) else {
       throw SettingsError("dispensing.refill_too_soon_percent must be 1 to 100, not \(dispensing.refillTooSoonPercent)")
+    }
+    guard (3...10).contains(signing.lockoutAttempts), (5...1440).contains(signing.lockoutMinutes) else {
+      throw SettingsError(
+        "signing: lockout_attempts must be 3 to 10 and lockout_minutes 5 to 1440 (a lockout cannot be switched off)")
     }
     guard dispensing.rxNumberStart >= 1 else {
       throw SettingsError("dispensing.rx_number_start must be 1 or more, not \(dispensing.rxNumberStart)")

@@ -137,8 +137,10 @@ extension AppDatabase {
       guard user.isPharmacist else {
         throw StoreError("\(user.id) is a \(user.role.rawValue): only a pharmacist may verify a compounding record")
       }
-      guard (row["compounded_by"] as String).lowercased() != user.id.lowercased() else {
-        throw StoreError("\(user.id) compounded batch \(number): another pharmacist must verify it")
+      if let same = try Self.sameSigner(
+        db, user, first: row["compounded_by"], firstName: row["compounded_by_name"])
+      {
+        throw StoreError("\(same) as compounder of batch \(number): another pharmacist must verify it")
       }
       if let verifier = row["verified_by"] as String? {
         throw StoreError("batch \(number) was already verified by \(verifier)")

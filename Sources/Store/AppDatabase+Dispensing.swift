@@ -288,9 +288,11 @@ extension AppDatabase {
       if let check = fill.finalCheck {
         throw StoreError("fill \(id) was already checked by \(check.by) at \(check.at)")
       }
-      guard fill.filledBy.lowercased() != signer.id.lowercased() else {
+      let fillerName =
+        try String.fetchOne(db, sql: "SELECT name FROM app_user WHERE login = ?", arguments: [fill.filledBy]) ?? ""
+      if let same = try Self.sameSigner(db, signer, first: fill.filledBy, firstName: fillerName) {
         throw StoreError(
-          "\(signer.id) filled Rx \(fill.rxNumber) fill \(fill.fillNumber): another pharmacist makes the final check")
+          "\(same) as filler of Rx \(fill.rxNumber) fill \(fill.fillNumber): another pharmacist makes the final check")
       }
       guard fill.labelsPrinted > 0 else {
         throw StoreError(

@@ -1,5 +1,8 @@
+import Formulation
 import Foundation
 import GRDB
+import Quality
+import Quantities
 
 extension AppDatabase {
   /// Labels already printed for a fill, or for a batch's container when `fill` is nil.
@@ -17,10 +20,36 @@ extension AppDatabase {
     }
   }
 
-  /// Logs a delivered label; a reprint must carry its reason.
-  public func logLabelPrint(_ print: LabelPrint) throws(StoreError) -> LabelPrint {
+  /// Logs a label before it leaves, in the transaction that decides it may be printed.
+  ///
+  /// The lot must still be usable today, and no other print of the same label may have been logged since the
+  /// caller counted `earlier` (two first prints racing would otherwise both print as first). A reprint must
+  /// carry its reason.
+  public func logLabelPrint(_ print: LabelPrint, earlier: Int, today: CalendarDate) throws(StoreError) -> LabelPrint {
     try write { db in
-      let batch: Int64 = try batchRow(db, print.lotNumber)["id"]
+      let batchRow = try batchRow(db, print.lotNumber)
+      let status: String = batchRow["status"]
+      guard let lotStatus = LotStatus(rawValue: status) else {
+        throw StoreError("batch \(print.lotNumber) has the unknown status '\(status)'")
+      }
+      if let refusal = BatchGate.refusal(
+        lotNumber: print.lotNumber, status: lotStatus, beyondUseDate: try CalendarDate.parse(batchRow["bud"]),
+        today: today)
+      {
+        throw StoreError(refusal)
+      }
+      let batch: Int64 = batchRow["id"]
+      let printed =
+        try Int.fetchOne(
+          db,
+          sql: """
+            SELECT count(*) FROM label_print WHERE \(print.fillID == nil ? "fill_id IS NULL AND batch_id = ?" : "fill_id = ?")
+              AND NOT (format = 'text' AND destination = '\(LabelPrint.terminal)')
+            """, arguments: [print.fillID ?? batch]) ?? 0
+      guard printed == earlier else {
+        throw StoreError(
+          "this label was printed by someone else a moment ago: run the command again (it will be a reprint)")
+      }
       try db.execute(
         sql: """
           INSERT INTO label_print (fill_id, batch_id, layout, layout_version, format, sha256, destination, copies,
@@ -34,6 +63,15 @@ extension AppDatabase {
       var stored = print
       stored.id = db.lastInsertedRowID
       return stored
+    }
+  }
+
+  /// Records that a logged label never reached its destination.
+  public func recordDeliveryFailure(_ printID: Int64, error: String, now: Date) throws(StoreError) {
+    try write { db in
+      try db.execute(
+        sql: "INSERT INTO label_delivery_failure (label_print_id, failed_at, error) VALUES (?, ?, ?)",
+        arguments: [printID, Timestamp.string(now), error])
     }
   }
 

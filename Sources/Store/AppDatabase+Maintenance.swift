@@ -1,131 +1,279 @@
+import CFileSystem
+import Digest
+import FileOutput
+import Formulation
 import Foundation
 import GRDB
 import Quality
 import Quantities
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 extension AppDatabase {
   /// Copies the database to a new file with SQLite's online backup, while others may be writing.
   ///
-  /// The copy must pass an integrity check; its audit trail is verified and the report returned (a copy of
-  /// a tampered database is kept: it is evidence). An existing file is never overwritten.
+  /// The copy is written under a hidden temporary name beside the target, checked (integrity and the audit
+  /// trail), flushed and only then put under its name in one step: nothing ever sits under a backup's name
+  /// unchecked. A copy whose trail does not verify is not kept. The target is never overwritten.
   @discardableResult
-  public func backup(to path: String) throws(StoreError) -> AuditReport {
-    guard !FileManager.default.fileExists(atPath: path) else {
-      throw StoreError("\(path) already exists: a backup never overwrites a file; choose a new name")
-    }
+  public func backup(to output: OutputPath) throws(StoreError) -> AuditReport {
+    let temporary: String
     do {
-      let destination = try DatabaseQueue(path: path)
+      temporary = try OutputPath.temporary(beside: output.path)
+    } catch {
+      throw StoreError(error.message)
+    }
+    func discard() { for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) } }
+    do {
+      let destination = try DatabaseQueue(path: temporary)
+      chmod(temporary, 0o600)
       try pool.backup(to: destination)
       let (check, report) = try destination.read {
         (try String.fetchAll($0, sql: "PRAGMA integrity_check").joined(separator: "; "), try AuditTrail.verify($0))
       }
       try destination.close()
       guard check == "ok" else {
-        try? FileManager.default.removeItem(atPath: path)
-        throw StoreError("the backup at \(path) failed its integrity check (\(check)) and was removed")
+        discard()
+        throw StoreError("the copy failed its integrity check (\(check)): no backup was written")
       }
-      chmod(path, 0o600)
+      if let problem = report.problems.first {
+        discard()
+        throw StoreError(
+          "the database's audit trail does not verify (\(problem)): no backup was written; run 'compound doctor', and keep the file itself as evidence"
+        )
+      }
+      try output.publish(temporary)
       return report
     } catch let error as StoreError {
+      discard()
       throw error
+    } catch let error as OutputError {
+      discard()
+      throw StoreError(error.message)
     } catch {
-      try? FileManager.default.removeItem(atPath: path)
-      throw StoreError("cannot back up to \(path): \(error)")
+      discard()
+      throw StoreError("cannot back up to \(output.path): \(error)")
     }
   }
 
-  /// Restores the database at `target` from a backup file.
+  /// What a restore did.
+  public struct Restored: Sendable {
+    /// Where the replaced database is kept, if there was one.
+    public var kept: String?
+    public var replacedHead: String?
+    public var backupHead: String
+    public var entries: Int64
+  }
+
+  /// Restores the database at `target` from a backup, signed by a pharmacist.
   ///
-  /// The backup must be sound, compound's, and not from a newer version. A database already at `target` is
-  /// kept beside it first; returns where.
-  public static func restore(from source: String, to target: String, now: Date) throws(StoreError) -> String? {
-    guard FileManager.default.fileExists(atPath: source) else { throw StoreError("no backup at \(source)") }
-    var configuration = Configuration()
-    configuration.readonly = true
+  /// The backup is checked first: a whole SQLite file, compound's, integrity and audit trail sound, this
+  /// version's schema, with an active pharmacist, and from this pharmacy unless `foreignReason` is given. A
+  /// copy of it, with a restore entry naming the backup and the replaced head hash, is prepared beside the
+  /// target and swapped in by one atomic exchange; the replaced database is kept beside it. A kill at any
+  /// moment leaves the old database or the new one, whole, under the name.
+  public static func restore(
+    from source: String, into live: AppDatabase?, to target: String, by signer: User, foreignReason: String?,
+    now: Date
+  ) throws(StoreError) -> Restored {
+    guard signer.isPharmacist else {
+      throw StoreError("\(signer.id) is a \(signer.role.rawValue): only a pharmacist restores the records")
+    }
+    try checkFile(source)
+    // The backup is only read: no WAL set-up, whatever file it turns out to be.
+    var readOnly = Configuration()
+    readOnly.readonly = true
+    let temporary = URL(fileURLWithPath: target).deletingLastPathComponent().appendingPathComponent(
+      ".\(URL(fileURLWithPath: target).lastPathComponent).\(getpid()).restoring"
+    ).path
+    func discard() { for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) } }
     do {
-      let backup = try DatabaseQueue(path: source, configuration: configuration)
-      let (check, application, superseded) = try backup.read { db in
+      let backup = try DatabaseQueue(path: source, configuration: readOnly)
+      let facts = try backup.read { db in
         (
-          try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; "),
-          try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
-          try Schema.migrator.hasBeenSuperseded(db)
+          check: try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; "),
+          application: try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+          newer: try Schema.migrator.hasBeenSuperseded(db),
+          older: try !Schema.migrator.hasCompletedMigrations(db)
         )
       }
-      guard check == "ok" else { throw StoreError("\(source) is damaged (integrity check: \(check)): not restored") }
-      guard application == Schema.applicationID else {
+      guard facts.check == "ok" else {
+        throw StoreError("\(source) is damaged (integrity check: \(facts.check)): not restored")
+      }
+      guard facts.application == Schema.applicationID else {
         throw StoreError("\(source) is not a compound database: not restored")
       }
-      guard !superseded else {
+      guard !facts.newer else {
         throw StoreError("\(source) was written by a newer version of compound: restore it with that version")
       }
-      var kept: String?
-      if FileManager.default.fileExists(atPath: target) {
-        let stamp = Timestamp.string(now).replacingOccurrences(of: ":", with: "")
-        let aside = "\(target).before-restore-\(stamp)"
-        try FileManager.default.moveItem(atPath: target, toPath: aside)
-        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: target + suffix) {
-          try FileManager.default.moveItem(atPath: target + suffix, toPath: aside + suffix)
-        }
-        kept = aside
+      guard !facts.older else {
+        throw StoreError(
+          "\(source) was written by an older compound (its schema is behind this one's): not restored; open a copy of it with this compound first ('compound doctor --db COPY'), then restore the copy"
+        )
       }
-      let destination = try DatabaseQueue(path: target)
-      try backup.backup(to: destination)
-      try destination.close()
-      chmod(target, 0o600)
-      return kept
+      let (report, pharmacy, pharmacists) = try backup.read { db in
+        (
+          try AuditTrail.verify(db), try String.fetchOne(db, sql: "SELECT pharmacy_id FROM installation WHERE id = 1"),
+          try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user WHERE active = 1 AND role = 'pharmacist'") ?? 0
+        )
+      }
+      if let problem = report.problems.first {
+        throw StoreError("\(source) fails its audit check (\(problem)): not restored")
+      }
+      guard pharmacists > 0 else {
+        throw StoreError(
+          "\(source) has no active pharmacist: after restoring it anyone could add themself as one; not restored")
+      }
+      var replacedHead: String?
+      if let live {
+        let ours = try live.installation().pharmacyID
+        if pharmacy != ours, foreignReason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
+          throw StoreError(
+            "\(source) is another pharmacy's database (\(pharmacy ?? "none") is not \(ours)): not restored; if that is meant, add --foreign --reason \"...\""
+          )
+        }
+        replacedHead = try live.read { db in try AuditTrail.head(db) }
+      }
+      let digest = try fileDigest(source)
+      // The copy, with the restore in its own trail.
+      let copy = try DatabaseQueue(path: temporary, configuration: configuration())
+      chmod(temporary, 0o600)
+      try backup.backup(to: copy)
+      try backup.close()
+      let restored = AppDatabase(pool: copy, path: temporary)
+      let stamp = AuditStamp(actor: signer.id, command: "restore from \(source)", at: Timestamp.string(now))
+      let stampedAside = target + ".before-restore-" + Timestamp.string(now).replacingOccurrences(of: ":", with: "")
+      try restored.write(stamp: stamp) { db in
+        try db.execute(
+          sql: """
+            INSERT INTO restore_log (restored_at, restored_by, backup_path, backup_sha256, backup_head, replaced_head,
+              replaced_kept_at, foreign_reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            Timestamp.string(now), signer.id, URL(fileURLWithPath: source).standardizedFileURL.path, digest,
+            report.head, replacedHead, live == nil ? nil : stampedAside, pharmacy == nil ? nil : foreignReason,
+          ])
+      }
+      let entries = try copy.read { try AuditTrail.verify($0).entries }
+      try copy.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+      try copy.close()
+      for suffix in ["-wal", "-shm"] { unlink(temporary + suffix) }
+      try flush(temporary)
+      guard let live else {
+        guard link(temporary, target) == 0 else {
+          throw StoreError("cannot restore to \(target): \(String(cString: strerror(errno)))")
+        }
+        unlink(temporary)
+        try flush(URL(fileURLWithPath: target).deletingLastPathComponent().path)
+        return Restored(kept: nil, replacedHead: nil, backupHead: report.head, entries: entries)
+      }
+      // The live database gives up its write-ahead log (refused while another command has it open), then,
+      // holding it exclusively, the two files change places in one step.
+      try live.pool.writeWithoutTransaction { db in
+        _ = try db.checkpoint(.truncate)
+        guard try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete" else {
+          throw StoreError("another compound command is using \(target): close it, then restore again; nothing changed")
+        }
+        try db.inTransaction(.exclusive) {
+          guard compound_exchange(temporary, target) == 0 else {
+            throw StoreError(
+              "cannot swap the restored database in: \(String(cString: strerror(errno))); nothing changed")
+          }
+          return .rollback
+        }
+      }
+      try? live.pool.close()
+      guard rename(temporary, stampedAside) == 0 else {
+        throw StoreError(
+          "restored \(target), but the replaced database stays at \(temporary): \(String(cString: strerror(errno)))")
+      }
+      try flush(URL(fileURLWithPath: target).deletingLastPathComponent().path)
+      return Restored(kept: stampedAside, replacedHead: replacedHead, backupHead: report.head, entries: entries)
     } catch let error as StoreError {
+      discard()
       throw error
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+      discard()
+      throw StoreError("another compound command is using \(target): close it, then restore again; nothing changed")
+    } catch let error as DatabaseError {
+      discard()
+      throw StoreError(
+        "\(source) cannot be read as a database (\(error.message ?? error.description)): not restored; nothing changed")
     } catch {
-      throw StoreError("cannot restore from \(source): \(error)")
+      discard()
+      throw StoreError("cannot restore from \(source): \(error); not restored, nothing changed")
+    }
+  }
+
+  /// SHA-256 of a file's bytes (read mapped; the one-shot hash holds a copy while it works).
+  static func fileDigest(_ path: String) throws -> String {
+    SHA256.hex(try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
+  }
+
+  /// Flushes a file or a folder to disk.
+  static func flush(_ path: String) throws {
+    let descriptor = Glibc.open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw StoreError("cannot flush \(path): \(String(cString: strerror(errno)))") }
+    defer { Glibc.close(descriptor) }
+    guard fsync(descriptor) == 0 else {
+      throw StoreError("the disk did not take \(path): \(String(cString: strerror(errno)))")
     }
   }
 
   /// What `compound doctor` finds wrong; empty when all is well.
   public func diagnose(today: CalendarDate) throws(StoreError) -> [String] {
-    try read { db in
-      var problems: [String] = []
-      let check = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
-      if check != "ok" { problems.append("integrity check: \(check)") }
-      problems += try AuditTrail.verify(db).problems.map { "audit: \($0)" }
-      for row in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT lot_number, on_hand, (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = lot.id) AS moved
-          FROM lot WHERE on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = lot.id)
-          """)
-      {
-        problems.append(
-          "lot \(row["lot_number"] as String) shows \(row["on_hand"] as Int64) on hand but its movements add up to \(row["moved"] as Int64)"
-        )
+    let schema = try schemaProblems().map { "schema: \($0)" }
+    return try schema
+      + read { db in
+        var problems: [String] = []
+        let check = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
+        if check != "ok" { problems.append("integrity check: \(check)") }
+        problems += try AuditTrail.verify(db).problems.map { "audit: \($0)" }
+        if try Row.fetchOne(db, sql: "SELECT 1 FROM installation WHERE id = 1") == nil {
+          problems.append("schema: the installation record is missing")
+        }
+        for row in try Row.fetchAll(
+          db,
+          sql: """
+            SELECT lot_number, on_hand, (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = lot.id) AS moved
+            FROM lot WHERE on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = lot.id)
+            """)
+        {
+          problems.append(
+            "lot \(row["lot_number"] as String) shows \(row["on_hand"] as Int64) on hand but its movements add up to \(row["moved"] as Int64)"
+          )
+        }
+        for row in try Row.fetchAll(
+          db,
+          sql: """
+            SELECT lot_number, on_hand, (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE batch_id = batch.id) AS moved
+            FROM batch WHERE on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE batch_id = batch.id)
+            """)
+        {
+          problems.append(
+            "batch \(row["lot_number"] as String) shows \(row["on_hand"] as Int64) capsules but its movements add up to \(row["moved"] as Int64)"
+          )
+        }
+        for row in try Row.fetchAll(
+          db, sql: "SELECT lot_number, bud FROM batch WHERE status = 'released' AND bud < ?",
+          arguments: [today.description])
+        {
+          problems.append(
+            "batch \(row["lot_number"] as String) is still released past its BUD \(row["bud"] as String): hold or recall it"
+          )
+        }
+        for row in try Row.fetchAll(
+          db, sql: "SELECT lot_number, expiry FROM lot WHERE status = 'released' AND expiry < ? AND on_hand > 0",
+          arguments: [today.description])
+        {
+          problems.append(
+            "ingredient lot \(row["lot_number"] as String) expired on \(row["expiry"] as String) and still has stock: waste it"
+          )
+        }
+        return problems
       }
-      for row in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT lot_number, on_hand, (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE batch_id = batch.id) AS moved
-          FROM batch WHERE on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE batch_id = batch.id)
-          """)
-      {
-        problems.append(
-          "batch \(row["lot_number"] as String) shows \(row["on_hand"] as Int64) capsules but its movements add up to \(row["moved"] as Int64)"
-        )
-      }
-      for row in try Row.fetchAll(
-        db, sql: "SELECT lot_number, bud FROM batch WHERE status = 'released' AND bud < ?",
-        arguments: [today.description])
-      {
-        problems.append(
-          "batch \(row["lot_number"] as String) is still released past its BUD \(row["bud"] as String): hold or recall it"
-        )
-      }
-      for row in try Row.fetchAll(
-        db, sql: "SELECT lot_number, expiry FROM lot WHERE status = 'released' AND expiry < ? AND on_hand > 0",
-        arguments: [today.description])
-      {
-        problems.append(
-          "ingredient lot \(row["lot_number"] as String) expired on \(row["expiry"] as String) and still has stock: waste it"
-        )
-      }
-      return problems
-    }
   }
 }

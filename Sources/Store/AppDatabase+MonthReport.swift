@@ -108,9 +108,12 @@ extension AppDatabase {
           return try self.totals(db, flows: flows, end: end, monthEnd: monthEnd, expiringDays: expiringDays)
         }
       }
-      return MonthReport(
+      var report = MonthReport(
         year: year, month: month, monthEnd: monthEnd, batches: batches, dispensed: dispensed, movementCount: count,
         stream: stream)
+      report.auditEntries = try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit") ?? 0
+      report.auditHead = try AuditTrail.head(db)
+      return report
     }
   }
 

@@ -34,18 +34,6 @@ extension AppDatabase {
     return account.user
   }
 
-  /// The active user `login` once `pin` matches their stored hash.
-  public func authenticate(_ login: String, pin: String) throws(StoreError) -> User {
-    let user = try activeUser(login)
-    let hash = try read { db in
-      try String.fetchOne(db, sql: "SELECT pin_hash FROM app_user WHERE login = ?", arguments: [login])
-    }
-    guard let hash, PinHash.matches(pin, hash: hash) else {
-      throw StoreError("wrong PIN for \(user.id): nothing was signed")
-    }
-    return user
-  }
-
   /// Adds a user with a PIN, stored as a salted hash.
   ///
   /// The first user must be a pharmacist and needs no signer; every later one is added by an active
@@ -78,24 +66,53 @@ extension AppDatabase {
       if try Bool.fetchOne(db, sql: "SELECT 1 FROM app_user WHERE login = ?", arguments: [user.id]) == true {
         throw StoreError("user \(user.id) already exists (ids are never reused): choose another id")
       }
+      for row in try Row.fetchAll(db, sql: "SELECT login, name FROM app_user WHERE active = 1") {
+        let other: String = row["name"]
+        if Self.personKey(other) == Self.personKey(name) {
+          throw StoreError(
+            "\(other) already has the account \(row["login"] as String): one person has one account, so nobody signs both steps of a record"
+          )
+        }
+      }
       try db.execute(
-        sql: "INSERT INTO app_user (login, name, role, pin_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
-        arguments: [user.id, name, user.role.rawValue, hash, Timestamp.string(now), signer?.id ?? user.id])
+        sql: """
+          INSERT INTO app_user (login, name, role, pin_hash, created_at, created_by, pin_set_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          user.id, name, user.role.rawValue, hash, Timestamp.string(now), signer?.id ?? user.id, Timestamp.string(now),
+        ])
       return try Self.account(db, user.id)
     }
   }
 
   /// Sets a new PIN for `login`: signed by the user (with the old PIN) or, for a forgotten PIN, by
   /// another active pharmacist.
-  public func changePin(_ login: String, to pin: String, by signer: User) throws(StoreError) {
+  ///
+  /// A reset PIN is for one use: it signs nothing until its owner chooses their own, and until the owner has
+  /// changed it twice the resetting pharmacist may not sign a second step after them.
+  public func changePin(_ login: String, to pin: String, by signer: User, now: Date) throws(StoreError) {
     let target = try activeUser(login)
-    guard signer.id.lowercased() == target.id.lowercased() || signer.isPharmacist else {
+    let own = signer.id.lowercased() == target.id.lowercased()
+    guard own || signer.isPharmacist else {
       throw StoreError("only \(target.id) or a pharmacist sets \(target.id)'s PIN; \(signer.id) is a technician")
     }
     guard PinHash.isValid(pin) else { throw StoreError("a PIN is \(PinHash.rule): choose another for \(target.id)") }
     let hash = try PinHash.make(pin)
     try write { db in
-      try db.execute(sql: "UPDATE app_user SET pin_hash = ? WHERE login = ?", arguments: [hash, target.id])
+      if own {
+        try db.execute(
+          sql: """
+            UPDATE app_user SET pin_hash = ?, pin_set_at = ?,
+              pin_known_to = CASE WHEN must_change_pin = 1 THEN pin_known_to ELSE NULL END, must_change_pin = 0
+            WHERE login = ?
+            """, arguments: [hash, Timestamp.string(now), target.id])
+      } else {
+        try db.execute(
+          sql:
+            "UPDATE app_user SET pin_hash = ?, pin_set_at = ?, must_change_pin = 1, pin_known_to = ? WHERE login = ?",
+          arguments: [hash, Timestamp.string(now), signer.id, target.id])
+      }
     }
   }
 

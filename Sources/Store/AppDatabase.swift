@@ -6,6 +6,10 @@ import Quality
 import Quantities
 import Synchronization
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The pharmacy's database: owns the connection and the migrator; every write is one transaction.
 ///
 /// One serialized connection in write-ahead-log mode: each command is a short process, and several
@@ -16,12 +20,28 @@ public final class AppDatabase: Sendable {
   /// The database file.
   public let path: String
   private let stamp: Mutex<AuditStamp>
+  /// For a database made by `create`: the name `publish` gives it.
+  private let publishAs: String?
 
-  private init(pool: DatabaseQueue, path: String) {
+  init(pool: DatabaseQueue, path: String, publishAs: String? = nil) {
     self.pool = pool
     self.path = path
+    self.publishAs = publishAs
     let account = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
     stamp = Mutex(AuditStamp(actor: "system:\(account)", command: "", at: Timestamp.string(Date())))
+  }
+
+  /// Who, when and what command the next write is stamped with.
+  var currentStamp: AuditStamp { stamp.withLock { $0 } }
+
+  /// Which pharmacy's database this is, and whether it is a training one.
+  public func installation() throws(StoreError) -> Installation {
+    try read { db in
+      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM installation WHERE id = 1") else {
+        throw StoreError("\(path) has no installation record: it was changed outside compound; run 'compound doctor'")
+      }
+      return Installation(pharmacyID: row["pharmacy_id"], createdAt: row["created_at"], training: row["training"])
+    }
   }
 
   /// Sets who, when and what command the audit entries of later writes are stamped with.
@@ -33,55 +53,27 @@ public final class AppDatabase: Sendable {
     }
   }
 
-  /// Opens the database at `path`, migrating it to this version's schema.
+  /// Opens the compound database at `path`, migrating an older compound file to this version's schema.
   ///
-  /// With `create` false a missing file is an error (so a mistyped path never starts an empty
-  /// database). A file written by a newer compound, or a SQLite file that is not compound's, is refused.
-  public static func open(path: String, create: Bool) throws(StoreError) -> AppDatabase {
-    let manager = FileManager.default
-    let exists = manager.fileExists(atPath: path)
-    if !exists && !create {
-      throw StoreError("no database at \(path): create it with 'compound init' (or pass --db PATH)")
-    }
-    if !exists {
-      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-      do {
-        try manager.createDirectory(
-          atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-      } catch {
-        throw StoreError("cannot create the folder \(folder) for the database: \(error.localizedDescription)")
-      }
-    }
-    var configuration = Configuration()
-    configuration.busyMode = .timeout(10)
-    configuration.foreignKeysEnabled = true
-    configuration.label = "compound"
-    configuration.prepareDatabase { db in
-      // Already WAL: a no-op. (GRDB's own WAL set-up writes a dummy table on every open.)
-      if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
-        try db.execute(sql: "PRAGMA journal_mode = WAL")
-      }
-    }
+  /// A missing file is an error (a mistyped path never starts an empty database: `create` makes a new one).
+  /// A zero-byte, partial or foreign file, and a file written by a newer compound, are refused and left
+  /// untouched. Opening an up-to-date database writes nothing and takes no write lock.
+  public static func open(path: String) throws(StoreError) -> AppDatabase {
+    try checkFile(path)
     do {
-      let pool = try DatabaseQueue(path: path, configuration: configuration)
-      try pool.write { db in
-        let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-        let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-        if application == 0 && tables == 0 {
-          try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
-        } else if application != Schema.applicationID {
-          throw StoreError("\(path) is a SQLite database but not a compound database: point --db at another file")
-        }
+      let pool = try DatabaseQueue(path: path, configuration: configuration())
+      let application = try pool.read { try Int32.fetchOne($0, sql: "PRAGMA application_id") ?? 0 }
+      guard application == Schema.applicationID else {
+        throw StoreError("\(path) is a SQLite database but not a compound database: point --db at another file")
       }
       let migrator = Schema.migrator
       if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
         throw StoreError(
           "\(path) was written by a newer version of compound: use that version (this one does not know its schema)")
       }
-      if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
+      if try pool.read({ try !migrator.hasCompletedMigrations($0) }) {
         try migrator.migrate(pool)
       }
-      if !exists { chmod(path, 0o600) }
       return AppDatabase(pool: pool, path: path)
     } catch let error as StoreError {
       throw error
@@ -92,11 +84,115 @@ public final class AppDatabase: Sendable {
     }
   }
 
+  /// Makes a new database under a hidden temporary name beside `path`; `publish` puts it in place.
+  ///
+  /// Nothing exists at `path` until `publish`, so a kill midway leaves no partial database under the name.
+  public static func create(path: String, training: Bool, now: Date) throws(StoreError) -> AppDatabase {
+    let manager = FileManager.default
+    if manager.fileExists(atPath: path) || (try? manager.destinationOfSymbolicLink(atPath: path)) != nil {
+      throw StoreError("\(path) already exists: 'compound init' never takes over a file; name a new one")
+    }
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    do {
+      try manager.createDirectory(
+        atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } catch {
+      throw StoreError("cannot create the folder \(folder) for the database: \(error.localizedDescription)")
+    }
+    let temporary = URL(fileURLWithPath: folder).appendingPathComponent(
+      ".\(URL(fileURLWithPath: path).lastPathComponent).\(getpid()).creating"
+    ).path
+    do {
+      let pool = try DatabaseQueue(path: temporary, configuration: configuration())
+      chmod(temporary, 0o600)
+      try pool.write { db in try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)") }
+      try Schema.migrator(training: training, now: now).migrate(pool)
+      return AppDatabase(pool: pool, path: temporary, publishAs: path)
+    } catch {
+      for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) }
+      throw StoreError("cannot create the database \(path): \(error)")
+    }
+  }
+
+  /// Closes a database made by `create` and puts it under its name in one step; returns the name.
+  public func publish() throws(StoreError) -> String {
+    guard let final = publishAs else { return path }
+    do {
+      try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+      try pool.close()
+    } catch {
+      throw StoreError("cannot finish the new database: \(error)")
+    }
+    for suffix in ["-wal", "-shm"] { unlink(path + suffix) }
+    let descriptor = Glibc.open(path, O_RDONLY)
+    if descriptor >= 0 {
+      fsync(descriptor)
+      Glibc.close(descriptor)
+    }
+    guard link(path, final) == 0 else {
+      let reason = errno == EEXIST ? "a file appeared there meanwhile" : String(cString: strerror(errno))
+      unlink(path)
+      throw StoreError("cannot create the database \(final): \(reason); nothing was replaced")
+    }
+    unlink(path)
+    return final
+  }
+
+  /// Refuses anything at `path` that is not a whole SQLite file: missing, a folder, empty, or another format.
+  static func checkFile(_ path: String) throws(StoreError) {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      throw StoreError("no database at \(path): create it with 'compound init' (or pass --db PATH)")
+    }
+    guard info.st_mode & S_IFMT == S_IFREG else {
+      throw StoreError("\(path) is not a database file (it is a folder or a device): point --db at the database")
+    }
+    guard info.st_size >= 512 else {
+      throw StoreError(
+        "\(path) is \(info.st_size == 0 ? "empty" : "too short to be a database"): it is not a compound database and is left untouched; 'compound init' makes a new one at another path"
+      )
+    }
+    let handle = FileHandle(forReadingAtPath: path)
+    let header = (try? handle?.read(upToCount: 16)) ?? nil
+    try? handle?.close()
+    guard let header, Array(header) == Array("SQLite format 3\u{0}".utf8) else {
+      throw StoreError("\(path) is not a SQLite database: point --db at the compound database")
+    }
+  }
+
+  static func configuration() -> Configuration {
+    var configuration = Configuration()
+    configuration.busyMode = .callback { retries in
+      // Readers read a snapshot and never wait; a writer waits for another command, saying so after a second.
+      if retries == 100 {
+        FileHandle.standardError.write(Data("waiting for another compound command to finish writing...\n".utf8))
+      }
+      usleep(10_000)
+      return retries < 1_000
+    }
+    configuration.foreignKeysEnabled = true
+    configuration.label = "compound"
+    configuration.prepareDatabase { db in
+      // Already WAL: a no-op. (GRDB's own WAL set-up writes a dummy table on every open.)
+      if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+        try db.execute(sql: "PRAGMA journal_mode = WAL")
+      }
+    }
+    return configuration
+  }
+
   /// Runs `work` in one write transaction, with its audit entries, translating errors into one-line messages.
-  func write<T>(_ work: (Database) throws -> T) throws(StoreError) -> T {
-    let stamp = stamp.withLock { $0 }
+  ///
+  /// No record is dated before the newest audit entry: a clock set back is refused, not written.
+  func write<T>(stamp given: AuditStamp? = nil, _ work: (Database) throws -> T) throws(StoreError) -> T {
+    let stamp = given ?? stamp.withLock { $0 }
     do {
       return try pool.write { db in
+        if let newest = try String.fetchOne(db, sql: "SELECT max(at) FROM audit"), stamp.at < newest {
+          throw StoreError(
+            "the clock reads \(stamp.at), earlier than the newest record (\(newest)): nothing was written; set the computer's clock right"
+          )
+        }
         try AuditTrail.capture(db)
         let result = try work(db)
         try AuditTrail.seal(db, stamp: stamp)

@@ -48,6 +48,12 @@ enum AuditTrail {
     Audited(
       name: "fill_check",
       lot: "(SELECT lot_number FROM batch WHERE id = (SELECT batch_id FROM fill WHERE id = {R}.fill_id))"),
+    Audited(name: "installation"),
+    Audited(name: "signature_failure"),
+    Audited(name: "restore_log"),
+    Audited(
+      name: "label_delivery_failure",
+      lot: "(SELECT lot_number FROM batch WHERE id = (SELECT batch_id FROM label_print WHERE id = {R}.label_print_id))"),
   ]
 
   /// The trail's own table, append-only by trigger.
@@ -187,6 +193,11 @@ enum AuditTrail {
       id: row["id"], transaction: row["tx"], at: row["at"], actor: row["actor"], command: row["command"],
       table: row["table_name"], rowID: row["row_id"], operation: row["op"], lot: row["lot"], before: row["old_row"],
       after: row["new_row"], previousHash: row["prev_hash"], hash: row["hash"])
+  }
+
+  /// The hash of the newest entry (the genesis value for an empty trail).
+  static func head(_ db: Database) throws -> String {
+    try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY id DESC LIMIT 1") ?? AuditEntry.genesis
   }
 
   /// The first place where the trail or the records disagree, and how many entries were checked.

@@ -2,6 +2,9 @@ import Foundation
 
 /// One logged label print.
 public struct LabelPrint: Sendable, Codable {
+  /// The destination of a text label shown on the terminal: logged, but not a print that makes a reprint.
+  public static let terminal = "terminal"
+
   public var id: Int64
   public var fillID: Int64?
   public var lotNumber: String

@@ -88,6 +88,9 @@ public struct MonthReport: Sendable {
   public var batches: [BatchRow]
   public var dispensed: [DispensedRow]
   public var movementCount: Int
+  /// The audit trail when the report was read: its entry count and head hash, so the workbook is an anchor.
+  public var auditEntries: Int64 = 0
+  public var auditHead: String = ""
   /// Streams the month's movements in order, then returns the month's totals, from one pass.
   ///
   /// Each row's text is SQLite's own C string, valid only during the call: a million rows are not copied.

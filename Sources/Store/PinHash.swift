@@ -3,12 +3,12 @@ import Foundation
 
 /// PINs as stored: a salted, deliberately slow yescrypt hash (libxcrypt), never the PIN itself.
 enum PinHash {
-  /// Digits only, 4 to 12 of them.
-  static let rule = "4 to 12 digits"
+  /// Digits only, 6 to 12 of them.
+  static let rule = "6 to 12 digits"
 
   /// Whether `pin` follows the rule.
   static func isValid(_ pin: String) -> Bool {
-    (4...12).contains(pin.count) && pin.allSatisfy { $0.isASCII && $0.isNumber }
+    (6...12).contains(pin.count) && pin.allSatisfy { $0.isASCII && $0.isNumber }
   }
 
   /// A new hash of `pin` with a fresh random salt.

@@ -6,7 +6,9 @@ enum Schema {
   /// `CMPD` as a 32-bit integer: marks a SQLite file as a compound database.
   static let applicationID: Int32 = 0x434D_5044
 
-  static var migrator: DatabaseMigrator {
+  /// Every migration, in order; `training` marks a new database as a training one (`init --training`, the demo),
+  /// and `now` dates what a migration records.
+  static func migrator(training: Bool = false, now: Date = Date()) -> DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1 catalog, lots, formulas, batches") { db in
       try db.execute(sql: v1)
@@ -27,10 +29,11 @@ enum Schema {
       try db.execute(sql: "CREATE INDEX movement_by_time ON movement(moved_at)")
     }
     migrator.registerMigration("v7 users and the audit trail") { db in
+      try refuseRebuildingTheTrail(db)
       try db.execute(sql: v7)
       try db.execute(sql: AuditTrail.schema)
       let stamp = AuditStamp(
-        actor: "compound", command: "upgrade: the audit trail begins", at: Timestamp.string(Date()))
+        actor: "compound", command: "upgrade: the audit trail begins", at: Timestamp.string(now))
       for table in AuditTrail.tables { try AuditTrail.baseline(db, table: table.name, stamp: stamp) }
     }
     migrator.registerMigration("v8 no record is ever deleted") { db in
@@ -41,12 +44,43 @@ enum Schema {
       let stamp = AuditStamp(
         actor: "compound",
         command: "upgrade: medications and allergies become entries; clinical rules move into the database",
-        at: Timestamp.string(Date()))
+        at: Timestamp.string(now))
       for table in ["patient", "patient_entry", "batch", "fill"] {
         try AuditTrail.baseline(db, table: table, stamp: stamp)
       }
     }
+    migrator.registerMigration("v10 signatures, the installation, restores and label deliveries") { db in
+      try db.execute(sql: v10)
+      try db.execute(
+        sql: "INSERT INTO installation (id, pharmacy_id, created_at, training) VALUES (1, ?, ?, ?)",
+        arguments: [UUID().uuidString.lowercased(), Timestamp.string(now), training ? 1 : 0])
+      let stamp = AuditStamp(
+        actor: "compound", command: "upgrade: signatures lock after wrong PINs; the installation is identified",
+        at: Timestamp.string(now))
+      for table in ["app_user", "installation"] { try AuditTrail.baseline(db, table: table, stamp: stamp) }
+    }
     return migrator
+  }
+
+  /// The default migrator, for existing files.
+  static var migrator: DatabaseMigrator { migrator() }
+
+  /// Refuses to start an audit trail on a file whose schema shows it had one: a trail removed outside compound
+  /// must never be replaced by a fresh baseline of whatever the records now say.
+  static func refuseRebuildingTheTrail(_ db: Database) throws {
+    let names = [
+      "audit", "app_user", "ingredients_are_kept", "lots_are_kept", "patients_are_kept", "patient_entry",
+      "clinical_rules", "fill_void", "installation", "signature_failure",
+    ]
+    let later =
+      try Int.fetchOne(
+        db, sql: "SELECT count(*) FROM sqlite_master WHERE name IN (\(names.map { "'\($0)'" }.joined(separator: ",")))")
+      ?? 0
+    if later > 0 {
+      throw StoreError(
+        "this database's schema shows it had an audit trail, but its history was removed outside compound: it is not upgraded; restore a backup and run 'compound doctor'"
+      )
+    }
   }
 
   static let statuses = "'quarantined','released','rejected','on_hold','recalled','expired'"
@@ -428,6 +462,90 @@ enum Schema {
     CREATE TRIGGER batch_rules_version_is_final BEFORE UPDATE OF rules_version ON batch
     WHEN OLD.rules_version IS NOT NEW.rules_version
     BEGIN SELECT RAISE(ABORT, 'a compounding record never changes: record a correction instead'); END;
+    """
+
+  /// The installation's identity and training flag; what locks a signer; restores and label deliveries.
+  static let v10 = """
+    CREATE TABLE installation (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      pharmacy_id TEXT NOT NULL CHECK (length(pharmacy_id) = 36),
+      created_at TEXT NOT NULL,
+      training INTEGER NOT NULL CHECK (training IN (0, 1))
+    );
+    CREATE TRIGGER installation_never_changes BEFORE UPDATE ON installation
+    BEGIN SELECT RAISE(ABORT, 'the installation never changes'); END;
+    CREATE TRIGGER installation_is_kept BEFORE DELETE ON installation
+    BEGIN SELECT RAISE(ABORT, 'the installation is kept'); END;
+
+    ALTER TABLE app_user ADD COLUMN pin_set_at TEXT;
+    ALTER TABLE app_user ADD COLUMN must_change_pin INTEGER NOT NULL DEFAULT 0 CHECK (must_change_pin IN (0, 1));
+    ALTER TABLE app_user ADD COLUMN pin_known_to TEXT;
+    UPDATE app_user SET pin_set_at = created_at;
+    CREATE TABLE signature_failure (
+      id INTEGER PRIMARY KEY,
+      login TEXT NOT NULL,
+      at TEXT NOT NULL,
+      action TEXT NOT NULL,
+      locked INTEGER NOT NULL CHECK (locked IN (0, 1))
+    );
+    CREATE INDEX signature_failure_by_login ON signature_failure(login, at);
+    CREATE TRIGGER signature_failures_never_change BEFORE UPDATE ON signature_failure
+    BEGIN SELECT RAISE(ABORT, 'a failed signature is a record'); END;
+    CREATE TRIGGER signature_failures_are_kept BEFORE DELETE ON signature_failure
+    BEGIN SELECT RAISE(ABORT, 'a failed signature is a record'); END;
+    CREATE INDEX audit_by_actor ON audit(actor, at);
+
+    CREATE TABLE restore_log (
+      id INTEGER PRIMARY KEY,
+      restored_at TEXT NOT NULL,
+      restored_by TEXT NOT NULL,
+      backup_path TEXT NOT NULL,
+      backup_sha256 TEXT NOT NULL CHECK (length(backup_sha256) = 64),
+      backup_head TEXT NOT NULL,
+      replaced_head TEXT,
+      replaced_kept_at TEXT,
+      foreign_reason TEXT
+    );
+    CREATE TRIGGER restores_never_change BEFORE UPDATE ON restore_log
+    BEGIN SELECT RAISE(ABORT, 'a restore is a record'); END;
+    CREATE TRIGGER restores_are_kept BEFORE DELETE ON restore_log
+    BEGIN SELECT RAISE(ABORT, 'a restore is a record'); END;
+
+    CREATE TABLE label_print_v10 (
+      id INTEGER PRIMARY KEY,
+      fill_id INTEGER REFERENCES fill(id),
+      batch_id INTEGER NOT NULL REFERENCES batch(id),
+      layout TEXT NOT NULL,
+      layout_version INTEGER NOT NULL,
+      format TEXT NOT NULL CHECK (format IN ('pdf','png','zpl','text')),
+      sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+      destination TEXT NOT NULL,
+      copies INTEGER NOT NULL CHECK (copies BETWEEN 1 AND 99),
+      reprint INTEGER NOT NULL CHECK (reprint IN (0, 1)),
+      reason TEXT,
+      printed_at TEXT NOT NULL,
+      printed_by TEXT NOT NULL,
+      CHECK (reprint = 0 OR length(reason) > 0)
+    );
+    INSERT INTO label_print_v10 SELECT * FROM label_print;
+    DROP TABLE label_print;
+    ALTER TABLE label_print_v10 RENAME TO label_print;
+    CREATE INDEX label_print_by_fill ON label_print(fill_id);
+    CREATE INDEX label_print_by_batch ON label_print(batch_id);
+    CREATE TRIGGER label_prints_never_change BEFORE UPDATE ON label_print
+    BEGIN SELECT RAISE(ABORT, 'the label print log is append-only'); END;
+    CREATE TRIGGER label_prints_are_kept BEFORE DELETE ON label_print
+    BEGIN SELECT RAISE(ABORT, 'the label print log is kept'); END;
+    CREATE TABLE label_delivery_failure (
+      id INTEGER PRIMARY KEY,
+      label_print_id INTEGER NOT NULL UNIQUE REFERENCES label_print(id),
+      failed_at TEXT NOT NULL,
+      error TEXT NOT NULL
+    );
+    CREATE TRIGGER label_delivery_failures_never_change BEFORE UPDATE ON label_delivery_failure
+    BEGIN SELECT RAISE(ABORT, 'a failed delivery is a record'); END;
+    CREATE TRIGGER label_delivery_failures_are_kept BEFORE DELETE ON label_delivery_failure
+    BEGIN SELECT RAISE(ABORT, 'a failed delivery is a record'); END;
     """
 
   static let v8 = """

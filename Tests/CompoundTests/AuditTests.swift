@@ -42,7 +42,7 @@ struct AuditTests {
   @Test("every table of records is audited: a new table must join AuditTrail.tables")
   func coverage() throws {
     let pharmacy = try Pharmacy()
-    try pharmacy.ok(["init"])
+    try pharmacy.ok(["init", "--training"])
     let tables = try pharmacy.sqlite(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('grdb_migrations', 'audit') ORDER BY name"
     ).output.split(separator: "\n").map(String.init)
@@ -113,10 +113,10 @@ struct AuditTests {
     try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
     // dchen's action with aokafor's PIN, an empty PIN, or none at all.
     #expect(
-      try pharmacy.refused(["batch", "verify", lot, "--by", "dchen"], environment: ["COMPOUND_PIN": "8642"])
+      try pharmacy.refusedSignature(["batch", "verify", lot, "--by", "dchen"], environment: ["COMPOUND_PIN": "864209"])
         .contains("wrong PIN for dchen"))
     #expect(
-      try pharmacy.refused(["batch", "verify", lot, "--by", "dchen"], environment: ["COMPOUND_PIN": ""])
+      try pharmacy.refusedSignature(["batch", "verify", lot, "--by", "dchen"], environment: ["COMPOUND_PIN": ""])
         .contains("wrong PIN"))
     let terminal = open("/dev/tty", O_RDWR)
     if terminal >= 0 { close(terminal) }
@@ -127,19 +127,24 @@ struct AuditTests {
           .contains("COMPOUND_PIN"))
     }
     try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
-    // Release, reject, override and reprint are signed too; hold is not.
+    // Every write is signed: release, and a hold too.
     #expect(
-      try pharmacy.refused(["batch", "release", lot, "--by", "aokafor"], environment: ["COMPOUND_PIN": "1357"])
-        .contains("wrong PIN for aokafor"))
-    try pharmacy.ok(
-      ["batch", "hold", lot, "--by", "mtorres", "--reason", "label check"], environment: ["COMPOUND_PIN": ""])
+      try pharmacy.refusedSignature(
+        ["batch", "release", lot, "--by", "aokafor"], environment: ["COMPOUND_PIN": "135790"]
+      )
+      .contains("wrong PIN for aokafor"))
+    #expect(
+      try pharmacy.refusedSignature(
+        ["batch", "hold", lot, "--by", "mtorres", "--reason", "label check"], environment: ["COMPOUND_PIN": ""]
+      ).contains("wrong PIN for mtorres"))
+    try pharmacy.ok(["batch", "hold", lot, "--by", "mtorres", "--reason", "label check"])
     // PINs are kept only as salted yescrypt hashes: never the PIN, and two equal PINs hash differently.
     let hashes = try pharmacy.sqlite("SELECT pin_hash FROM app_user ORDER BY id").output.split(separator: "\n")
     #expect(hashes.count == 3)
-    #expect(hashes.allSatisfy { $0.hasPrefix("$y$") && !$0.contains("1357") })
+    #expect(hashes.allSatisfy { $0.hasPrefix("$y$") && !$0.contains("135790") })
     try pharmacy.ok(
       ["user", "add", "jlee", "--name", "Jin Lee, PharmD", "--role", "pharmacist", "--by", "dchen"],
-      environment: ["COMPOUND_NEW_PIN": "1357"])
+      environment: ["COMPOUND_NEW_PIN": "135790"])
     let again = try pharmacy.sqlite("SELECT pin_hash FROM app_user WHERE login IN ('dchen', 'jlee')").output
       .split(separator: "\n")
     #expect(again.count == 2 && again[0] != again[1])
@@ -148,37 +153,37 @@ struct AuditTests {
   @Test("users: the first is a pharmacist; a pharmacist signs for the rest; a disabled user records and signs nothing")
   func users() throws {
     let pharmacy = try Pharmacy()
-    try pharmacy.ok(["init"])
+    try pharmacy.ok(["init", "--training"])
     #expect(
       try pharmacy.refused(
         ["user", "add", "mtorres", "--name", "Maria Torres", "--role", "technician"],
-        environment: ["COMPOUND_NEW_PIN": "2468"]
+        environment: ["COMPOUND_NEW_PIN": "246801"]
       ).contains("first user must be a pharmacist"))
     #expect(
       try pharmacy.refused(
         ["user", "add", "dchen", "--name", "David Chen", "--role", "pharmacist"],
         environment: ["COMPOUND_NEW_PIN": "12"]
-      ).contains("4 to 12 digits"))
+      ).contains("6 to 12 digits"))
     try pharmacy.ok(
       ["user", "add", "dchen", "--name", "David Chen, PharmD", "--role", "pharmacist"],
-      environment: ["COMPOUND_NEW_PIN": "1357"])
+      environment: ["COMPOUND_NEW_PIN": "135790"])
     #expect(
       try pharmacy.refused(
         ["user", "add", "mtorres", "--name", "Maria Torres", "--role", "technician"],
-        environment: ["COMPOUND_NEW_PIN": "2468"]
+        environment: ["COMPOUND_NEW_PIN": "246801"]
       ).contains("--by"))
     try pharmacy.ok(
       ["user", "add", "mtorres", "--name", "Maria Torres, CPhT", "--role", "technician", "--by", "dchen"],
-      environment: ["COMPOUND_NEW_PIN": "2468"])
+      environment: ["COMPOUND_NEW_PIN": "246801"])
     #expect(
       try pharmacy.refused(
         ["user", "add", "aokafor", "--name", "Amara Okafor", "--role", "pharmacist", "--by", "mtorres"],
-        environment: ["COMPOUND_NEW_PIN": "8642"]
+        environment: ["COMPOUND_NEW_PIN": "864209"]
       ).contains("only a pharmacist adds users"))
     #expect(
       try pharmacy.refused(
         ["user", "add", "MTORRES", "--name", "Someone Else", "--role", "technician", "--by", "dchen"],
-        environment: ["COMPOUND_NEW_PIN": "2468"]
+        environment: ["COMPOUND_NEW_PIN": "246801"]
       ).contains("already exists"))
     #expect(
       try pharmacy.refused(["user", "disable", "dchen", "--reason", "left", "--by", "dchen"]).contains(
@@ -190,12 +195,12 @@ struct AuditTests {
     // A disabled pharmacist cannot sign, even with the right PIN.
     try pharmacy.ok(
       ["user", "add", "aokafor", "--name", "Amara Okafor, PharmD", "--role", "pharmacist", "--by", "dchen"],
-      environment: ["COMPOUND_NEW_PIN": "8642"])
+      environment: ["COMPOUND_NEW_PIN": "864209"])
     try pharmacy.ok(["user", "disable", "aokafor", "--reason", "moved away", "--by", "dchen"])
     #expect(
       try pharmacy.refused(
         ["user", "add", "jlee", "--name", "Jin Lee", "--role", "technician", "--by", "aokafor"],
-        environment: ["COMPOUND_NEW_PIN": "1111"]
+        environment: ["COMPOUND_NEW_PIN": "111111"]
       ).contains("aokafor was disabled"))
     let listed = try pharmacy.ok(["user", "list", "--json"]).jsonArray()
     #expect(listed.count == 3)
@@ -220,24 +225,32 @@ struct AuditTests {
     let global = ["--db", pharmacy.database, "--config", pharmacy.settings]
     let binary = Pharmacy.binary.path
     let verify = try Terminal.run(
-      [binary, "batch", "verify", lot, "--by", "dchen"] + global, answers: ["1357"], environment: environment)
+      [binary, "batch", "verify", lot, "--by", "dchen"] + global, answers: ["135790"], environment: environment)
     #expect(verify.status == 0, "\(verify.screen)")
     #expect(verify.screen.contains("PIN for dchen to verify batch \(lot): "))
     #expect(verify.screen.contains("verified \(lot)"))
-    #expect(!verify.screen.contains("1357"), "the PIN was echoed: \(verify.screen)")
+    #expect(!verify.screen.contains("135790"), "the PIN was echoed: \(verify.screen)")
     // A user sets a new PIN with the old one; the old one then signs nothing.
     let change = try Terminal.run(
-      [binary, "user", "pin", "aokafor"] + global, answers: ["8642", "97531", "97531"], environment: environment)
+      [binary, "user", "pin", "aokafor"] + global, answers: ["864209", "975310", "975310"], environment: environment)
     #expect(change.status == 0, "\(change.screen)")
-    #expect(!change.screen.contains("97531"))
+    #expect(!change.screen.contains("975310"))
     #expect(
-      try pharmacy.refused(["batch", "release", lot, "--by", "aokafor"], environment: ["COMPOUND_PIN": "8642"])
-        .contains("wrong PIN"))
-    // A technician cannot reset someone else's PIN; a pharmacist can.
+      try pharmacy.refusedSignature(
+        ["batch", "release", lot, "--by", "aokafor"], environment: ["COMPOUND_PIN": "864209"]
+      )
+      .contains("wrong PIN"))
+    // A technician cannot reset someone else's PIN; a pharmacist can, for one use only: the reset PIN signs
+    // nothing until its owner chooses their own.
     #expect(
-      try pharmacy.refused(["user", "pin", "aokafor", "--by", "mtorres"], environment: ["COMPOUND_NEW_PIN": "1111"])
+      try pharmacy.refused(["user", "pin", "aokafor", "--by", "mtorres"], environment: ["COMPOUND_NEW_PIN": "111111"])
         .contains("only aokafor or a pharmacist"))
-    try pharmacy.ok(["user", "pin", "aokafor", "--by", "dchen"], environment: ["COMPOUND_NEW_PIN": "8642"])
+    try pharmacy.ok(["user", "pin", "aokafor", "--by", "dchen"], environment: ["COMPOUND_NEW_PIN": "555666"])
+    #expect(
+      try pharmacy.refused(["batch", "release", lot, "--by", "aokafor"], environment: ["COMPOUND_PIN": "555666"])
+        .contains("aokafor's PIN was reset by dchen: it signs nothing until aokafor chooses their own"))
+    try pharmacy.ok(
+      ["user", "pin", "aokafor"], environment: ["COMPOUND_PIN": "555666", "COMPOUND_NEW_PIN": "864209"])
     try pharmacy.ok(["batch", "release", lot, "--by", "aokafor"])
     try pharmacy.ok(["audit", "verify"])
   }
@@ -269,26 +282,34 @@ struct AuditTests {
       "patient_entries_keep_what_was_typed", "patient_entries_are_kept", "clinical_rules_never_change",
       "clinical_rules_are_kept", "prescription_ends_are_final", "prescription_ends_are_kept", "fill_voids_are_final",
       "fill_voids_are_kept", "fill_checks_are_final", "fill_checks_are_kept", "fill_checked_by_another",
-      "batch_rules_version_is_final",
+      "batch_rules_version_is_final", "installation_never_changes", "installation_is_kept",
+      "signature_failures_never_change", "signature_failures_are_kept", "restores_never_change", "restores_are_kept",
+      "label_delivery_failures_never_change", "label_delivery_failures_are_kept",
     ]
     let downgrade =
       (v8 + v9).map { "DROP TRIGGER \($0);" }.joined()
-      + ["patient_entry", "clinical_rules", "prescription_end", "fill_void", "fill_check"].map { "DROP TABLE \($0);" }
+      + [
+        "patient_entry", "clinical_rules", "prescription_end", "fill_void", "fill_check", "installation",
+        "signature_failure", "restore_log", "label_delivery_failure",
+      ].map { "DROP TABLE \($0);" }
       .joined()
         + """
         ALTER TABLE batch DROP COLUMN rules_version; ALTER TABLE fill DROP COLUMN rules_version;
         ALTER TABLE patient ADD COLUMN allergies TEXT NOT NULL DEFAULT '[]';
         ALTER TABLE patient ADD COLUMN medications TEXT NOT NULL DEFAULT '[]';
         UPDATE patient SET medications = '["Norco 10/325", "Warfarin 5 mg"]', allergies = '["gelatin"]';
-        DROP TABLE audit; DROP TABLE app_user; DELETE FROM grdb_migrations WHERE identifier >= 'v7';
+        DROP TABLE audit; DROP TABLE app_user; DELETE FROM grdb_migrations WHERE identifier >= 'v7' OR identifier LIKE 'v1_ %';
         """
     let done = try pharmacy.sqlite(downgrade)
     #expect(done.status == 0, "\(done.output)")
+    // An upgraded file is a pharmacy's, not a training one: from here on the real clock runs.
+    pharmacy.fixedClock = false
     let records = try pharmacy.sqlite(
       "SELECT (SELECT count(*) FROM ingredient) + (SELECT count(*) FROM lot) + (SELECT count(*) FROM formula) + (SELECT count(*) FROM batch) + (SELECT count(*) FROM batch_component) + (SELECT count(*) FROM status_change) + (SELECT count(*) FROM movement) + (SELECT count(*) FROM patient)"
     ).output.trimmingCharacters(in: .whitespacesAndNewlines)
-    // v9 changes the batch and patient rows' columns, so it records them again, with the three new entries.
-    let expected = (Int(records) ?? 0) + 1 + 1 + 3
+    // v9 changes the batch and patient rows' columns, so it records them again, with the three new entries;
+    // v10 records the installation.
+    let expected = (Int(records) ?? 0) + 1 + 1 + 3 + 1
 
     let verified = try pharmacy.ok(["audit", "verify"]).stdout
     #expect(verified.contains("audit trail intact: \(expected) entries"), "\(verified)")
@@ -304,7 +325,7 @@ struct AuditTests {
     // The trail goes on from there.
     try pharmacy.ok(
       ["user", "add", "dchen", "--name", "David Chen", "--role", "pharmacist"],
-      environment: ["COMPOUND_NEW_PIN": "1357"])
+      environment: ["COMPOUND_NEW_PIN": "135790"])
     let after = try pharmacy.ok(["audit", "log", "--json"]).jsonArray()
     #expect(after.count == entries.count + 1)
     #expect(after.last?["previousHash"] as? String == entries.last?["hash"] as? String)

@@ -122,10 +122,10 @@ struct BatchRecordTests {
     #expect(missing.status != 0)
     #expect(missing.stderr.contains("compound init"))
     #expect(!FileManager.default.fileExists(atPath: pharmacy.database))
-    try pharmacy.ok(["init"])
+    try pharmacy.ok(["init", "--training"])
     let mode = try FileManager.default.attributesOfItem(atPath: pharmacy.database)[.posixPermissions] as? Int
     #expect(mode == 0o600)
-    #expect(try pharmacy.ok(["init"]).stdout.contains("already existed"))
+    #expect(try pharmacy.ok(["init", "--training"]).stdout.contains("already existed"))
   }
 
   @Test("the demo runs the day and says where its outputs went")

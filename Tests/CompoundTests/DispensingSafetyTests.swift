@@ -194,8 +194,9 @@ struct DispensingSafetyTests {
     #expect(
       try pharmacy.refused(["rx", "check", id, "--by", "dchen"]).contains("another pharmacist makes the final check"))
     #expect(
-      try pharmacy.refused(["rx", "check", id, "--by", "aokafor"], environment: ["COMPOUND_PIN": "0000"]).contains(
-        "wrong PIN"))
+      try pharmacy.refusedSignature(["rx", "check", id, "--by", "aokafor"], environment: ["COMPOUND_PIN": "000000"])
+        .contains(
+          "wrong PIN"))
     #expect(try pharmacy.ok(["rx", "check", id, "--by", "aokafor"]).stdout.contains("ready for the patient"))
     #expect(try pharmacy.refused(["rx", "check", id, "--by", "aokafor"]).contains("already checked by aokafor"))
     // The shell cannot make the filler the checker either.
@@ -265,7 +266,7 @@ struct DispensingSafetyTests {
     try pharmacy.sqlite(
       "DROP TRIGGER clinical_rules_never_change; UPDATE clinical_rules SET rules = replace(rules, '\"refillTooSoonPercent\":50', '\"refillTooSoonPercent\":1') WHERE version = 3;"
     )
-    pharmacy.now = "2026-12-01T10:00:00-06:00"
+    pharmacy.now = "2026-12-30T10:00:00-06:00"
     #expect(try pharmacy.refused(["rx", "fill", number, "--by", "mtorres"]).contains("do not match their hash"))
     let verify = try pharmacy.run(["audit", "verify"])
     #expect(verify.status != 0)

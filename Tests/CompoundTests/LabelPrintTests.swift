@@ -32,12 +32,12 @@ struct LabelPrintTests {
     let bytes = Array(try Data(contentsOf: pdf))
     #expect(try logged(pharmacy) == ["\(SHA256.hex(bytes)) 0 file \(pdf.path)"])
     #expect(
-      try pharmacy.refused(["label", "print", "--fill", "1", "--format", "pdf", "--out", pdf.path, "--by", "mtorres"])
-        .contains("--reason"))
+      try pharmacy.refused([
+        "label", "print", "--fill", "1", "--format", "pdf", "--out", pdf.path, "--force", "--by", "mtorres",
+      ]).contains("--reason"))
     try pharmacy.ok([
-      "label", "print", "--rx", "600001", "--format", "pdf", "--out", pdf.path, "--reason", "torn at the counter",
-      "--by",
-      "mtorres",
+      "label", "print", "--rx", "600001", "--format", "pdf", "--out", pdf.path, "--force", "--reason",
+      "torn at the counter", "--by", "mtorres",
     ])
     let reprinted = try LabelRenderingTests.tool("/usr/bin/pdftotext", [pdf.path, "-"])
     #expect(reprinted.contains("REPRINT"))
@@ -57,19 +57,25 @@ struct LabelPrintTests {
     #expect(try logged(pharmacy) == ["\(SHA256.hex(received)) 0 tcp 127.0.0.1:\(printer.port)"])
   }
 
-  @Test("a printer that does not answer gives a clear error and nothing is logged")
+  @Test("a printer that does not answer gives a clear error; the attempt was logged first, then marked failed")
   func unreachable() throws {
     let pharmacy = try filled()
     let port = ByteListener.closedPort()
-    let error = try pharmacy.refused([
+    let error = try pharmacy.run([
       "label", "print", "--fill", "1", "--format", "zpl", "--tcp", "127.0.0.1:\(port)", "--by", "mtorres",
     ])
-    #expect(error.contains("127.0.0.1:\(port)"))
-    #expect(try logged(pharmacy).isEmpty)
-    let cups = try pharmacy.refused(
-      ["label", "print", "--fill", "1", "--printer", "nosuchqueue", "--by", "mtorres"],
+    #expect(error.status != 0)
+    #expect(error.stderr.contains("127.0.0.1:\(port)"))
+    #expect(error.stderr.contains("logged as print 1, failed"))
+    #expect(try logged(pharmacy).count == 1)
+    #expect(try pharmacy.sqlite("SELECT label_print_id FROM label_delivery_failure").output.hasPrefix("1"))
+    let cups = try pharmacy.run(
+      [
+        "label", "print", "--fill", "1", "--printer", "nosuchqueue", "--reason", "the Zebra was off", "--by", "mtorres",
+      ],
       environment: ["CUPS_SERVER": "127.0.0.1:\(port)"])
-    #expect(cups.contains("CUPS did not take the label"))
+    #expect(cups.stderr.contains("CUPS did not take the label"))
+    #expect(try pharmacy.sqlite("SELECT count(*) FROM label_delivery_failure").output.hasPrefix("2"))
   }
 
   @Test("a real CUPS server on loopback delivers exactly the rendered bytes to the printer")

@@ -12,11 +12,11 @@ struct MaintenanceTests {
     try pharmacy.ok(["backup", "--to", backup])
     let mode = try FileManager.default.attributesOfItem(atPath: backup)[.posixPermissions] as? Int
     #expect(mode == 0o600)
-    #expect(try pharmacy.refused(["backup", "--to", backup]).contains("never overwrites"))
+    #expect(try pharmacy.refused(["backup", "--to", backup]).contains("already exists"))
     // Work after the backup is undone by restoring it; the replaced database is kept aside.
     try pharmacy.recordStandardBatch()
     #expect(try pharmacy.ok(["batch", "list", "--json"]).jsonArray().count == 2)
-    let restored = try pharmacy.ok(["restore", "--from", backup]).stdout
+    let restored = try pharmacy.ok(["restore", "--from", backup, "--by", "dchen"]).stdout
     #expect(restored.contains("before-restore"))
     let batches = try pharmacy.ok(["batch", "list", "--json"]).jsonArray()
     #expect(batches.compactMap { $0["lotNumber"] as? String } == [lot])
@@ -28,14 +28,14 @@ struct MaintenanceTests {
     try pharmacy.seed()
     let garbage = pharmacy.folder.appendingPathComponent("garbage.sqlite").path
     try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: garbage))
-    #expect(try pharmacy.refused(["restore", "--from", garbage]).contains("cannot restore"))
+    #expect(try pharmacy.refused(["restore", "--from", garbage, "--by", "dchen"]).contains("not a SQLite database"))
     let foreign = pharmacy.folder.appendingPathComponent("foreign.sqlite").path
     try pharmacy.sqlite("CREATE TABLE t(x)", database: foreign)
-    #expect(try pharmacy.refused(["restore", "--from", foreign]).contains("not a compound database"))
+    #expect(try pharmacy.refused(["restore", "--from", foreign, "--by", "dchen"]).contains("not a compound database"))
     let newer = pharmacy.folder.appendingPathComponent("newer.sqlite").path
     try pharmacy.ok(["backup", "--to", newer])
     try pharmacy.sqlite("INSERT INTO grdb_migrations VALUES ('v99 from the future')", database: newer)
-    #expect(try pharmacy.refused(["restore", "--from", newer]).contains("newer version"))
+    #expect(try pharmacy.refused(["restore", "--from", newer, "--by", "dchen"]).contains("newer version"))
   }
 
   @Test("doctor passes a sound database and names stock that no longer matches its movements")

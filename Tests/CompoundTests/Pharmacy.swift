@@ -40,9 +40,9 @@ final class Pharmacy: @unchecked Sendable {
 
   /// The demo users, their roles and PINs; `run` signs with the PIN of whoever `--by` names.
   static let users: [(id: String, name: String, role: String, pin: String)] = [
-    ("dchen", "David Chen, PharmD", "pharmacist", "1357"),
-    ("mtorres", "Maria Torres, CPhT", "technician", "2468"),
-    ("aokafor", "Amara Okafor, PharmD", "pharmacist", "8642"),
+    ("dchen", "David Chen, PharmD", "pharmacist", "135790"),
+    ("mtorres", "Maria Torres, CPhT", "technician", "246801"),
+    ("aokafor", "Amara Okafor, PharmD", "pharmacist", "864209"),
   ]
   /// An environment value that `run` removes rather than sets.
   static let unset = "\u{0}unset"
@@ -57,6 +57,8 @@ final class Pharmacy: @unchecked Sendable {
   let rules: String?
   /// The instant every command sees: 15:00 in Chicago on 22 November 2026.
   var now = "2026-11-22T15:00:00-06:00"
+  /// Whether `now` fixes the clock (training databases only); false runs commands on the real clock.
+  var fixedClock = true
 
   /// A pharmacy whose settings file adds `extra` to the demo's, and whose clinical rules (imported by
   /// `initialize`) change what `rules` says.
@@ -104,13 +106,24 @@ final class Pharmacy: @unchecked Sendable {
       signaled: process.terminationReason == .uncaughtSignal)
   }
 
+  /// Writing commands that name their signer; a test that leaves `--by` out signs as dchen (a pharmacist),
+  /// so that a refusal the test aims at is never a missing `--by` instead.
+  static let signedCommands: [[String]] = [
+    ["ingredient", "add"], ["formula", "add"], ["patient", "add"], ["prescriber", "add"], ["batch", "weights"],
+    ["lot", "receive"],
+  ]
+
   /// A `compound` process for ARGUMENTS, set up like `run` but not started.
-  func command(_ arguments: [String], environment extra: [String: String] = [:], global: Bool = true) -> Process {
+  func command(_ given: [String], environment extra: [String: String] = [:], global: Bool = true) -> Process {
+    var arguments = given
+    if !arguments.contains("--by"), Self.signedCommands.contains(where: { arguments.starts(with: $0) }) {
+      arguments += ["--by", "dchen"]
+    }
     let process = Process()
     process.executableURL = Self.binary
     process.arguments = arguments + (global ? ["--db", database, "--config", settings] : [])
     var environment = ProcessInfo.processInfo.environment
-    environment["COMPOUND_NOW"] = now
+    environment["COMPOUND_NOW"] = fixedClock ? now : nil
     environment["HOME"] = folder.path
     environment.removeValue(forKey: "COMPOUND_DB")
     environment.removeValue(forKey: "COMPOUND_CONFIG")
@@ -118,6 +131,11 @@ final class Pharmacy: @unchecked Sendable {
       let user = Self.users.first(where: { $0.id == arguments[by] })
     {
       environment["COMPOUND_PIN"] = user.pin
+    }
+    if let witness = arguments.firstIndex(of: "--witness").map({ arguments.index(after: $0) }),
+      witness < arguments.endIndex, let user = Self.users.first(where: { $0.id == arguments[witness] })
+    {
+      environment["COMPOUND_WITNESS_PIN"] = user.pin
     }
     for (key, value) in extra {
       environment[key] = value == Self.unset ? nil : value
@@ -134,6 +152,34 @@ final class Pharmacy: @unchecked Sendable {
     try #require(
       outcome.status == 0, "compound \(arguments.joined(separator: " ")) failed: \(outcome.stderr)\(outcome.stdout)")
     return outcome
+  }
+
+  /// Runs a command refused for its signature (a wrong PIN): one error line, and nothing written but the
+  /// failed signature's own record and its audit entry; returns the error line.
+  @discardableResult
+  func refusedSignature(
+    _ arguments: [String], environment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> String {
+    let count =
+      "SELECT (SELECT count(*) FROM signature_failure) || ' ' || (SELECT count(*) FROM audit WHERE table_name <> 'signature_failure')"
+    let before = try sqlite(count).output
+    let outcome = try run(arguments, environment: environment)
+    #expect(
+      outcome.status != 0, "compound \(arguments.joined(separator: " ")) was not refused",
+      sourceLocation: sourceLocation)
+    #expect(
+      outcome.stderr.split(separator: "\n").count == 1, "not one line: \(outcome.stderr)",
+      sourceLocation: sourceLocation)
+    let parts = before.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    let after = try sqlite(count).output.split(separator: " ").compactMap {
+      Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+    #expect(after.count == 2 && parts.count == 2, sourceLocation: sourceLocation)
+    if after.count == 2, parts.count == 2 {
+      #expect(after[0] == parts[0] + 1, "the failed signature was not recorded", sourceLocation: sourceLocation)
+      #expect(after[1] == parts[1], "something else was written", sourceLocation: sourceLocation)
+    }
+    return outcome.stderr
   }
 
   /// Runs a command that must be refused with one error line and leave the database byte for byte
@@ -188,7 +234,7 @@ final class Pharmacy: @unchecked Sendable {
 
   /// A new database with the demo's users: dchen (the first pharmacist) adds the others.
   func initialize() throws {
-    try ok(["init"])
+    try ok(["init", "--training"])
     for user in Self.users {
       try ok(
         ["user", "add", user.id, "--name", user.name, "--role", user.role]

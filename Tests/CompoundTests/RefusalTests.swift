@@ -174,7 +174,7 @@ struct RefusalTests {
   @Test("a database from a newer compound, or a SQLite file that is not compound's, is refused")
   func foreignDatabases() throws {
     let pharmacy = try Pharmacy()
-    try pharmacy.ok(["init"])
+    try pharmacy.ok(["init", "--training"])
     try pharmacy.sqlite("INSERT INTO grdb_migrations VALUES ('v9 from the future')")
     #expect(try pharmacy.refused(["batch", "list"]).contains("newer version of compound"))
 

@@ -13,6 +13,8 @@ enum Stress {
   static var seconds: Double { full ? 60 : 8 }
   /// How many processes are killed.
   static var kills: Int { full ? 50 : 8 }
+  /// SIGKILLs that land during backups, and as many during restores.
+  static var restoreKills: Int { full ? 20 : 4 }
 
   /// Prints one summary line that `make stress` collects.
   static func report(_ line: String) {

@@ -142,6 +142,61 @@ struct StressTests {
     #expect(killed == Stress.kills, "only \(killed) processes were killed while running")
   }
 
+  @Test("SIGKILL during backup and restore: the live database is whole; no unchecked file has a backup's name")
+  func backupRestoreCrashes() throws {
+    let (pharmacy, _, _) = try Stress.busyPharmacy(prescriptions: 2)
+    let source = pharmacy.folder.appendingPathComponent("source.sqlite").path
+    try pharmacy.ok(["backup", "--to", source])
+    // How long each takes uninterrupted, so the kills are spread over the whole command.
+    func duration(_ arguments: [String]) throws -> Double {
+      let start = Date()
+      try pharmacy.ok(arguments)
+      return Date().timeIntervalSince(start)
+    }
+    let spans = [
+      "backup": try duration(["backup", "--to", pharmacy.folder.appendingPathComponent("timing.sqlite").path]),
+      "restore": try duration(["restore", "--from", source, "--by", "dchen"]),
+    ]
+    var generator = SystemRandomNumberGenerator()
+    var failures: [String] = []
+    var counts: [String: Int] = [:]
+    for kind in ["backup", "restore"] {
+      var attempt = 0
+      while counts[kind, default: 0] < Stress.restoreKills && attempt < Stress.restoreKills * 4 {
+        attempt += 1
+        let target = pharmacy.folder.appendingPathComponent("\(kind)-\(attempt).sqlite").path
+        let arguments =
+          kind == "backup" ? ["backup", "--to", target] : ["restore", "--from", source, "--by", "dchen"]
+        let process = pharmacy.command(arguments)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let span = spans[kind] ?? 0.1
+        // Moments spread evenly over the command's run, each jittered.
+        let moment = span * (Double(attempt % 10) + Double.random(in: 0..<1, using: &generator)) / 10
+        usleep(UInt32(moment * 1_000_000))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        if process.terminationReason == .uncaughtSignal { counts[kind, default: 0] += 1 }
+        let integrity = try pharmacy.sqlite("PRAGMA integrity_check").output.trimmingCharacters(
+          in: .whitespacesAndNewlines)
+        if integrity != "ok" { failures.append("\(kind) kill \(attempt): live database integrity \(integrity)") }
+        let verify = try pharmacy.run(["audit", "verify"])
+        if verify.status != 0 { failures.append("\(kind) kill \(attempt): \(verify.stderr)") }
+        if kind == "backup", FileManager.default.fileExists(atPath: target) {
+          let check = try pharmacy.run(
+            ["audit", "verify", "--db", target, "--config", pharmacy.settings], global: false)
+          if check.status != 0 { failures.append("backup kill \(attempt): \(target) is under its name unchecked") }
+        }
+      }
+    }
+    Stress.report(
+      "backup and restore crashes: \(counts["backup", default: 0]) backups and \(counts["restore", default: 0]) restores killed mid-command, \(failures.count) failures"
+    )
+    #expect(failures.isEmpty, "\(failures.prefix(5))")
+    #expect(counts["backup", default: 0] == Stress.restoreKills && counts["restore", default: 0] == Stress.restoreKills)
+  }
+
   @Test("generated malformed inputs: each one line, a non-zero exit, the database byte for byte unchanged")
   func hostileInput() throws {
     let (pharmacy, prescriptions, avicel) = try Stress.busyPharmacy(prescriptions: 1)

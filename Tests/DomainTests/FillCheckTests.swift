@@ -63,6 +63,17 @@ struct FillCheckTests {
     #expect(try check(patient(medications: ["Grandma's tea"], reviews: [1: harmless])) == InteractionCheck())
   }
 
+  @Test("an API the vocabulary does not know blocks the fill: its interactions cannot be checked")
+  func unknownAPI() throws {
+    var components = Self.components
+    components[0] = PreparationComponent(role: "API", code: "ZX-1", name: "Zorbanol hydrochloride")
+    let result = try check(patient(medications: ["OxyContin 20 mg"]), components: components)
+    #expect(
+      result.blocks == [
+        "the drug vocabulary does not know the API ZX-1 (Zorbanol hydrochloride), so its interactions cannot be checked: add it to the vocabulary and import the rules ('compound rules import')"
+      ])
+  }
+
   @Test("a stopped medication no longer counts from the day it stopped")
   func stopped() throws {
     var record = patient(medications: ["OxyContin 20 mg"])

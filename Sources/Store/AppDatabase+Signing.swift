@@ -1,0 +1,105 @@
+import Dispensing
+import Formulation
+import Foundation
+import GRDB
+
+extension AppDatabase {
+  /// The active user `login` once `pin` matches their stored hash: an electronic signature for `action`.
+  ///
+  /// `policy.attempts` wrong PINs in a row lock the user for `policy.minutes`; every failed signature is
+  /// recorded (an audit entry, and nothing else). A PIN a pharmacist reset signs nothing until its owner
+  /// chooses their own (`changingOwnPin`).
+  public func authenticate(
+    _ login: String, pin: String, action: String, policy: SigningPolicy, changingOwnPin: Bool = false, now: Date
+  ) throws(StoreError) -> User {
+    let user = try activeUser(login)
+    let state = try read { db in try Self.signingState(db, login: user.id) }
+    let nowText = Timestamp.string(now)
+    if let last = state.lastFailure, state.failures >= policy.attempts,
+      let since = Timestamp.date(last), now < since.addingTimeInterval(Double(policy.minutes * 60))
+    {
+      try recordFailure(user.id, action: action, locked: true, at: nowText)
+      let until = Timestamp.string(since.addingTimeInterval(Double(policy.minutes * 60)))
+      throw StoreError(
+        "\(user.id) is locked after \(state.failures) wrong PINs until \(until): nothing was signed; wait, or a pharmacist resets the PIN ('compound user pin \(user.id) --by PHARMACIST')"
+      )
+    }
+    guard PinHash.matches(pin, hash: state.hash) else {
+      try recordFailure(user.id, action: action, locked: false, at: nowText)
+      let left = policy.attempts - state.failures - 1
+      throw StoreError(
+        left > 0
+          ? "wrong PIN for \(user.id): nothing was signed (\(left) more wrong PIN\(left == 1 ? "" : "s") lock \(user.id) for \(policy.minutes) minutes)"
+          : "wrong PIN for \(user.id): nothing was signed; \(user.id) is now locked for \(policy.minutes) minutes")
+    }
+    if state.mustChange, !changingOwnPin {
+      throw StoreError(
+        "\(user.id)'s PIN was reset by \(state.knownTo ?? "a pharmacist"): it signs nothing until \(user.id) chooses their own with 'compound user pin \(user.id)'"
+      )
+    }
+    return user
+  }
+
+  /// Why `signer` may not sign the second step of what `first` (login) signed first, or nil when they may.
+  ///
+  /// The same person by any path: the same login, an account with the same person's name, or the pharmacist
+  /// who reset the first signer's PIN while that PIN may still be the one they set.
+  static func sameSigner(_ db: Database, _ signer: User, first login: String, firstName: String) throws -> String? {
+    if signer.id.lowercased() == login.lowercased() { return "\(signer.id) signed it first" }
+    if personKey(signer.name) == personKey(firstName) {
+      return "\(signer.id) and \(login) are the same person (\(firstName))"
+    }
+    let knownTo = try String.fetchOne(db, sql: "SELECT pin_known_to FROM app_user WHERE login = ?", arguments: [login])
+    if let knownTo, knownTo.lowercased() == signer.id.lowercased() {
+      return "\(signer.id) reset \(login)'s PIN, and \(login) has not changed it twice since"
+    }
+    return nil
+  }
+
+  /// A person's name without credentials, folded: "David Chen, PharmD" and "david chen" are one person.
+  static func personKey(_ name: String) -> String {
+    Patient.nameKey(String(name.split(separator: ",").first ?? ""))
+  }
+
+  private func recordFailure(_ login: String, action: String, locked: Bool, at: String) throws(StoreError) {
+    var stamp = currentStamp
+    stamp.actor = login
+    stamp.at = at
+    try write(stamp: stamp) { db in
+      try db.execute(
+        sql: "INSERT INTO signature_failure (login, at, action, locked) VALUES (?, ?, ?, ?)",
+        arguments: [login, at, action, locked ? 1 : 0])
+    }
+  }
+
+  /// What the signature state of `login` is: the hash, wrong PINs in a row since the last good signature or
+  /// PIN change, the last one's time, and whether the PIN is a reset one.
+  private static func signingState(_ db: Database, login: String) throws -> (
+    hash: String, failures: Int, lastFailure: String?, mustChange: Bool, knownTo: String?
+  ) {
+    guard
+      let row = try Row.fetchOne(
+        db, sql: "SELECT pin_hash, must_change_pin, pin_known_to FROM app_user WHERE login = ?",
+        arguments: [login])
+    else { throw StoreError("user \(login) is not in the database") }
+    // Wrong PINs in a row: failed signatures after the user's last good one, or the last change to their
+    // account (a PIN reset unlocks), in the trail's own order.
+    let since =
+      try Int64.fetchOne(
+        db,
+        sql: """
+          SELECT max(id) FROM audit WHERE (actor = ? AND table_name <> 'signature_failure')
+            OR (table_name = 'app_user' AND row_id = (SELECT id FROM app_user WHERE login = ?))
+          """, arguments: [login, login]) ?? 0
+    let failures = try Row.fetchOne(
+      db,
+      sql: """
+        SELECT count(*) AS n, max(at) AS last FROM audit
+        WHERE actor = ? AND table_name = 'signature_failure' AND id > ?
+        """, arguments: [login, since])
+    return (
+      row["pin_hash"], failures?["n"] ?? 0, failures?["last"], (row["must_change_pin"] as Int?) == 1,
+      row["pin_known_to"]
+    )
+  }
+}
