@@ -78,6 +78,20 @@ struct LabelPrintTests {
     #expect(try pharmacy.sqlite("SELECT count(*) FROM label_delivery_failure").output.hasPrefix("2"))
   }
 
+  @Test("a printer that resets mid-send is one error line, never a SIGPIPE; the attempt is logged as failed")
+  func resetMidSend() throws {
+    let pharmacy = try filled()
+    let printer = try ResettingPrinter()
+    let outcome = try pharmacy.run([
+      "label", "print", "--fill", "1", "--format", "png", "--tcp", "127.0.0.1:\(printer.port)", "--by", "mtorres",
+    ])
+    #expect(!outcome.signaled, "compound died of a signal")
+    #expect(outcome.status == 1)
+    #expect(outcome.stderr.split(separator: "\n").count == 1, "\(outcome.stderr)")
+    #expect(outcome.stderr.contains("reset the connection before it took the whole label"), "\(outcome.stderr)")
+    #expect(try pharmacy.sqlite("SELECT count(*) FROM label_delivery_failure").output.hasPrefix("1"))
+  }
+
   @Test("a real CUPS server on loopback delivers exactly the rendered bytes to the printer")
   func cups() throws {
     let pharmacy = try filled()

@@ -208,3 +208,51 @@ final class CupsServer {
     try? FileManager.default.removeItem(at: folder)
   }
 }
+
+/// A printer that takes a few bytes of a label, stalls, then resets the connection (TCP RST) mid-send.
+final class ResettingPrinter: @unchecked Sendable {
+  let port: UInt16
+  private let descriptor: Int32
+
+  init() throws {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var small: Int32 = 1024
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0, listen(fd, 8) == 0 else {
+      close(fd)
+      throw POSIXError(.EADDRINUSE)
+    }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
+    }
+    descriptor = fd
+    port = UInt16(bigEndian: address.sin_port)
+    let thread = Thread { [self] in self.serve() }
+    thread.start()
+  }
+
+  private func serve() {
+    while true {
+      let client = accept(descriptor, nil, nil)
+      guard client >= 0 else { return }
+      var buffer = [UInt8](repeating: 0, count: 512)
+      _ = read(client, &buffer, buffer.count)
+      // Let the sender fill every buffer and block, then reset the connection under it.
+      usleep(400_000)
+      var reset = linger(l_onoff: 1, l_linger: 0)
+      setsockopt(client, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<linger>.size))
+      close(client)
+    }
+  }
+
+  deinit {
+    close(descriptor)
+  }
+}
