@@ -25,7 +25,7 @@ struct ExportTests {
     out = {
       'sheets': wb.sheetnames,
       'closing': {r[0]: r[9] for r in rows},
-      'checks': [r[11] for r in rows],
+      'checks': [round(r[3] + r[4] + r[5] - r[6] - r[7] + r[8] - r[9], 6) for r in rows],
       'check_formulas': [c.value for c in formulas['Summary']['L'][1:len(rows)+1]],
       'types': [type(r[3]).__name__ for r in rows],
       'lot_dates': [type(r[4]).__name__ for r in wb['Lots at month end'].iter_rows(min_row=2, values_only=True)],

@@ -45,6 +45,25 @@ struct LabelPrintTests {
     #expect(try logged(pharmacy)[1].contains(" 1 file "))
   }
 
+  @Test("two first prints racing: exactly one is the first print; the other is refused or a reprint, never both first")
+  func racingFirstPrints() throws {
+    let pharmacy = try filled()
+    let processes = (0..<2).map { index -> Process in
+      let process = pharmacy.command([
+        "label", "print", "--fill", "1", "--format", "pdf", "--out",
+        pharmacy.folder.appendingPathComponent("race-\(index).pdf").path, "--by", "mtorres",
+      ])
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      return process
+    }
+    for process in processes { try process.run() }
+    for process in processes { process.waitUntilExit() }
+    let statuses = processes.map(\.terminationStatus).sorted()
+    #expect(statuses == [0, 1], "\(statuses)")
+    #expect(try pharmacy.sqlite("SELECT count(*), sum(reprint) FROM label_print").output.hasPrefix("1|0"))
+  }
+
   @Test("the raw TCP transport delivers exactly the rendered ZPL")
   func tcp() throws {
     let pharmacy = try filled()
@@ -52,7 +71,7 @@ struct LabelPrintTests {
     try pharmacy.ok([
       "label", "print", "--fill", "1", "--format", "zpl", "--tcp", "127.0.0.1:\(printer.port)", "--by", "mtorres",
     ])
-    let received = printer.bytes()
+    let received = try printer.bytes()
     #expect(String(decoding: received, as: UTF8.self).hasPrefix("^XA\n^CI28\n"))
     #expect(try logged(pharmacy) == ["\(SHA256.hex(received)) 0 tcp 127.0.0.1:\(printer.port)"])
   }
@@ -101,7 +120,7 @@ struct LabelPrintTests {
     try pharmacy.ok(
       ["label", "print", "--fill", "1", "--format", "zpl", "--printer", "zebra", "--by", "mtorres"],
       environment: ["CUPS_SERVER": "127.0.0.1:\(server.port)"])
-    let received = printer.bytes()
+    let received = try printer.bytes()
     #expect(!received.isEmpty, "the CUPS queue delivered nothing")
     #expect(try logged(pharmacy) == ["\(SHA256.hex(received)) 0 cups zebra"])
   }

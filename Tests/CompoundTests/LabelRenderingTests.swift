@@ -234,8 +234,12 @@ struct ZPLTests {
     let zpl = try Self.zpl(dpi: 203, name: "Ann^XZ~JR_Test", directions: "Take 1 capsule ^FS at bedtime")
     #expect(zpl.contains("Ann_5EXZ_7EJR_5FTest"))
     #expect(zpl.contains("Take 1 capsule _5EFS at bedtime"))
-    let body = zpl.replacingOccurrences(of: "^XA", with: "").replacingOccurrences(of: "^XZ", with: "")
-    #expect(!body.contains("^XZ"))
-    #expect(zpl.components(separatedBy: "^XZ").count == 2)
+    // The only label start and end are compound's own: one ^XA first, one ^XZ last; user text holds no
+    // command character at all.
+    let lines = zpl.split(separator: "\n")
+    #expect(zpl.components(separatedBy: "^XA").count == 2 && lines.first == "^XA")
+    #expect(zpl.components(separatedBy: "^XZ").count == 2 && lines.last == "^XZ")
+    #expect(!zpl.contains("~JR"))
+    #expect(!zpl.contains("capsule ^FS"))
   }
 }

@@ -86,8 +86,16 @@ final class Pharmacy: @unchecked Sendable {
 
   /// Runs `compound ARGUMENTS --db ... --config ...`.
   @discardableResult
-  func run(_ arguments: [String], environment extra: [String: String] = [:], global: Bool = true) throws -> Outcome {
+  func run(
+    _ arguments: [String], environment extra: [String: String] = [:], global: Bool = true,
+    withoutTerminal: Bool = false
+  ) throws -> Outcome {
     let process = command(arguments, environment: extra, global: global)
+    if withoutTerminal {
+      // In a session of its own the process has no controlling terminal, as under CI: nothing can be typed.
+      process.arguments = ["--wait", process.executableURL?.path ?? ""] + (process.arguments ?? [])
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+    }
     let out = folder.appendingPathComponent("out-\(UUID().uuidString)")
     let err = folder.appendingPathComponent("err-\(UUID().uuidString)")
     FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -186,12 +194,13 @@ final class Pharmacy: @unchecked Sendable {
   /// unchanged; returns the error line.
   @discardableResult
   func refused(
-    _ arguments: [String], environment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
+    _ arguments: [String], environment: [String: String] = [:], withoutTerminal: Bool = false,
+    sourceLocation: SourceLocation = #_sourceLocation
   )
     throws -> String
   {
     let before = try digest()
-    let outcome = try run(arguments, environment: environment)
+    let outcome = try run(arguments, environment: environment, withoutTerminal: withoutTerminal)
     #expect(
       outcome.status != 0, "compound \(arguments.joined(separator: " ")) was not refused",
       sourceLocation: sourceLocation)

@@ -58,7 +58,7 @@ final class ByteListener: @unchecked Sendable {
   }
 
   /// The bytes received once `count` connections have closed, waiting up to `seconds`.
-  func bytes(afterConnections count: Int = 1, seconds: Double = 20) -> [UInt8] {
+  func bytes(afterConnections count: Int = 1, seconds: Double = 20) throws -> [UInt8] {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
       lock.lock()
@@ -68,9 +68,8 @@ final class ByteListener: @unchecked Sendable {
       if done { return copy }
       usleep(50_000)
     }
-    lock.lock()
-    defer { lock.unlock() }
-    return received
+    // A delivery that never finished is a failure, not the bytes that happened to arrive.
+    throw POSIXError(.ETIMEDOUT)
   }
 
   deinit {

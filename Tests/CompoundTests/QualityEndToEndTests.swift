@@ -104,7 +104,16 @@ struct QualityEndToEndTests {
   func assayOptional() throws {
     let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
     try pharmacy.seed()
-    try pharmacy.verifiedBatch()
+    let lot = try pharmacy.verifiedBatch()
+    let record = try pharmacy.ok(["batch", "show", lot, "--json"]).json()
+    #expect(record["status"] as? String == "released")
+    #expect((record["assays"] as? [Any])?.isEmpty == true)
+    #expect(try usable(pharmacy, lot) == nil)
+    // With the shipped rules (an assay required), the same steps leave the lot quarantined.
+    let strict = try Pharmacy()
+    try strict.seed()
+    let held = try strict.verifiedBatch(release: false)
+    #expect(try strict.refused(["batch", "release", held, "--by", "dchen"]).contains("no assay is on record"))
   }
 
   @Test("reject needs a reason and is final; hold by a technician, recall by a pharmacist")

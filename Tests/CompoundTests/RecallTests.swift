@@ -61,7 +61,8 @@ struct RecallTests {
     let pharmacy = try pharmacy()
     let lots = try pharmacy.lotNumbers()
     let api = try #require(lots["NX-1"])
-    try pharmacy.refused(["recall", api, "--hold", "--by", "dchen"])
+    #expect(
+      try pharmacy.refused(["recall", api, "--hold", "--by", "dchen"]).contains("--hold needs --by USER and --reason"))
     let report = try pharmacy.ok([
       "recall", api, "--hold", "--by", "dchen", "--reason", "supplier recall notice 2026-11", "--json",
     ]).json()
