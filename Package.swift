@@ -16,11 +16,12 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
   ],
   targets: [
     // Pure domain: no I/O, no GRDB, no C library.
     .target(name: "Quantities", swiftSettings: strict),
-    .target(name: "Digest", swiftSettings: strict),
+    .target(name: "Digest", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
     .target(name: "Formulation", dependencies: ["Quantities"], swiftSettings: strict),
     .target(name: "Quality", dependencies: ["Quantities", "Formulation"], swiftSettings: strict),
     .target(name: "Dispensing", dependencies: ["Quantities", "Formulation", "Quality"], swiftSettings: strict),

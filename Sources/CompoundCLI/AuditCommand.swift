@@ -84,7 +84,7 @@ struct AuditCommand: ParsableCommand {
       for problem in report.problems { print("problem: \(problem)") }
       Output.error(
         "error: \(first)\(report.problems.count > 1 ? " (and \(report.problems.count - 1) more problem(s))" : "")")
-      throw ExitCode(5)
+      throw ExitStatus.auditMismatch
     }
   }
 

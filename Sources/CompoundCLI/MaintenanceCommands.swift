@@ -91,6 +91,6 @@ struct DoctorCommand: ParsableCommand {
     }
     for problem in problems { print("problem: \(problem)") }
     Output.error("error: \(problems.count) problem(s) found")
-    throw ExitCode(4)
+    throw ExitStatus.problemsFound
   }
 }

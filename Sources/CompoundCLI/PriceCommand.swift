@@ -37,7 +37,7 @@ struct PriceCommand: ParsableCommand {
       if !price.complete, !allowIncomplete {
         Output.error(
           "error: the quote is incomplete: \(price.missing.joined(separator: "; ")) (or pass --allow-incomplete)")
-        throw ExitCode(3)
+        throw ExitStatus.incompletePrice
       }
     }
   }

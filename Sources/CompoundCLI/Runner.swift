@@ -26,7 +26,7 @@ public enum Runner {
     } catch {
       if let text = domainMessage(error) {
         Output.error("error: \(text)")
-        return 1
+        return ExitStatus.refused.rawValue
       }
       let code = CompoundCommand.exitCode(for: error)
       if code == .success {

@@ -208,9 +208,9 @@ extension AppDatabase {
     }
   }
 
-  /// SHA-256 of a file's bytes (read mapped; the one-shot hash holds a copy while it works).
+  /// SHA-256 of a file's bytes, streamed.
   static func fileDigest(_ path: String) throws -> String {
-    SHA256.hex(try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
+    try SHA256.hex(fileAt: path)
   }
 
   /// Flushes a file or a folder to disk.

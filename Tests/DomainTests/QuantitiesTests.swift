@@ -95,8 +95,14 @@ struct QuantitiesTests {
   }
 
   @Test("SHA-256 matches the FIPS 180-4 examples")
-  func sha256() {
+  func sha256() throws {
     #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    // A file is hashed in pieces, to the same digest as its bytes at once.
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("compound-sha-\(UUID().uuidString)")
+    let bytes = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    try Data(bytes).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    #expect(try SHA256.hex(fileAt: file.path) == SHA256.hex(bytes))
     #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     #expect(
       SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")

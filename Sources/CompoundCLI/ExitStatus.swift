@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The exit statuses compound ends with besides 0, as the README lists them.
+enum ExitStatus {
+  /// Refused or failed: one `error:` line says what is wrong and what to type instead; nothing was written.
+  static let refused = ExitCode(1)
+  /// `price quote`: a price whose ingredient cost is unknown (`--allow-incomplete` accepts it).
+  static let incompletePrice = ExitCode(3)
+  /// `doctor`: problems were found and listed.
+  static let problemsFound = ExitCode(4)
+  /// `audit verify`: the trail or a record does not match, or an anchor's entry is gone or differs.
+  static let auditMismatch = ExitCode(5)
+  /// The command line itself is wrong (an unknown option, a missing value): argument-parser's usage status.
+  static let usage = ExitCode(64)
+}
