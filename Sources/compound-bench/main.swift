@@ -249,7 +249,7 @@ versions = []
 for run in 0..<options.runs {
   let copy = work.appendingPathComponent("label-\(run).sqlite").path
   try manager.copyItem(atPath: fixture, toPath: copy)
-  let print = ["label", "print", "--fill", "1", "--format", "pdf", "--out", labelFile, "--by", "mtorres"]
+  let print = ["label", "print", "--fill", "1", "--format", "pdf", "--out", labelFile, "--force", "--by", "mtorres"]
   labels.append(compound(copy, print))
   versions.append(timed(options.binary, ["--version"]))
   reprints.append(compound(copy, print + ["--reason", "bench"]))
@@ -270,7 +270,8 @@ print("month_movements: \(options.movements)")
 let export = measured(
   options.binary,
   [
-    "inventory", "export", "--month", "2026-11", "--out", work.appendingPathComponent("export.xlsx").path, "--db", big,
+    "inventory", "export", "--month", "2026-11", "--out", work.appendingPathComponent("export.xlsx").path, "--force",
+    "--db", big,
     "--config", settings,
   ])
 let reference = measured(
@@ -304,11 +305,13 @@ var longRuns: [Double] = []
 for _ in 0..<5 {
   shortRuns.append(
     compound(
-      monthOnly, ["inventory", "export", "--month", "2026-11", "--out", work.appendingPathComponent("short.xlsx").path])
+      monthOnly,
+      ["inventory", "export", "--month", "2026-11", "--out", work.appendingPathComponent("short.xlsx").path, "--force"])
   )
   longRuns.append(
     compound(
-      tenYears, ["inventory", "export", "--month", "2026-11", "--out", work.appendingPathComponent("long.xlsx").path]))
+      tenYears,
+      ["inventory", "export", "--month", "2026-11", "--out", work.appendingPathComponent("long.xlsx").path, "--force"]))
 }
 print("history_movements: \(options.perMonth * 120)")
 figure("export_month_only_ms", median(shortRuns))

@@ -107,6 +107,28 @@ struct ExportTests {
     #expect(blank["movements"] as? Int == 0)
   }
 
+  @Test("the month boundary is midnight in the pharmacy's zone, across the daylight-saving change of 1 November")
+  func daylightSaving() throws {
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
+    pharmacy.now = "2026-10-31T22:00:00-05:00"
+    try pharmacy.seed()
+    let avicel = try #require(try pharmacy.lotNumbers()["AV-1"])
+    let adjust = ["stock", "adjust", avicel, "--quantity", "-1g", "--reason", "recount", "--by", "mtorres"]
+    // 23:30 CDT on 31 October; 00:30 CDT and 01:30 CST (after the clocks fall back) on 1 November.
+    for instant in ["2026-10-31T23:30:00-05:00", "2026-11-01T00:30:00-05:00", "2026-11-01T01:30:00-06:00"] {
+      pharmacy.now = instant
+      try pharmacy.ok(adjust)
+    }
+    pharmacy.now = "2026-11-02T09:00:00-06:00"
+    let october = pharmacy.folder.appendingPathComponent("october.xlsx").path
+    let november = pharmacy.folder.appendingPathComponent("november.xlsx").path
+    try pharmacy.ok(["inventory", "export", "--month", "2026-10", "--out", october])
+    try pharmacy.ok(["inventory", "export", "--month", "2026-11", "--out", november])
+    // October: the three receipts and the 23:30 recount; November: the two recounts after midnight.
+    #expect((try read(october, Self.summary) as? [String: Any])?["movements"] as? Int == 4)
+    #expect((try read(november, Self.summary) as? [String: Any])?["movements"] as? Int == 2)
+  }
+
   @Test("a bad month or an unwritable place is refused, and no file is left under the final name")
   func refusals() throws {
     let pharmacy = try pharmacy()

@@ -130,3 +130,46 @@ struct PricingEndToEndTests {
     #expect(shown.contains("pricing.hourly_rate = 40.0"))
   }
 }
+
+@Suite("Batch cost and stock valuation end to end")
+struct CostTests {
+  @Test("price batch: each consumed lot at its share of the lot's cost, plus the formula's labour")
+  func batchCost() throws {
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
+    try pharmacy.seed()
+    let lot = try pharmacy.recordStandardBatch()
+    let cost = try pharmacy.ok(["price", "batch", lot, "--json"]).json()
+    let lines = try #require(cost["lines"] as? [[String: Any]])
+    func cents(_ what: String) -> Double? {
+      (lines.first { $0["what"] as? String == what }?["cents"] as? NSNumber)?.doubleValue
+    }
+    // 149.8 mg of a 5 g lot that cost $20.00; 7770.2 mg of a 500 g lot that cost $20.00.
+    #expect(cents("NALTREXONE-HCL") == 59.92)
+    #expect(cents("AVICEL-PH102") == 31.0808)
+    #expect(cost["labourMinutes"] as? Int == 15)
+    let total = try #require((cost["totalCents"] as? NSNumber)?.doubleValue)
+    let parts = lines.compactMap { ($0["cents"] as? NSNumber)?.doubleValue }.reduce(0, +) + 1000
+    #expect(abs(total - parts) < 0.01, "total \(total), parts \(parts)")
+    #expect(cost["complete"] as? Bool == true)
+  }
+
+  @Test("price valuation: what is left of each lot at its cost, and the total of the rows")
+  func valuation() throws {
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
+    try pharmacy.seed()
+    try pharmacy.recordStandardBatch()
+    let lots = try pharmacy.lotNumbers()
+    let text = try pharmacy.ok(["price", "valuation"]).stdout
+    func value(_ supplierLot: String) -> String? {
+      guard let number = lots[supplierLot] else { return nil }
+      return text.split(separator: "\n").first { $0.hasPrefix(number) }?.split(separator: " ").last.map(String.init)
+    }
+    // (5000 - 149.8) / 5000 x $20.00 = $19.4008; (500000 - 7770.2) / 500000 x $20.00 = $19.689192.
+    #expect(value("NX-1") == "19.40")
+    #expect(value("AV-1") == "19.69")
+    let rows = text.split(separator: "\n").dropFirst().filter { !$0.hasPrefix("total") }
+      .compactMap { $0.split(separator: " ").last.flatMap { Decimal(string: String($0)) } }
+    let total = rows.reduce(Decimal(0), +)
+    #expect(text.contains("total \(total)"), "\(text)")
+  }
+}
