@@ -6,9 +6,11 @@ let strict: [SwiftSetting] = [
   .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// compound builds and is tested on Linux only (Debian 12, Swift 6.1 or newer): it uses glibc (crypt_r,
+// renameat2) and Debian's system libraries (libsqlite3, cairo, pango, zint, libxlsxwriter). SwiftPM has no way
+// to declare Linux alone, so no Apple platform is listed.
 let package = Package(
   name: "compound",
-  platforms: [.macOS(.v13)],
   products: [
     .executable(name: "compound", targets: ["compound"])
   ],

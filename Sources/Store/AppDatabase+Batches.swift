@@ -25,7 +25,7 @@ extension AppDatabase {
     let placeholders = codes.map { _ in "?" }.joined(separator: ", ")
     let ingredients = try Row.fetchAll(
       db, sql: "SELECT * FROM ingredient WHERE code IN (\(placeholders))", arguments: StatementArguments(codes)
-    ).map(RowDecoding.ingredient)
+    ).map { try RowDecoding.ingredient($0) }
     var lotRows = try Row.fetchAll(
       db, sql: RowDecoding.lotSelect + " WHERE ingredient.code IN (\(placeholders))",
       arguments: StatementArguments(codes))
@@ -37,7 +37,7 @@ extension AppDatabase {
     let plan = try WeighingPlanner.plan(
       PlanRequest(
         formula: formula, formulaVersion: stored.version, quantity: quantity, today: today, ingredients: ingredients,
-        lots: lotRows.map(RowDecoding.lot), lotChoices: lotChoices),
+        lots: lotRows.map { try RowDecoding.lot($0) }, lotChoices: lotChoices),
       rules: rules)
     let lotIDs = Dictionary(
       lotRows.map { (($0["lot_number"] as String), ($0["id"] as Int64)) }, uniquingKeysWith: { a, _ in a })
@@ -183,7 +183,8 @@ extension AppDatabase {
         BatchSummary(
           lotNumber: row["lot_number"], formulaCode: row["code"], formulaVersion: row["version"],
           compoundingDate: try CalendarDate.parse(row["compounding_date"]), actualYield: row["actual_yield"],
-          beyondUseDate: try CalendarDate.parse(row["bud"]), status: LotStatus(rawValue: row["status"]) ?? .quarantined,
+          beyondUseDate: try CalendarDate.parse(row["bud"]),
+          status: try RowDecoding.known(LotStatus.self, row, "status"),
           compoundedBy: row["compounded_by"], verifiedBy: row["verified_by"], weightCheckPassed: row["weights_passed"])
       }
     }
@@ -218,11 +219,11 @@ extension AppDatabase {
     .map { change in
       BatchRecord.StatusEntry(
         from: (change["from_status"] as String?).flatMap(LotStatus.init(rawValue:)),
-        to: LotStatus(rawValue: change["to_status"]) ?? .quarantined, at: change["changed_at"],
+        to: try RowDecoding.known(LotStatus.self, change, "to_status"), at: change["changed_at"],
         by: change["changed_by"], reason: change["reason"])
     }
     return BatchRecord(
-      lotNumber: row["lot_number"], status: LotStatus(rawValue: row["status"]) ?? .quarantined,
+      lotNumber: row["lot_number"], status: try RowDecoding.known(LotStatus.self, row, "status"),
       formula: stored.formula, formulaVersion: stored.version, formulaSha256: stored.sha256, quantity: row["quantity"],
       capsulesPlanned: row["capsules_planned"], actualYield: row["actual_yield"], yieldPercent: check.yieldPercent,
       theoreticalFill: plan.theoreticalFill, fillRange: plan.fillRange,

@@ -31,7 +31,9 @@ extension AppDatabase {
 
   /// The whole catalog, by code.
   public func ingredients() throws(StoreError) -> [Ingredient] {
-    try read { db in try Row.fetchAll(db, sql: "SELECT * FROM ingredient ORDER BY code").map(RowDecoding.ingredient) }
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM ingredient ORDER BY code").map { try RowDecoding.ingredient($0) }
+    }
   }
 
   /// Receives a delivery as a new quarantined lot with its `received` movement; returns its lot number.
@@ -60,7 +62,7 @@ extension AppDatabase {
         throw StoreError(
           "ingredient '\(receipt.ingredientCode)' is not in the catalog: add it with 'compound ingredient add'")
       }
-      let ingredient = RowDecoding.ingredient(row)
+      let ingredient = try RowDecoding.ingredient(row)
       let ingredientID: Int64 = row["id"]
       if ingredient.kind == .api, receipt.assayPercent == nil {
         throw StoreError("an API lot needs its certificate assay: add --assay PERCENT (and --assay-basis, --water)")
@@ -127,9 +129,9 @@ extension AppDatabase {
         db, sql: RowDecoding.lotSelect + filter + " ORDER BY lot.expiry, lot.lot_number", arguments: arguments
       )
       .map { row in
-        let kind = IngredientKind(rawValue: row["kind"]) ?? .excipient
+        let kind = try RowDecoding.known(IngredientKind.self, row, "kind")
         return LotSummary(
-          lot: RowDecoding.lot(row), ingredientName: row["ingredient_name"],
+          lot: try RowDecoding.lot(row), ingredientName: row["ingredient_name"],
           unit: kind == .shell || kind == .container ? .count : .mass, receivedQuantity: row["received_quantity"],
           cost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), receivedBy: row["received_by"])
       }

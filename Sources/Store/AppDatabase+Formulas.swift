@@ -19,7 +19,7 @@ extension AppDatabase {
       throw StoreError("\(approvedBy.id) is a \(approvedBy.role.rawValue): only a pharmacist approves a formula")
     }
     return try write { db in
-      let catalog = try Row.fetchAll(db, sql: "SELECT * FROM ingredient").map(RowDecoding.ingredient)
+      let catalog = try Row.fetchAll(db, sql: "SELECT * FROM ingredient").map { try RowDecoding.ingredient($0) }
       let warnings = try FormulaValidator.validate(
         formula, ingredients: Dictionary(catalog.map { ($0.code.uppercased(), $0) }, uniquingKeysWith: { a, _ in a }),
         rules: rules)

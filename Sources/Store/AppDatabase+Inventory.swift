@@ -78,11 +78,11 @@ extension AppDatabase {
           ORDER BY ingredient.code, lot.expiry, lot.lot_number
           """, arguments: [limit, limit]
       ).map { row in
-        let kind = IngredientKind(rawValue: row["kind"]) ?? .excipient
+        let kind = try RowDecoding.known(IngredientKind.self, row, "kind")
         return InventoryLine(
           kind: "ingredient", lotNumber: row["lot_number"], item: row["code"],
           unit: kind == .shell || kind == .container ? .count : .mass, expires: try CalendarDate.parse(row["expiry"]),
-          status: LotStatus(rawValue: row["status"]) ?? .quarantined, onHand: row["stock"],
+          status: try RowDecoding.known(LotStatus.self, row, "status"), onHand: row["stock"],
           lotCost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), received: row["received_quantity"])
       }
       let batches = try Row.fetchAll(
@@ -96,7 +96,7 @@ extension AppDatabase {
       ).map { row in
         InventoryLine(
           kind: "batch", lotNumber: row["lot_number"], item: row["code"], unit: .count,
-          expires: try CalendarDate.parse(row["bud"]), status: LotStatus(rawValue: row["status"]) ?? .quarantined,
+          expires: try CalendarDate.parse(row["bud"]), status: try RowDecoding.known(LotStatus.self, row, "status"),
           onHand: row["stock"], lotCost: nil, received: 0)
       }
       return lots + batches

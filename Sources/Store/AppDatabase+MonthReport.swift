@@ -159,7 +159,7 @@ extension AppDatabase {
       if closing == 0, opening == 0, moved.moves == 0 { continue }
       if isLot {
         item = info["code"]
-        let ingredientKind = IngredientKind(rawValue: info["kind"]) ?? .excipient
+        let ingredientKind = try RowDecoding.known(IngredientKind.self, info, "kind")
         unit = ingredientKind == .shell || ingredientKind == .container ? .count : .mass
         let unitCost = (info["cost_cents"] as Int64?).map {
           Decimal($0) / Decimal(max(info["received_quantity"] as Int64, 1))

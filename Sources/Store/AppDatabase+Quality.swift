@@ -44,7 +44,7 @@ extension AppDatabase {
           Timestamp.string(now), input.by.id, try RowDecoding.json(result),
         ])
       var held = false
-      let status = LotStatus(rawValue: row["status"]) ?? .quarantined
+      let status = try RowDecoding.known(LotStatus.self, row, "status")
       if result.fails, status == .quarantined || status == .released {
         let reason =
           result.verdict == .fail
@@ -107,7 +107,7 @@ extension AppDatabase {
       let number: String = row["lot_number"]
       let batchID: Int64 = row["id"]
       try check(action, by: user, reason: reason)
-      let status = LotStatus(rawValue: row["status"]) ?? .quarantined
+      let status = try RowDecoding.known(LotStatus.self, row, "status")
       let next = try action.apply(to: status, lot: number)
       if action == .release {
         try releasable(db, row: row, policy: policy, today: today)
@@ -162,7 +162,7 @@ extension AppDatabase {
       guard
         let row = try Row.fetchOne(db, sql: RowDecoding.lotSelect + " WHERE lot.lot_number = ?", arguments: [lotNumber])
       else { throw StoreError("lot '\(lotNumber)' does not exist: 'compound lot list' shows the lots") }
-      var lot = RowDecoding.lot(row)
+      var lot = try RowDecoding.lot(row)
       try check(action, by: user, reason: reason)
       let next = try action.apply(to: lot.status, lot: lot.lotNumber)
       if action == .release {
@@ -171,7 +171,9 @@ extension AppDatabase {
         }
         let ingredient = try Row.fetchOne(
           db, sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [lot.ingredientCode])
-        if let ingredient, let limit = limit(RowDecoding.ingredient(ingredient)), let refusal = limit.refusal(of: lot) {
+        if let ingredient, let limit = limit(try RowDecoding.ingredient(ingredient)),
+          let refusal = limit.refusal(of: lot)
+        {
           throw StoreError(refusal)
         }
       }

@@ -74,7 +74,7 @@ extension AppDatabase {
           if let batch = try Row.fetchOne(
             db, sql: "SELECT id, status FROM batch WHERE lot_number = ?", arguments: [number])
           {
-            let status = LotStatus(rawValue: batch["status"]) ?? .quarantined
+            let status = try RowDecoding.known(LotStatus.self, batch, "status")
             guard (try? LotAction.hold.apply(to: status, lot: number)) != nil else { continue }
             try setStatus(
               db, batch: batch["id"], from: status, to: .onHold, by: hold.user, reason: "recall: \(hold.reason)",
@@ -83,7 +83,7 @@ extension AppDatabase {
           } else if let lot = try Row.fetchOne(
             db, sql: "SELECT id, status FROM lot WHERE lot_number = ?", arguments: [number])
           {
-            let status = LotStatus(rawValue: lot["status"]) ?? .quarantined
+            let status = try RowDecoding.known(LotStatus.self, lot, "status")
             guard (try? LotAction.hold.apply(to: status, lot: number)) != nil else { continue }
             try db.execute(sql: "UPDATE lot SET status = 'on_hold' WHERE id = ?", arguments: [lot["id"] as Int64])
             try db.execute(

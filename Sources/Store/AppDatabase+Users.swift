@@ -6,14 +6,16 @@ extension AppDatabase {
   /// Every user, active first, in the order they were added.
   public func users() throws(StoreError) -> [UserAccount] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM app_user ORDER BY active DESC, id").map(Self.account)
+      try Row.fetchAll(db, sql: "SELECT * FROM app_user ORDER BY active DESC, id").map { try Self.account($0) }
     }
   }
 
   /// The user with `login` (any case), if any.
   public func account(_ login: String) throws(StoreError) -> UserAccount? {
     try read { db in
-      try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]).map(Self.account)
+      try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]).map {
+        try Self.account($0)
+      }
     }
   }
 
@@ -147,12 +149,12 @@ extension AppDatabase {
     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]) else {
       throw StoreError("user \(login) is not in the database")
     }
-    return account(row)
+    return try account(row)
   }
 
-  private static func account(_ row: Row) -> UserAccount {
+  private static func account(_ row: Row) throws -> UserAccount {
     UserAccount(
-      user: User(id: row["login"], name: row["name"], role: Role(rawValue: row["role"]) ?? .technician),
+      user: User(id: row["login"], name: row["name"], role: try RowDecoding.known(Role.self, row, "role")),
       active: row["active"], createdAt: row["created_at"], createdBy: row["created_by"], disabledAt: row["disabled_at"],
       disabledBy: row["disabled_by"], disabledReason: row["disabled_reason"])
   }

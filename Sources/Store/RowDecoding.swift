@@ -5,28 +5,42 @@ import Quantities
 
 /// Reading domain values out of database rows.
 enum RowDecoding {
-  static func ingredient(_ row: Row) -> Ingredient {
+  static func ingredient(_ row: Row) throws -> Ingredient {
     Ingredient(
-      code: row["code"], name: row["name"], kind: IngredientKind(rawValue: row["kind"]) ?? .excipient,
+      code: row["code"], name: row["name"], kind: try known(IngredientKind.self, row, "kind"),
       saltForm: row["salt_form"], molecularWeightSalt: number(row["mw_salt"]),
       molecularWeightBase: number(row["mw_base"]), density: number(row["density"]),
       capsuleSize: row["capsule_size"])
   }
 
   /// A lot row joined with its ingredient's code and its on-hand sum as `on_hand`.
-  static func lot(_ row: Row) -> IngredientLot {
+  static func lot(_ row: Row) throws -> IngredientLot {
     let expiryText: String = row["expiry"]
     return IngredientLot(
       lotNumber: row["lot_number"], ingredientCode: row["code"], supplier: row["supplier"],
       supplierLot: row["supplier_lot"],
-      expiry: (try? CalendarDate.parse(expiryText)) ?? CalendarDate(dayNumber: 0), onHand: row["on_hand"] ?? 0,
-      status: LotStatus(rawValue: row["status"]) ?? .quarantined, assayPercent: number(row["assay_percent"]),
+      expiry: try CalendarDate.parse(expiryText), onHand: row["on_hand"] ?? 0,
+      status: try known(LotStatus.self, row, "status"), assayPercent: number(row["assay_percent"]),
       assayBasis: (row["assay_basis"] as String?).flatMap(AssayBasis.init(rawValue:)),
       waterPercent: number(row["water_percent"]),
       receivedAt: Timestamp.date(row["received_at"]) ?? Date(timeIntervalSince1970: 0))
   }
 
   static func number(_ text: String?) -> ExactNumber? { text.flatMap(ExactNumber.init) }
+
+  /// A stored enumeration's value; one this version does not know is an error naming the row, never a default
+  /// (a corrupt status or role must not quietly become another).
+  static func known<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T
+  where T.RawValue == String {
+    let text: String? = row[column]
+    guard let text, let value = T(rawValue: text) else {
+      let id: Int64? = row["id"]
+      throw StoreError(
+        "a stored record\(id.map { " (row \($0))" } ?? "") has \(column) '\(text ?? "null")', which this compound does not know: the database was changed outside compound; run 'compound doctor'"
+      )
+    }
+    return value
+  }
 
   /// Lots with their ingredient code and on-hand quantity (kept equal to the sum of the lot's
   /// movements by the movement trigger); append a WHERE clause.

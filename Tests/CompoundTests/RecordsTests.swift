@@ -245,6 +245,16 @@ struct RecordsTests {
     try pharmacy.ok(["audit", "verify"])
   }
 
+  @Test("a corrupt stored value is an error naming the row, never a default")
+  func corruptValues() throws {
+    let (pharmacy, lot) = try pharmacy()
+    try pharmacy.sqlite("PRAGMA ignore_check_constraints = ON; UPDATE lot SET status = 'bogus' WHERE id = 1;")
+    #expect(try pharmacy.refused(["lot", "list"]).contains("(row 1) has status 'bogus'"))
+    try pharmacy.sqlite(
+      "PRAGMA ignore_check_constraints = ON; UPDATE batch SET status = 'fine' WHERE lot_number = '\(lot)';")
+    #expect(try pharmacy.refused(["batch", "show", lot]).contains("has status 'fine'"))
+  }
+
   @Test("the clock: COMPOUND_NOW only on a training database, and never before the newest record")
   func clock() throws {
     let pharmacy = try Pharmacy()
