@@ -14,17 +14,27 @@ final class ByteListener: @unchecked Sendable {
   private var connections = 0
 
   init() throws {
+    (descriptor, port) = try Self.listen()
+    let thread = Thread { [self] in self.serve() }
+    thread.start()
+  }
+
+  /// A socket listening on a free loopback port; `receiveBuffer` shrinks what each connection takes in.
+  static func listen(receiveBuffer: Int32? = nil) throws -> (descriptor: Int32, port: UInt16) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var one: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+    if var size = receiveBuffer {
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = 0
-    var one: Int32 = 1
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
     let bound = withUnsafePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard bound == 0, listen(fd, 8) == 0 else {
+    guard bound == 0, Glibc.listen(fd, 8) == 0 else {
       close(fd)
       throw POSIXError(.EADDRINUSE)
     }
@@ -32,10 +42,7 @@ final class ByteListener: @unchecked Sendable {
     withUnsafeMutablePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
     }
-    descriptor = fd
-    port = UInt16(bigEndian: address.sin_port)
-    let thread = Thread { [self] in self.serve() }
-    thread.start()
+    return (fd, UInt16(bigEndian: address.sin_port))
   }
 
   private func serve() {
@@ -214,25 +221,7 @@ final class ResettingPrinter: @unchecked Sendable {
   private let descriptor: Int32
 
   init() throws {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var small: Int32 = 1024
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard bound == 0, listen(fd, 8) == 0 else {
-      close(fd)
-      throw POSIXError(.EADDRINUSE)
-    }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
-    }
-    descriptor = fd
-    port = UInt16(bigEndian: address.sin_port)
+    (descriptor, port) = try ByteListener.listen(receiveBuffer: 1024)
     let thread = Thread { [self] in self.serve() }
     thread.start()
   }
