@@ -20,7 +20,7 @@ test: setup
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory lint
 
-# The concurrency, crash and hostile-input suites at full size (four writers for a minute, 50 SIGKILLs,
+# The concurrency, crash and hostile-input suites at full size (four writers of 24 cycles, 50 SIGKILLs,
 # every generated input; `make test` runs them short), printing the counts. The whole log: stress.log.
 stress: setup
 	$(SWIFT) build --build-tests

@@ -42,7 +42,7 @@ struct PatientCommand: ParsableCommand {
         allergies: allergy.map { NewEntry($0) }, by: user, now: context.now)
       if json { return try Output.json(patient) }
       print("added patient \(patient.id): \(patient.name), born \(patient.dateOfBirth)")
-      try PatientText.unresolved(patient, context: context).forEach { print($0) }
+      PatientText.warnings(patient, context: context).forEach { print($0) }
     }
   }
 
@@ -147,7 +147,7 @@ struct PatientCommand: ParsableCommand {
       let patient = try context.database().updatePatient(id, update, by: user, now: context.now)
       if json { return try Output.json(patient) }
       print("updated patient \(patient.id): \(patient.name)")
-      try PatientText.unresolved(patient, context: context).forEach { print($0) }
+      PatientText.warnings(patient, context: context).forEach { print($0) }
     }
   }
 

@@ -46,6 +46,15 @@ enum PatientText {
     return text
   }
 
+  /// The warnings to print after a patient was written: never an error, since the record is already stored.
+  static func warnings(_ patient: Patient, context: Context) -> [String] {
+    do {
+      return try unresolved(patient, context: context)
+    } catch {
+      return ["warning: the entries could not be read through the drug vocabulary: \(RulesRecord.missing)"]
+    }
+  }
+
   /// Warnings for entries that will stop a fill until a pharmacist classifies them.
   static func unresolved(_ patient: Patient, context: Context) throws -> [String] {
     let index = try context.inForce().index

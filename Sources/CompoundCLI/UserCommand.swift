@@ -19,7 +19,7 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Add a technician or pharmacist with a PIN; a pharmacist signs for it (the first user: none).",
       discussion: """
-        The new user's PIN (4 to 12 digits) is typed twice without echo, or given in COMPOUND_NEW_PIN; the
+        The new user's PIN (6 to 12 digits) is typed twice without echo, or given in COMPOUND_NEW_PIN; the
         adding pharmacist's own PIN is asked for, or given in COMPOUND_PIN.
         Example: compound user add mtorres --name "Maria Torres, CPhT" --role technician --by dchen
         """)

@@ -76,7 +76,7 @@ public struct InteractionCheck: Sendable, Hashable, Codable {
         if let first = present.first {
           let what = index.vocabulary.ingredient(first)?.name.lowercased() ?? first
           result.refusals.append(
-            "\(patient.name) is allergic to \(entry.text), and the \(component.role) \(component.code) (\(component.name)) contain \(what)"
+            "\(patient.name) is allergic to \(entry.text), and the \(component.role) \(component.code) (\(component.name)) \(component.contains) \(what)"
           )
         }
       }
@@ -84,7 +84,7 @@ public struct InteractionCheck: Sendable, Hashable, Codable {
     for code in unknownComponents {
       guard let component = components.first(where: { $0.code == code }) else { continue }
       result.refusals.append(
-        "\(patient.name) has allergies on record, and the drug vocabulary cannot tell what the \(component.role) \(component.code) (\(component.name)) are made of: name the material in the catalog entry"
+        "\(patient.name) has allergies on record, and the drug vocabulary cannot tell what the \(component.role) \(component.code) (\(component.name)) \(component.role.hasSuffix("s") ? "are" : "is") made of: name the material in the catalog entry"
       )
     }
     return result

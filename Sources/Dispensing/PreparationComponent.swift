@@ -7,6 +7,9 @@ public struct PreparationComponent: Sendable, Hashable, Codable {
   public var code: String
   public var name: String
 
+  /// "contain" for shells, "contains" for the API or the filler: how a message reads of it.
+  public var contains: String { role.hasSuffix("s") ? "contain" : "contains" }
+
   public init(role: String, code: String, name: String) {
     self.role = role
     self.code = code

@@ -15,7 +15,7 @@ public struct AuditEntry: Sendable, Codable, Equatable {
   public var transaction: Int64
   /// When, as stored (ISO 8601 UTC).
   public var at: String
-  /// Who: the user id given with `--by`, or `system:ACCOUNT`.
+  /// Who: the user id that signed with `--by` (or `compound` for an upgrade, `compound init` for the first rules).
   public var actor: String
   /// The command line that made the change (global options left out).
   public var command: String

@@ -95,7 +95,8 @@ struct FillCheckTests {
       PreparationComponent(role: "filler", code: "LACTOSE", name: "Lactose monohydrate NF"),
     ]
     #expect(
-      try check(patient(allergies: ["milk"]), components: lactose).refusals.first?.contains("contain lactose") == true)
+      try check(patient(allergies: ["milk"]), components: lactose).refusals.first?.contains(
+        "the filler LACTOSE (Lactose monohydrate NF) contains lactose") == true)
     #expect(try check(patient(allergies: ["naltrexone"])).refusals.first?.contains("the API NALTREXONE-HCL") == true)
     #expect(try check(patient(allergies: ["penicillin", "NKDA"])) == InteractionCheck())
     // A shell whose material nobody can tell is not passed for an allergic patient.
