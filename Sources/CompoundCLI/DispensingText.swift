@@ -1,5 +1,6 @@
 import Dispensing
 import Foundation
+import Pricing
 import Store
 
 /// Prescriptions and fills as a person reads them.
@@ -28,6 +29,7 @@ enum DispensingText {
         "Fill \(fill.fillNumber) (id \(fill.id)) \(fill.filledOn) by \(fill.filledBy): \(fill.quantity) from batch \(fill.lotNumber), BUD \(fill.beyondUseDate); \(fill.status)"
       )
       if let note = fill.decision.stepNote { lines.append("  \(note)") }
+      if let price = fill.price { lines.append("  price \(price.currency) \(price.total)") }
       if let check = fill.finalCheck { lines.append("  final check by \(check.by) at \(check.at)") }
       if let voided = fill.voided { lines.append("  voided by \(voided.by) at \(voided.at): \(voided.reason)") }
       if let version = fill.rulesVersion { lines.append("  checked against clinical rules version \(version)") }

@@ -21,6 +21,25 @@ public struct FillDecision: Sendable, Hashable, Codable {
   /// The titration step as the label says it ("Step 1 of 3: then 3 mg from 2026-12-22"); nil for one step.
   public var stepNote: String?
 
+  /// Makes the value from every stored property.
+  public init(
+    stepIndex: Int, step: PrescriptionStep, lotNumber: String, suggestedLot: String?, skipReason: String?,
+    overridden: [String], overrideReason: String?, warnings: [String], beyondUseDate: CalendarDate,
+    lastDayOfSupply: CalendarDate, stepNote: String?
+  ) {
+    self.stepIndex = stepIndex
+    self.step = step
+    self.lotNumber = lotNumber
+    self.suggestedLot = suggestedLot
+    self.skipReason = skipReason
+    self.overridden = overridden
+    self.overrideReason = overrideReason
+    self.warnings = warnings
+    self.beyondUseDate = beyondUseDate
+    self.lastDayOfSupply = lastDayOfSupply
+    self.stepNote = stepNote
+  }
+
   /// Decides the next fill of `prescription`, or refuses it.
   ///
   /// The lot is a released batch of the step's formula within its BUD with enough capsules,

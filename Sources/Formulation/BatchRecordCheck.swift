@@ -10,6 +10,16 @@ public struct BatchRecordCheck: Sendable, Hashable, Codable {
   /// What fell outside its range; each must be covered by the recorded deviation.
   public var outOfRange: [String]
 
+  /// Makes the value from every stored property.
+  public init(
+    components: [MeasuredComponent], actualYield: Int, yieldPercent: Decimal, outOfRange: [String]
+  ) {
+    self.components = components
+    self.actualYield = actualYield
+    self.yieldPercent = yieldPercent
+    self.outOfRange = outOfRange
+  }
+
   /// Compares `weighed` (keyed by ingredient code or role, any case) and the yield with `plan`.
   ///
   /// Refuses: a missing or unknown ingredient, a mass above the lot's stock, a yield above the capsules

@@ -10,6 +10,16 @@ public struct WeightCheck: Sendable, Hashable, Codable {
     /// Net fill as a percent of the theoretical fill, two decimals.
     public var percent: Decimal
     public var within: Bool
+
+    /// Makes the value from every stored property.
+    public init(
+      gross: Mass, net: Mass, percent: Decimal, within: Bool
+    ) {
+      self.gross = gross
+      self.net = net
+      self.percent = percent
+      self.within = within
+    }
   }
 
   public var capsules: [Capsule]
@@ -24,6 +34,22 @@ public struct WeightCheck: Sendable, Hashable, Codable {
   /// Relative standard deviation in percent, two decimals.
   public var rsdPercent: Decimal
   public var passed: Bool
+
+  /// Makes the value from every stored property.
+  public init(
+    capsules: [Capsule], shell: Mass, shellSource: String, theoreticalFill: Mass, range: InclusiveRange, meanNet: Mass,
+    standardDeviationMg: Decimal, rsdPercent: Decimal, passed: Bool
+  ) {
+    self.capsules = capsules
+    self.shell = shell
+    self.shellSource = shellSource
+    self.theoreticalFill = theoreticalFill
+    self.range = range
+    self.meanNet = meanNet
+    self.standardDeviationMg = standardDeviationMg
+    self.rsdPercent = rsdPercent
+    self.passed = passed
+  }
 
   /// Evaluates gross capsule weights; every capsule must lie within `range` of the theoretical fill.
   public static func evaluate(

@@ -23,6 +23,30 @@ public struct PriceBreakdown: Sendable, Hashable, Codable {
   /// Costs that are not known: the price leaves them out and is incomplete.
   public var missing: [String]
 
+  /// Makes the value from every stored property.
+  public init(
+    currency: String, quantity: Int, lines: [CostLine], ingredientCost: Money, labourCost: Money, markup: Decimal,
+    ingredientPrice: Money, compoundingFee: Money, dispensingFee: Money, discountPercent: Decimal, discount: Money,
+    subtotal: Money, minimumApplied: Bool, total: Money, perCapsule: Money, missing: [String]
+  ) {
+    self.currency = currency
+    self.quantity = quantity
+    self.lines = lines
+    self.ingredientCost = ingredientCost
+    self.labourCost = labourCost
+    self.markup = markup
+    self.ingredientPrice = ingredientPrice
+    self.compoundingFee = compoundingFee
+    self.dispensingFee = dispensingFee
+    self.discountPercent = discountPercent
+    self.discount = discount
+    self.subtotal = subtotal
+    self.minimumApplied = minimumApplied
+    self.total = total
+    self.perCapsule = perCapsule
+    self.missing = missing
+  }
+
   /// Whether every cost was known.
   public var complete: Bool { missing.isEmpty }
 

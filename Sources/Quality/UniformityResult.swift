@@ -31,6 +31,30 @@ public struct UniformityResult: Sendable, Hashable, Codable {
   public var l1: Decimal
   public var l2: Decimal
 
+  /// Makes the value from every stored property.
+  public init(
+    n: Int, mean: Decimal, sd: Decimal, m: Decimal, k: Decimal, av: Decimal, avRounded: Decimal, stage: Int,
+    passed: Bool, lowerUnitLimit: Decimal?, upperUnitLimit: Decimal?, unitsOutsideRange: [Decimal], nextStep: String?,
+    target: Decimal, l1: Decimal, l2: Decimal
+  ) {
+    self.n = n
+    self.mean = mean
+    self.sd = sd
+    self.m = m
+    self.k = k
+    self.av = av
+    self.avRounded = avRounded
+    self.stage = stage
+    self.passed = passed
+    self.lowerUnitLimit = lowerUnitLimit
+    self.upperUnitLimit = upperUnitLimit
+    self.unitsOutsideRange = unitsOutsideRange
+    self.nextStep = nextStep
+    self.target = target
+    self.l1 = l1
+    self.l2 = l2
+  }
+
   /// "pass", "fail" or "incomplete" (stage 1 not met: test 20 more units).
   public var verdict: String {
     passed ? "pass" : (nextStep == nil ? "fail" : "incomplete")

@@ -79,8 +79,8 @@ extension AppDatabase {
         arguments: [
           lotNumber, formulaID, plan.quantity, plan.capsules, check.actualYield, plan.theoreticalFill.micrograms,
           plan.compoundingDate.description, plan.beyondUseDate.date.description, plan.beyondUseDate.basis,
-          request.by.id, request.by.name, Timestamp.string(now), deviation, try RowDecoding.json(plan),
-          try RowDecoding.json(check), rulesVersion,
+          request.by.id, request.by.name, Timestamp.string(now), deviation, try PlanRecord.text(plan),
+          try RecordCheckRecord.text(check), rulesVersion,
         ])
       let batchID = db.lastInsertedRowID
       for component in check.components {
@@ -113,7 +113,7 @@ extension AppDatabase {
       guard (row["verified_by"] as String?) == nil else {
         throw StoreError("batch \(row["lot_number"] as String) is already verified: its record is final")
       }
-      let plan = try RowDecoding.decode(WeighingPlan.self, row["plan"])
+      let plan = try PlanRecord.read(row["plan"])
       let size = rules.capsule(plan.capsuleSize)
       let shellMass = shell ?? size.map { Mass.milligrams($0.emptyShellMg.value) } ?? .zero
       let source =
@@ -124,7 +124,9 @@ extension AppDatabase {
         range: plan.fillRange, minimumCount: rules.weightCheckMinimum)
       try db.execute(
         sql: "INSERT INTO weight_check (batch_id, checked_at, checked_by, passed, result) VALUES (?, ?, ?, ?, ?)",
-        arguments: [row["id"] as Int64, Timestamp.string(now), user.id, result.passed, try RowDecoding.json(result)])
+        arguments: [
+          row["id"] as Int64, Timestamp.string(now), user.id, result.passed, try WeightCheckRecord.text(result),
+        ])
       return result
     }
   }
@@ -199,8 +201,8 @@ extension AppDatabase {
 
   private func record(_ db: Database, _ row: Row) throws -> BatchRecord {
     let batchID: Int64 = row["id"]
-    let plan = try RowDecoding.decode(WeighingPlan.self, row["plan"])
-    let check = try RowDecoding.decode(BatchRecordCheck.self, row["record_check"])
+    let plan = try PlanRecord.read(row["plan"])
+    let check = try RecordCheckRecord.read(row["record_check"])
     let formulaRow = try Row.fetchOne(
       db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
     guard let formulaRow else { throw StoreError("the formula of this batch is missing") }
@@ -211,7 +213,7 @@ extension AppDatabase {
     .map { check in
       BatchRecord.WeightCheckEntry(
         checkedAt: check["checked_at"], checkedBy: check["checked_by"],
-        result: try RowDecoding.decode(WeightCheck.self, check["result"]))
+        result: try WeightCheckRecord.read(check["result"]))
     }
     let history = try Row.fetchAll(
       db, sql: "SELECT * FROM status_change WHERE batch_id = ? ORDER BY id", arguments: [batchID]

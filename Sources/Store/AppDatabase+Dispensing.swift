@@ -62,7 +62,7 @@ extension AppDatabase {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
-          number, patient, prescriber, refills, written.description, try RowDecoding.json(steps), Timestamp.string(now),
+          number, patient, prescriber, refills, written.description, try StepsRecord.text(steps), Timestamp.string(now),
           user.id,
         ])
       return number
@@ -108,7 +108,7 @@ extension AppDatabase {
     }
     let prescription = Prescription(
       rxNumber: row["rx_number"], patientID: row["patient_id"], prescriberID: row["prescriber_id"],
-      steps: try RowDecoding.decode([PrescriptionStep].self, row["steps"]), refills: row["refills"],
+      steps: try StepsRecord.read(row["steps"]), refills: row["refills"],
       written: try CalendarDate.parse(row["written_on"]), fillsDone: fills.filter { $0.voided == nil }.count,
       discontinued: discontinued)
     guard
@@ -179,7 +179,8 @@ extension AppDatabase {
           """,
         arguments: [
           rxRow["id"] as Int64, fillNumber, decision.stepIndex, batchID, step.quantity, today.description,
-          Timestamp.string(now), user.id, try RowDecoding.json(decision), try RowDecoding.json(price), rulesVersion,
+          Timestamp.string(now), user.id, try FillDecisionRecord.text(decision), try PriceRecord.text(price),
+          rulesVersion,
         ])
       let id = db.lastInsertedRowID
       try Ledger.moveBatch(
@@ -214,7 +215,7 @@ extension AppDatabase {
         """, arguments: [patient])
     var apis: [String: String] = [:]
     for row in rows {
-      let decision = try RowDecoding.decode(FillDecision.self, row["decision"])
+      let decision = try FillDecisionRecord.read(row["decision"])
       let code = decision.step.formulaCode.uppercased()
       if apis[code] == nil {
         apis[code] = try version(db, try formulaRow(db, code), countingBatches: false).formula.api.uppercased()
@@ -323,8 +324,8 @@ extension AppDatabase {
           WHERE fill.id = ?
           """, arguments: [id])
     else { throw StoreError("fill \(id) does not exist: 'compound rx show RX' lists a prescription's fills") }
-    let decision = try RowDecoding.decode(FillDecision.self, row["decision"])
-    let steps = try RowDecoding.decode([PrescriptionStep].self, row["steps"])
+    let decision = try FillDecisionRecord.read(row["decision"])
+    let steps = try StepsRecord.read(row["steps"])
     let fillNumber: Int = row["fill_number"]
     let earlier =
       try Int.fetchOne(
@@ -357,7 +358,7 @@ extension AppDatabase {
       filledAt: row["filled_at"],
       filledBy: row["filled_by"], beyondUseDate: try CalendarDate.parse(row["bud"]),
       refillsRemaining: prescription.refillsRemainingAfterNextFill, decision: decision,
-      price: try (row["price"] as String?).map { try RowDecoding.decode(PriceBreakdown.self, $0) },
+      price: try (row["price"] as String?).map { try PriceRecord.read($0) },
       rulesVersion: row["rules_version"], voided: voided, finalCheck: check, labelsPrinted: labels)
   }
 }

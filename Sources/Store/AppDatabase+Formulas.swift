@@ -34,12 +34,13 @@ extension AppDatabase {
         )
       }
       formula.labelText = formula.drugLine(genericName: generic.name, saltForm: api.saltForm)
-      let definition = try RowDecoding.json(formula)
+      let definition = try FormulaRecord.text(formula)
       let digest = SHA256.hex(definition)
       if let latest = try Row.fetchOne(
         db, sql: "SELECT * FROM formula WHERE code = ? ORDER BY version DESC LIMIT 1", arguments: [formula.code])
       {
-        if latest["sha256"] == digest {
+        // Unchanged content is the same version, whichever stored format the latest was written in.
+        if latest["sha256"] == digest || (try? FormulaRecord.read(latest["definition"])) == formula {
           return (try version(db, latest), false, warnings)
         }
       }
@@ -99,7 +100,7 @@ extension AppDatabase {
       countingBatches
       ? try Int.fetchOne(db, sql: "SELECT count(*) FROM batch WHERE formula_id = ?", arguments: [id]) ?? 0 : 0
     return FormulaVersion(
-      formula: try RowDecoding.decode(Formula.self, row["definition"]), version: row["version"],
+      formula: try FormulaRecord.read(row["definition"]), version: row["version"],
       sha256: row["sha256"], createdAt: row["created_at"], approvedBy: row["approved_by"],
       batches: batches)
   }

@@ -52,7 +52,7 @@ extension AppDatabase {
         MonthReport.DispensedRow(
           filled: try CalendarDate.parse(row["filled_on"]), rxNumber: row["rx_number"], patient: row["name"],
           lotNumber: row["lot_number"], quantity: row["quantity"],
-          price: try (row["price"] as String?).map { try RowDecoding.decode(PriceBreakdown.self, $0).total })
+          price: try (row["price"] as String?).map { try PriceRecord.read($0).total })
       }
       let count =
         try Int.fetchOne(

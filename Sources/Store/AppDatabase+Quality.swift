@@ -41,7 +41,7 @@ extension AppDatabase {
         arguments: [
           batchID, result.lab, result.method, result.tested.description, result.percent.description,
           result.verdict.rawValue, result.uniformity?.verdict, result.certificatePath, result.certificateSha256,
-          Timestamp.string(now), input.by.id, try RowDecoding.json(result),
+          Timestamp.string(now), input.by.id, try AssayRecord.text(result),
         ])
       var held = false
       let status = try RowDecoding.known(LotStatus.self, row, "status")
@@ -90,7 +90,7 @@ extension AppDatabase {
     ).map { row in
       AssayEntry(
         lotNumber: row["lot_number"], formulaCode: row["code"], recordedAt: row["recorded_at"],
-        recordedBy: row["recorded_by"], result: try RowDecoding.decode(AssayResult.self, row["result"]), heldLot: false)
+        recordedBy: row["recorded_by"], result: try AssayRecord.read(row["result"]), heldLot: false)
     }
   }
 
