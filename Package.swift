@@ -28,6 +28,7 @@ let package = Package(
     .target(name: "Quality", dependencies: ["Quantities", "Formulation"], swiftSettings: strict),
     .target(name: "Dispensing", dependencies: ["Quantities", "Formulation", "Quality"], swiftSettings: strict),
     .target(name: "Pricing", dependencies: ["Quantities"], swiftSettings: strict),
+    .target(name: "Accounts", dependencies: ["Dispensing"], swiftSettings: strict),
     .target(name: "Labeling", dependencies: ["Quantities", "Formulation", "Dispensing"], swiftSettings: strict),
     // Shells around the domain.
     .systemLibrary(
@@ -50,7 +51,7 @@ let package = Package(
     .target(
       name: "Store",
       dependencies: [
-        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Digest", "CCrypt", "CFileSystem",
+        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Accounts", "Digest", "CCrypt", "CFileSystem",
         "FileOutput",
         .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ],
@@ -59,7 +60,8 @@ let package = Package(
     .target(
       name: "CompoundCLI",
       dependencies: [
-        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Settings", "Store", "Digest", "Labeling",
+        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Accounts", "Settings", "Store", "Digest",
+        "Labeling",
         "LabelRendering", "Printing", "Export", "FileOutput",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
@@ -73,13 +75,16 @@ let package = Package(
     ),
     .testTarget(
       name: "DomainTests",
-      dependencies: ["Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Settings", "Digest"],
+      dependencies: [
+        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Accounts", "Settings", "Digest",
+      ],
       swiftSettings: strict
     ),
     .testTarget(
       name: "CompoundTests",
       dependencies: [
-        "compound", "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Settings", "Store", "CompoundCLI",
+        "compound", "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Accounts", "Settings", "Store",
+        "CompoundCLI",
         "Digest",
         "Labeling", "LabelRendering",
       ],

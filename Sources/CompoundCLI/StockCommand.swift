@@ -29,7 +29,7 @@ struct StockCommand: ParsableCommand {
     func run() throws {
       let context = try Context(global)
       let result = try context.database().moveStock(
-        lot, kind: "adjusted", quantity: quantity, reason: reason, witness: nil, by: try context.user(by),
+        lot, kind: .adjusted, quantity: quantity, reason: reason, witness: nil, by: try context.user(by),
         now: context.now)
       print("adjusted \(lot) by \(quantity): \(result.unit.formatExact(result.onHand)) on hand")
     }
@@ -50,7 +50,7 @@ struct StockCommand: ParsableCommand {
     func run() throws {
       let context = try Context(global)
       let result = try context.database().moveStock(
-        lot, kind: "wasted", quantity: quantity, reason: reason,
+        lot, kind: .wasted, quantity: quantity, reason: reason,
         witness: try witness.map { try context.witness($0, for: "waste of \(lot)") },
         by: try context.user(by), now: context.now)
       print("wasted \(quantity) of \(lot): \(result.unit.formatExact(result.onHand)) on hand")

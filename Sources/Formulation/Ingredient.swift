@@ -35,7 +35,7 @@ public struct Ingredient: Sendable, Hashable, Codable {
   }
 
   /// How this ingredient's stock is counted.
-  public var unit: StockUnit { kind == .shell || kind == .container ? .count : .mass }
+  public var unit: StockUnit { kind.stockUnit }
 
   /// Checks the entry is complete for its kind; throws with what is missing.
   public func validate() throws(FormulationError) {

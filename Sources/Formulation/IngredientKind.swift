@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 
 /// What an ingredient is used for in a preparation.
 public enum IngredientKind: String, Sendable, Codable, CaseIterable {
@@ -10,4 +11,9 @@ public enum IngredientKind: String, Sendable, Codable, CaseIterable {
   case shell
   /// Vials, bottles and closures, counted.
   case container
+}
+
+extension IngredientKind {
+  /// How the pharmacy stocks the ingredient: shells and containers counted in pieces, everything else weighed.
+  public var stockUnit: StockUnit { self == .shell || self == .container ? .count : .mass }
 }

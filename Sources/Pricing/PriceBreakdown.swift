@@ -55,7 +55,7 @@ public struct PriceBreakdown: Sendable, Hashable, Codable {
   public static func price(
     quantity: Int, ingredientLines: [CostLine], labourMinutes: Int, share: Decimal, model: PriceModel
   ) -> PriceBreakdown {
-    func cents(_ value: Decimal) -> Int64 { Int64(truncating: value.rounded(scale: 0) as NSDecimalNumber) }
+    func cents(_ value: Decimal) -> Int64 { Money.rounding(cents: value).cents }
     let scaled = ingredientLines.map { line in
       CostLine(
         what: line.what, lotNumber: line.lotNumber, quantity: line.quantity, cents: line.cents.map { $0 * share })

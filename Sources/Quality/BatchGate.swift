@@ -9,7 +9,7 @@ public enum BatchGate {
   public static func refusal(
     lotNumber: String, status: LotStatus, beyondUseDate: CalendarDate, today: CalendarDate
   ) -> String? {
-    if beyondUseDate < today || status == .expired {
+    if isPast(beyondUseDate, today: today) || status == .expired {
       return
         "batch \(lotNumber) is past its beyond-use date \(beyondUseDate): it cannot be labeled, filled or dispensed"
     }
@@ -22,6 +22,9 @@ public enum BatchGate {
   /// The status a person should see: `expired` once the BUD has passed, whatever is stored.
   public static func effectiveStatus(_ status: LotStatus, beyondUseDate: CalendarDate, today: CalendarDate) -> LotStatus
   {
-    beyondUseDate < today && status != .rejected && status != .recalled ? .expired : status
+    isPast(beyondUseDate, today: today) && status != .rejected && status != .recalled ? .expired : status
   }
+
+  /// Whether a beyond-use date has passed on `today`: a lot is usable through its BUD itself.
+  public static func isPast(_ beyondUseDate: CalendarDate, today: CalendarDate) -> Bool { beyondUseDate < today }
 }

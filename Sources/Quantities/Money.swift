@@ -51,3 +51,15 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
   /// Plain amount with two decimals: `45.00`.
   public var description: String { (Decimal(cents) / 100).fixed(2) }
 }
+
+extension Money {
+  /// `cents`, exact and possibly fractional, rounded half up to whole cents: the one rounding of money.
+  public static func rounding(cents: Decimal) -> Money {
+    Money(cents: Int64(truncating: cents.rounded(scale: 0) as NSDecimalNumber))
+  }
+
+  /// The value of `part` of a lot that cost `cost` for `whole`: cost x part / whole, rounded once.
+  public static func share(of cost: Money, part: Int64, whole: Int64) -> Money {
+    rounding(cents: Decimal(cost.cents) * Decimal(part) / Decimal(max(whole, 1)))
+  }
+}

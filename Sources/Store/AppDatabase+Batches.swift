@@ -1,3 +1,4 @@
+import Accounts
 import Formulation
 import Foundation
 import GRDB
@@ -91,10 +92,10 @@ extension AppDatabase {
           sql: "INSERT INTO batch_component (batch_id, lot_id, role, planned, measured) VALUES (?, ?, ?, ?, ?)",
           arguments: [batchID, lotID, component.planned.role.rawValue, component.planned.quantity, component.measured])
         try Ledger.move(
-          db, lot: lotID, kind: "consumed", quantity: -component.measured, forBatch: batchID, by: request.by, now: now)
+          db, lot: lotID, kind: .consumed, quantity: -component.measured, forBatch: batchID, by: request.by, now: now)
       }
       try Ledger.moveBatch(
-        db, batch: batchID, kind: "produced", quantity: Int64(check.actualYield), by: request.by, now: now)
+        db, batch: batchID, kind: .produced, quantity: Int64(check.actualYield), by: request.by, now: now)
       try db.execute(
         sql:
           "INSERT INTO status_change (batch_id, from_status, to_status, changed_at, changed_by, reason) VALUES (?, NULL, 'quarantined', ?, ?, 'compounded')",
@@ -136,9 +137,7 @@ extension AppDatabase {
     let number: String = try write { db in
       let row = try batchRow(db, lotNumber)
       let number: String = row["lot_number"]
-      guard user.isPharmacist else {
-        throw StoreError("\(user.id) is a \(user.role.rawValue): only a pharmacist may verify a compounding record")
-      }
+      if let refusal = SigningRules.refusal(user, for: .verifyBatch) { throw StoreError(refusal) }
       if let same = try Self.sameSigner(
         db, user, first: row["compounded_by"], firstName: row["compounded_by_name"])
       {

@@ -1,3 +1,4 @@
+import Accounts
 import Formulation
 import Foundation
 import GRDB
@@ -95,7 +96,7 @@ extension AppDatabase {
         sql:
           "INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by) VALUES (?, NULL, 'quarantined', ?, ?)",
         arguments: [lotID, Timestamp.string(now), user.id])
-      try Ledger.move(db, lot: lotID, kind: "received", quantity: receipt.quantity, by: user, now: now)
+      try Ledger.move(db, lot: lotID, kind: .received, quantity: receipt.quantity, by: user, now: now)
       return lotNumber
     }
   }
@@ -132,7 +133,7 @@ extension AppDatabase {
         let kind = try RowDecoding.known(IngredientKind.self, row, "kind")
         return LotSummary(
           lot: try RowDecoding.lot(row), ingredientName: row["ingredient_name"],
-          unit: kind == .shell || kind == .container ? .count : .mass, receivedQuantity: row["received_quantity"],
+          unit: kind.stockUnit, receivedQuantity: row["received_quantity"],
           cost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), receivedBy: row["received_by"])
       }
     }

@@ -1,3 +1,4 @@
+import Accounts
 import Dispensing
 import Formulation
 import Foundation
@@ -184,7 +185,7 @@ extension AppDatabase {
         ])
       let id = db.lastInsertedRowID
       try Ledger.moveBatch(
-        db, batch: batchID, kind: "dispensed", quantity: -Int64(step.quantity), by: user, now: now,
+        db, batch: batchID, kind: .dispensed, quantity: -Int64(step.quantity), by: user, now: now,
         reason: "Rx \(record.prescription.rxNumber) fill \(fillNumber)")
       return id
     }
@@ -232,9 +233,7 @@ extension AppDatabase {
   public func discontinuePrescription(
     _ rxNumber: String, reason: String, by signer: User, today: CalendarDate, now: Date
   ) throws(StoreError) -> PrescriptionRecord {
-    guard signer.isPharmacist else {
-      throw StoreError("\(signer.id) is a \(signer.role.rawValue): only a pharmacist discontinues a prescription")
-    }
+    if let refusal = SigningRules.refusal(signer, for: .discontinue) { throw StoreError(refusal) }
     let reason = reason.trimmingCharacters(in: .whitespaces)
     guard !reason.isEmpty else { throw StoreError("say why it is discontinued: --reason \"...\"") }
     let number: String = try write { db in
@@ -255,9 +254,7 @@ extension AppDatabase {
   /// Voids a mistaken fill: the fill stays on record as voided and its capsules go back to the batch by a
   /// `returned` movement; the prescription's fill is free again.
   public func voidFill(_ id: Int64, reason: String, by signer: User, now: Date) throws(StoreError) -> FillRecord {
-    guard signer.isPharmacist else {
-      throw StoreError("\(signer.id) is a \(signer.role.rawValue): only a pharmacist voids a fill")
-    }
+    if let refusal = SigningRules.refusal(signer, for: .voidFill) { throw StoreError(refusal) }
     let reason = reason.trimmingCharacters(in: .whitespaces)
     guard !reason.isEmpty else { throw StoreError("say why the fill is voided: --reason \"...\"") }
     try write { db in
@@ -270,7 +267,7 @@ extension AppDatabase {
         arguments: [id, Timestamp.string(now), signer.id, reason])
       let batch: Int64 = try batchRow(db, fill.lotNumber)["id"]
       try Ledger.moveBatch(
-        db, batch: batch, kind: "returned", quantity: Int64(fill.quantity), by: signer, now: now,
+        db, batch: batch, kind: .returned, quantity: Int64(fill.quantity), by: signer, now: now,
         reason: "void of Rx \(fill.rxNumber) fill \(fill.fillNumber): \(reason)")
     }
     return try fill(id)
@@ -278,9 +275,7 @@ extension AppDatabase {
 
   /// A pharmacist's final check of a filled, labelled prescription: then it is ready for the patient.
   public func checkFill(_ id: Int64, by signer: User, now: Date) throws(StoreError) -> FillRecord {
-    guard signer.isPharmacist else {
-      throw StoreError("\(signer.id) is a \(signer.role.rawValue): only a pharmacist makes the final check")
-    }
+    if let refusal = SigningRules.refusal(signer, for: .finalCheck) { throw StoreError(refusal) }
     try write { db in
       let fill = try fillRecord(db, id)
       if let voided = fill.voided {

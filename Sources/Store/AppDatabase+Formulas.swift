@@ -1,3 +1,4 @@
+import Accounts
 import Digest
 import Dispensing
 import Formulation
@@ -15,8 +16,8 @@ extension AppDatabase {
     _ formula: Formula, source: String, approvedBy: User?, rules: FormulationRules, index: DrugIndex, now: Date
   ) throws(StoreError) -> (version: FormulaVersion, created: Bool, warnings: [String]) {
     var formula = formula
-    if let approvedBy, !approvedBy.isPharmacist {
-      throw StoreError("\(approvedBy.id) is a \(approvedBy.role.rawValue): only a pharmacist approves a formula")
+    if let approvedBy, let refusal = SigningRules.refusal(approvedBy, for: .approveFormula) {
+      throw StoreError(refusal)
     }
     return try write { db in
       let catalog = try Row.fetchAll(db, sql: "SELECT * FROM ingredient").map { try RowDecoding.ingredient($0) }

@@ -1,3 +1,4 @@
+import Accounts
 import Formulation
 import Foundation
 import GRDB
@@ -9,19 +10,16 @@ extension AppDatabase {
   /// An adjustment is signed; a waste is taken out and needs a witness other than the user. Returns the
   /// stock left.
   public func moveStock(
-    _ lotNumber: String, kind: String, quantity text: String, reason: String, witness: User?, by user: User,
+    _ lotNumber: String, kind: MovementKind, quantity text: String, reason: String, witness: User?, by user: User,
     now: Date
   ) throws(StoreError) -> (unit: StockUnit, onHand: Int64) {
-    guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-      throw StoreError("a stock \(kind == "wasted" ? "waste" : "adjustment") needs --reason")
-    }
-    if kind == "wasted" {
-      guard let witness else { throw StoreError("wasting stock needs a witness: add --witness USER") }
-      guard witness.id.lowercased() != user.id.lowercased() else {
-        throw StoreError("the witness must be someone other than \(user.id)")
-      }
+    if let refusal = StockChange.refusal(kind: kind, reason: reason, hasWitness: witness != nil) {
+      throw StoreError(refusal)
     }
     return try write { db in
+      if let witness, let same = try Self.sameSigner(db, witness, first: user.id, firstName: user.name) {
+        throw StoreError("the witness must be someone other than \(user.id): \(same)")
+      }
       let lot = try Row.fetchOne(
         db,
         sql:
@@ -33,27 +31,14 @@ extension AppDatabase {
       guard let row = lot ?? batch else {
         throw StoreError("lot '\(lotNumber)' does not exist: 'compound inventory show' lists the stock")
       }
-      let unit: StockUnit =
-        lot.map { IngredientKind(rawValue: $0["kind"]) == .shell || IngredientKind(rawValue: $0["kind"]) == .container }
-        .map { $0 ? .count : .mass } ?? .count
+      let unit = try lot.map { try RowDecoding.known(IngredientKind.self, $0, "kind").stockUnit } ?? .count
       var body = text.trimmingCharacters(in: .whitespaces)
-      var sign: Int64 = 1
-      if body.hasPrefix("-") {
-        sign = -1
-        body.removeFirst()
-      } else if body.hasPrefix("+") {
-        body.removeFirst()
-      }
-      let amount = try unit.parse(body, what: "--quantity")
-      guard amount > 0 else { throw StoreError("--quantity must not be zero") }
-      if kind == "wasted", sign < 0 {
-        throw StoreError("give the wasted quantity without a sign: it is taken out of stock")
-      }
-      let delta = kind == "wasted" ? -amount : sign * amount
+      let negative = body.hasPrefix("-")
+      if negative || body.hasPrefix("+") { body.removeFirst() }
       let onHand: Int64 = row["on_hand"]
-      guard onHand + delta >= 0 else {
-        throw StoreError("lot \(lotNumber) has \(unit.formatExact(onHand)) on hand: it cannot go below zero")
-      }
+      let delta = try StockChange.delta(
+        kind: kind, amount: try unit.parse(body, what: "--quantity"), negative: negative, onHand: onHand, unit: unit,
+        lotNumber: lotNumber)
       let fullReason = witness.map { "\(reason) (witness \($0.id))" } ?? reason
       if lot != nil {
         try Ledger.move(db, lot: row["id"], kind: kind, quantity: delta, by: user, now: now, reason: fullReason)
@@ -81,7 +66,7 @@ extension AppDatabase {
         let kind = try RowDecoding.known(IngredientKind.self, row, "kind")
         return InventoryLine(
           kind: "ingredient", lotNumber: row["lot_number"], item: row["code"],
-          unit: kind == .shell || kind == .container ? .count : .mass, expires: try CalendarDate.parse(row["expiry"]),
+          unit: kind.stockUnit, expires: try CalendarDate.parse(row["expiry"]),
           status: try RowDecoding.known(LotStatus.self, row, "status"), onHand: row["stock"],
           lotCost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), received: row["received_quantity"])
       }

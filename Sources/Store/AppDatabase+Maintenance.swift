@@ -1,3 +1,4 @@
+import Accounts
 import CFileSystem
 import Digest
 import FileOutput
@@ -78,9 +79,7 @@ extension AppDatabase {
     from source: String, into live: AppDatabase?, to target: String, by signer: User, foreignReason: String?,
     now: Date
   ) throws(StoreError) -> Restored {
-    guard signer.isPharmacist else {
-      throw StoreError("\(signer.id) is a \(signer.role.rawValue): only a pharmacist restores the records")
-    }
+    if let refusal = SigningRules.refusal(signer, for: .restore) { throw StoreError(refusal) }
     try checkFile(source)
     // The backup is only read: no WAL set-up, whatever file it turns out to be.
     var readOnly = Configuration()

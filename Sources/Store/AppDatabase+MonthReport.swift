@@ -159,8 +159,7 @@ extension AppDatabase {
       if closing == 0, opening == 0, moved.moves == 0 { continue }
       if isLot {
         item = info["code"]
-        let ingredientKind = try RowDecoding.known(IngredientKind.self, info, "kind")
-        unit = ingredientKind == .shell || ingredientKind == .container ? .count : .mass
+        unit = try RowDecoding.known(IngredientKind.self, info, "kind").stockUnit
         let unitCost = (info["cost_cents"] as Int64?).map {
           Decimal($0) / Decimal(max(info["received_quantity"] as Int64, 1))
         }
@@ -168,7 +167,9 @@ extension AppDatabase {
           lotNumber: info["lot_number"], item: item, kind: kind, supplier: info["supplier"],
           expires: try CalendarDate.parse(info["expiry"]), status: info["status_then"] ?? info["status"], unit: unit,
           quantity: closing, unitCost: unitCost,
-          value: unitCost.map { Money(cents: Self.cents($0 * Decimal(closing))) })
+          value: (info["cost_cents"] as Int64?).map {
+            Money.share(of: Money(cents: $0), part: closing, whole: info["received_quantity"])
+          })
       } else {
         item = info["code"]
         kind = "batch"
@@ -180,7 +181,7 @@ extension AppDatabase {
           lotNumber: info["lot_number"], item: item, kind: kind, supplier: "compounded",
           expires: try CalendarDate.parse(info["bud"]), status: info["status_then"] ?? info["status"], unit: .count,
           quantity: closing, unitCost: known ? perCapsule : nil,
-          value: known ? Money(cents: Self.cents(perCapsule * Decimal(closing))) : nil)
+          value: known ? Money.rounding(cents: perCapsule * Decimal(closing)) : nil)
       }
       guard let row else { continue }
       if closing != 0 { lots.append(row) }
@@ -208,8 +209,6 @@ extension AppDatabase {
       lots: lots.sorted { ($0.kind, $0.item, $0.lotNumber) < ($1.kind, $1.item, $1.lotNumber) },
       expiring: lots.filter { $0.quantity > 0 && $0.expires <= horizon }.sorted { $0.expires < $1.expires })
   }
-
-  static func cents(_ value: Decimal) -> Int64 { Int64(truncating: value.rounded(scale: 0) as NSDecimalNumber) }
 
   static func midnight(_ day: CalendarDate, zone: TimeZone) -> Date {
     var calendar = Calendar(identifier: .gregorian)

@@ -1,3 +1,4 @@
+import Accounts
 import Dispensing
 import Formulation
 import Foundation
@@ -90,10 +91,7 @@ extension AppDatabase {
   public func reviewEntry(
     patient id: Int64, entry entryID: Int64, terms: [String], reason: String, by signer: User, now: Date
   ) throws(StoreError) -> PatientEntry {
-    guard signer.isPharmacist else {
-      throw StoreError(
-        "\(signer.id) is a \(signer.role.rawValue): only a pharmacist classifies a medication or allergy")
-    }
+    if let refusal = SigningRules.refusal(signer, for: .classifyEntry) { throw StoreError(refusal) }
     let reason = reason.trimmingCharacters(in: .whitespaces)
     guard !reason.isEmpty else { throw StoreError("say why it is classified so: --reason \"...\"") }
     return try write { db in

@@ -65,10 +65,8 @@ extension AppDatabase {
       ).map { row in
         let onHand: Int64 = row["on_hand"]
         let received: Int64 = row["received_quantity"]
-        let value = (row["cost_cents"] as Int64?).map { cost in
-          Money(
-            cents: Int64(
-              truncating: (Decimal(cost) * Decimal(onHand) / Decimal(received)).rounded(scale: 0) as NSDecimalNumber))
+        let value = (row["cost_cents"] as Int64?).map {
+          Money.share(of: Money(cents: $0), part: onHand, whole: received)
         }
         return (row["lot_number"], row["code"], onHand, value)
       }

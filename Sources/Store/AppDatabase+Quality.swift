@@ -1,3 +1,4 @@
+import Accounts
 import Formulation
 import Foundation
 import GRDB
@@ -118,39 +119,29 @@ extension AppDatabase {
     return try batch(number)
   }
 
+  /// Loads what `BatchRelease` needs to judge the batch in `row`, and refuses with its reason.
   private func releasable(_ db: Database, row: Row, policy: QualityPolicy, today: CalendarDate) throws {
-    let number: String = row["lot_number"]
     let batchID: Int64 = row["id"]
-    guard (row["verified_by"] as String?) != nil else {
-      throw StoreError(
-        "batch \(number) cannot be released: its compounding record is not verified ('compound batch verify \(number) --by PHARMACIST')"
-      )
-    }
     let weights = try Bool.fetchOne(
       db, sql: "SELECT passed FROM weight_check WHERE batch_id = ? ORDER BY id DESC LIMIT 1", arguments: [batchID])
-    guard weights == true else {
-      throw StoreError(
-        "batch \(number) cannot be released: its latest capsule weight check \(weights == nil ? "is missing" : "failed")"
+    let consumed = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT lot.id, lot.lot_number, lot.status, ingredient.code FROM batch_component
+        JOIN lot ON lot.id = batch_component.lot_id JOIN ingredient ON ingredient.id = lot.ingredient_id
+        WHERE batch_component.batch_id = ? ORDER BY batch_component.id
+        """, arguments: [batchID]
+    ).map {
+      ReleaseFacts.Consumed(
+        lotNumber: $0["lot_number"], ingredient: $0["code"], status: try RowDecoding.known(LotStatus.self, $0, "status")
       )
     }
-    let bud = try CalendarDate.parse(row["bud"])
-    guard bud >= today else {
-      throw StoreError("batch \(number) cannot be released: it is past its beyond-use date \(bud)")
-    }
-    guard policy.requireAssayBeforeRelease else { return }
-    let latest = try assayEntries(db, filter: " WHERE assay.batch_id = ?", arguments: [batchID]).last
-    guard let latest else {
-      throw StoreError(
-        "batch \(number) cannot be released: no assay is on record ('compound assay record \(number) ...'; quality.require_assay_before_release)"
-      )
-    }
-    guard latest.result.allowsRelease else {
-      let what =
-        latest.result.verdict == .fail
-        ? "failed (\(latest.result.percent.fixed(1)) %)"
-        : "has content uniformity \(latest.result.uniformity?.verdict ?? "") (\(latest.result.uniformity?.nextStep ?? "see the record"))"
-      throw StoreError("batch \(number) cannot be released: its latest assay \(what)")
-    }
+    let facts = ReleaseFacts(
+      lotNumber: row["lot_number"], verified: (row["verified_by"] as String?) != nil, weightCheckPassed: weights,
+      beyondUseDate: try CalendarDate.parse(row["bud"]),
+      latestAssay: try assayEntries(db, filter: " WHERE assay.batch_id = ?", arguments: [batchID]).last?.result,
+      consumed: consumed)
+    if let refusal = BatchRelease.refusal(facts, policy: policy, today: today) { throw StoreError(refusal) }
   }
 
   /// Releases, rejects, holds or recalls an ingredient lot; release checks the certificate again.
@@ -205,8 +196,8 @@ extension AppDatabase {
   }
 
   private func check(_ action: LotAction, by user: User, reason: String?) throws {
-    if action.needsPharmacist, !user.isPharmacist {
-      throw StoreError("\(user.id) is a \(user.role.rawValue): only a pharmacist may \(action.rawValue) a lot")
+    if action.needsPharmacist, let refusal = SigningRules.refusal(user, for: .decideLot(action.rawValue)) {
+      throw StoreError(refusal)
     }
     if action.needsReason, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
       throw StoreError("a reason is required to \(action.rawValue) a lot: add --reason \"...\"")

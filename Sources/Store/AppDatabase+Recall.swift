@@ -1,3 +1,4 @@
+import Accounts
 import Formulation
 import Foundation
 import GRDB
@@ -34,9 +35,11 @@ extension AppDatabase {
           fills: try fills(db, batchIDs: batches.map { $0["id"] }), onHand: [:], onHandUnits: [:], held: [])
         if (lot["on_hand"] as Int64) > 0 {
           report.onHand[lot["lot_number"]] = lot["on_hand"]
-          let kind = try String.fetchOne(
-            db, sql: "SELECT kind FROM ingredient WHERE id = ?", arguments: [lot["ingredient_id"] as Int64])
-          report.onHandUnits[lot["lot_number"]] = Self.unit(of: kind ?? "api")
+          let ingredient = try Row.fetchOne(
+            db, sql: "SELECT id, kind FROM ingredient WHERE id = ?", arguments: [lot["ingredient_id"] as Int64])
+          report.onHandUnits[lot["lot_number"]] = try ingredient.map {
+            try RowDecoding.known(IngredientKind.self, $0, "kind").stockUnit
+          }
         }
       } else {
         let batch = try batchRow(db, lotNumber)
@@ -50,7 +53,8 @@ extension AppDatabase {
         ).map {
           RecallReport.Component(
             lotNumber: $0["lot_number"], ingredient: $0["code"], supplier: $0["supplier"],
-            supplierLot: $0["supplier_lot"], unit: Self.unit(of: $0["kind"]), used: $0["measured"])
+            supplierLot: $0["supplier_lot"], unit: try RowDecoding.known(IngredientKind.self, $0, "kind").stockUnit,
+            used: $0["measured"])
         }
         let formula =
           try String.fetchOne(
@@ -98,11 +102,6 @@ extension AppDatabase {
       }
       return report
     }
-  }
-
-  static func unit(of kind: String) -> StockUnit {
-    let ingredient = IngredientKind(rawValue: kind) ?? .api
-    return ingredient == .shell || ingredient == .container ? .count : .mass
   }
 
   static func recallBatch(_ row: Row, used: Int64?) throws -> RecallReport.Batch {

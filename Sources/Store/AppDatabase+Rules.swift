@@ -1,3 +1,4 @@
+import Accounts
 import Digest
 import Formulation
 import Foundation
@@ -11,9 +12,7 @@ extension AppDatabase {
   public func importRules(
     json: String, source: String, reason: String, by signer: User?, now: Date
   ) throws(StoreError) -> RulesRecord {
-    if let signer, !signer.isPharmacist {
-      throw StoreError("\(signer.id) is a \(signer.role.rawValue): only a pharmacist imports clinical rules")
-    }
+    if let signer, let refusal = SigningRules.refusal(signer, for: .importRules) { throw StoreError(refusal) }
     let digest = SHA256.hex(json)
     return try write { db in
       if signer == nil {

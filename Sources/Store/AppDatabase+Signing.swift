@@ -1,3 +1,4 @@
+import Accounts
 import Dispensing
 import Formulation
 import Foundation
@@ -15,18 +16,18 @@ extension AppDatabase {
     let user = try activeUser(login)
     let state = try read { db in try Self.signingState(db, login: user.id) }
     let nowText = Timestamp.string(now)
-    if let last = state.lastFailure, state.failures >= policy.attempts,
-      let since = Timestamp.date(last), now < since.addingTimeInterval(Double(policy.minutes * 60))
+    if let locked = policy.lockedUntil(
+      failures: state.failures, lastFailure: state.lastFailure.flatMap(Timestamp.date), now: now)
     {
       try recordFailure(user.id, action: action, locked: true, at: nowText)
-      let until = Timestamp.string(since.addingTimeInterval(Double(policy.minutes * 60)))
+      let until = Timestamp.string(locked)
       throw StoreError(
         "\(user.id) is locked after \(state.failures) wrong PINs until \(until): nothing was signed; wait, or a pharmacist resets the PIN ('compound user pin \(user.id) --by PHARMACIST')"
       )
     }
     guard PinHash.matches(pin, hash: state.hash) else {
       try recordFailure(user.id, action: action, locked: false, at: nowText)
-      let left = policy.attempts - state.failures - 1
+      let left = policy.attemptsLeft(afterFailures: state.failures)
       throw StoreError(
         left > 0
           ? "wrong PIN for \(user.id): nothing was signed (\(left) more wrong PIN\(left == 1 ? "" : "s") lock \(user.id) for \(policy.minutes) minutes)"
@@ -40,25 +41,11 @@ extension AppDatabase {
     return user
   }
 
-  /// Why `signer` may not sign the second step of what `first` (login) signed first, or nil when they may.
-  ///
-  /// The same person by any path: the same login, an account with the same person's name, or the pharmacist
-  /// who reset the first signer's PIN while that PIN may still be the one they set.
+  /// Why `signer` may not sign the second step of what `first` (login) signed first, or nil when they may:
+  /// the facts about the first signer, judged by `SigningRules.sameSigner`.
   static func sameSigner(_ db: Database, _ signer: User, first login: String, firstName: String) throws -> String? {
-    if signer.id.lowercased() == login.lowercased() { return "\(signer.id) signed it first" }
-    if personKey(signer.name) == personKey(firstName) {
-      return "\(signer.id) and \(login) are the same person (\(firstName))"
-    }
     let knownTo = try String.fetchOne(db, sql: "SELECT pin_known_to FROM app_user WHERE login = ?", arguments: [login])
-    if let knownTo, knownTo.lowercased() == signer.id.lowercased() {
-      return "\(signer.id) reset \(login)'s PIN, and \(login) has not changed it twice since"
-    }
-    return nil
-  }
-
-  /// A person's name without credentials, folded: "David Chen, PharmD" and "david chen" are one person.
-  static func personKey(_ name: String) -> String {
-    Patient.nameKey(String(name.split(separator: ",").first ?? ""))
+    return SigningRules.sameSigner(checker: signer, first: Signer(login: login, name: firstName, pinKnownTo: knownTo))
   }
 
   private func recordFailure(_ login: String, action: String, locked: Bool, at: String) throws(StoreError) {

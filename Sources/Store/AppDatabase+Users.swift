@@ -1,3 +1,4 @@
+import Accounts
 import Formulation
 import Foundation
 import GRDB
@@ -54,23 +55,19 @@ extension AppDatabase {
     return try write { db in
       let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user") ?? 0
       if count == 0 {
-        guard user.role == .pharmacist else {
-          throw StoreError("the first user must be a pharmacist (who then adds the others): use --role pharmacist")
-        }
+        if let refusal = SigningRules.firstUserRefusal(user) { throw StoreError(refusal) }
       } else {
         guard let signer else {
           throw StoreError("adding a user needs a pharmacist's signature: add --by PHARMACIST")
         }
-        guard signer.isPharmacist else {
-          throw StoreError("only a pharmacist adds users; \(signer.id) is a technician")
-        }
+        if let refusal = SigningRules.refusal(signer, for: .addUser) { throw StoreError(refusal) }
       }
       if try Bool.fetchOne(db, sql: "SELECT 1 FROM app_user WHERE login = ?", arguments: [user.id]) == true {
         throw StoreError("user \(user.id) already exists (ids are never reused): choose another id")
       }
       for row in try Row.fetchAll(db, sql: "SELECT login, name FROM app_user WHERE active = 1") {
         let other: String = row["name"]
-        if Self.personKey(other) == Self.personKey(name) {
+        if SigningRules.personKey(other) == SigningRules.personKey(name) {
           throw StoreError(
             "\(other) already has the account \(row["login"] as String): one person has one account, so nobody signs both steps of a record"
           )
@@ -96,9 +93,7 @@ extension AppDatabase {
   public func changePin(_ login: String, to pin: String, by signer: User, now: Date) throws(StoreError) {
     let target = try activeUser(login)
     let own = signer.id.lowercased() == target.id.lowercased()
-    guard own || signer.isPharmacist else {
-      throw StoreError("only \(target.id) or a pharmacist sets \(target.id)'s PIN; \(signer.id) is a technician")
-    }
+    if let refusal = SigningRules.pinRefusal(signer: signer, target: target) { throw StoreError(refusal) }
     guard PinHash.isValid(pin) else { throw StoreError("a PIN is \(PinHash.rule): choose another for \(target.id)") }
     let hash = try PinHash.make(pin)
     try write { db in
@@ -124,9 +119,7 @@ extension AppDatabase {
     guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw StoreError("disabling a user needs --reason \"...\"")
     }
-    guard signer.isPharmacist else {
-      throw StoreError("only a pharmacist disables users; \(signer.id) is a technician")
-    }
+    if let refusal = SigningRules.refusal(signer, for: .disableUser) { throw StoreError(refusal) }
     let target = try activeUser(login)
     return try write { db in
       if target.isPharmacist {

@@ -1,3 +1,4 @@
+import Accounts
 import Formulation
 import Foundation
 import GRDB
@@ -6,21 +7,21 @@ import GRDB
 enum Ledger {
   /// Records a movement of `quantity` (negative for stock going out) on an ingredient lot.
   static func move(
-    _ db: Database, lot: Int64, kind: String, quantity: Int64, forBatch batch: Int64? = nil, by user: User,
+    _ db: Database, lot: Int64, kind: MovementKind, quantity: Int64, forBatch batch: Int64? = nil, by user: User,
     now: Date, reason: String? = nil
   ) throws {
     try db.execute(
       sql:
         "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by, for_batch_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      arguments: [lot, kind, quantity, Timestamp.string(now), user.id, batch, reason])
+      arguments: [lot, kind.rawValue, quantity, Timestamp.string(now), user.id, batch, reason])
   }
 
   /// Records a movement of finished capsules of a batch.
   static func moveBatch(
-    _ db: Database, batch: Int64, kind: String, quantity: Int64, by user: User, now: Date, reason: String? = nil
+    _ db: Database, batch: Int64, kind: MovementKind, quantity: Int64, by user: User, now: Date, reason: String? = nil
   ) throws {
     try db.execute(
       sql: "INSERT INTO movement (batch_id, kind, quantity, moved_at, moved_by, reason) VALUES (?, ?, ?, ?, ?, ?)",
-      arguments: [batch, kind, quantity, Timestamp.string(now), user.id, reason])
+      arguments: [batch, kind.rawValue, quantity, Timestamp.string(now), user.id, reason])
   }
 }

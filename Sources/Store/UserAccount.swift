@@ -1,3 +1,4 @@
+import Accounts
 import Formulation
 import Foundation
 

@@ -75,6 +75,11 @@ struct RecallTests {
       let expected = lot["lotNumber"] as? String == api ? "on_hold" : "released"
       #expect(lot["status"] as? String == expected, "\(lot["lotNumber"] ?? "")")
     }
+    // A batch leaves the recall hold only once the ingredient lot it used does.
+    let refusal = try pharmacy.refused(["batch", "release", "LDN45-261122-01", "--by", "dchen"])
+    #expect(refusal.contains("it used NALTREXONE-HCL lot \(api), which is on hold"), "\(refusal)")
+    try pharmacy.ok(["lot", "release", api, "--by", "dchen"])
+    try pharmacy.ok(["batch", "release", "LDN45-261122-01", "--by", "dchen"])
   }
 
   @Test("--out writes the trace as a workbook with the patients to contact")
