@@ -40,7 +40,9 @@ let package = Package(
     .target(name: "Printing", dependencies: ["FileOutput"], swiftSettings: strict),
     .systemLibrary(
       name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]),
-    .target(name: "Export", dependencies: ["CXlsxWriter", "FileOutput", "Quantities", "Store"], swiftSettings: strict),
+    .target(
+      name: "Export", dependencies: ["CXlsxWriter", "FileOutput", "Quantities", "Formulation", "Store"],
+      swiftSettings: strict),
     .target(
       name: "LabelRendering", dependencies: ["Labeling", "CPangoCairo", "CZint"], swiftSettings: strict),
     .target(

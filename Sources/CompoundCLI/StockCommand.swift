@@ -163,13 +163,17 @@ extension InventoryCommand {
         let number = Int(parts[1]),
         (1...12).contains(number)
       else { throw CLIError("--month '\(month)' is not a month: write it as YYYY-MM, for example 2026-11") }
-      let report = try context.database().monthReport(
-        year: year, month: number, zone: context.zone, expiringDays: context.settings.inventory.expiringDays)
-      let counts = try MonthlyWorkbook.write(
-        report, to: output, pharmacy: name, generated: context.now,
-        progress: isatty(2) == 1 && report.movementCount > 50_000)
+      let database = try context.database()
+      let zone = context.zone
+      let expiringDays = context.settings.inventory.expiringDays
+      let written = try MonthlyWorkbook.write(
+        year: year, month: number, to: output, pharmacy: name, generated: context.now, progress: isatty(2) == 1
+      ) { sink in
+        try database.monthReport(year: year, month: number, zone: zone, expiringDays: expiringDays, into: &sink)
+      }
+      let report = written.report
       print(
-        "wrote \(output.path): \(counts.items) items, \(counts.lots) lots, \(report.batches.count) batches, \(report.dispensed.count) fills, \(report.movementCount) movements"
+        "wrote \(output.path): \(written.items) items, \(written.lots) lots, \(report.batches.count) batches, \(report.dispensed.count) fills, \(report.movementCount) movements"
       )
     }
   }

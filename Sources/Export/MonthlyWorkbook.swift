@@ -9,36 +9,89 @@ import Store
 /// Masses are in mg, counts in pieces (capsules for batches), money in dollars. The file is written under
 /// a temporary name and renamed, so an interrupted export never leaves a half file under the final name.
 public enum MonthlyWorkbook {
-  /// Writes `report` to `path`; `progress` reports movement rows on standard error.
+  /// Reads the month from the store through `read`, which streams the movements into the workbook's sink and
+  /// returns the report, and writes it all to `output`; `progress` reports movement rows on standard error.
   @discardableResult
   public static func write(
-    _ report: MonthReport, to output: OutputPath, pharmacy: String, generated: Date, progress: Bool
-  ) throws(ExportError) -> (items: Int, lots: Int) {
+    year: Int, month: Int, to output: OutputPath, pharmacy: String, generated: Date, progress: Bool,
+    read: (inout MovementWriter) throws -> MonthReport
+  ) throws(ExportError) -> (report: MonthReport, items: Int, lots: Int) {
     let path = output.path
     let temporary = URL(
       fileURLWithPath: try ExportError.wrap { () throws(OutputError) in try OutputPath.temporary(beside: path) })
-    let counts: (items: Int, lots: Int)
+    let written: (report: MonthReport, items: Int, lots: Int)
     do {
-      counts = try writeFile(report, to: temporary.path, pharmacy: pharmacy, generated: generated, progress: progress)
+      written = try writeFile(
+        year: year, month: month, to: temporary.path, pharmacy: pharmacy, generated: generated, progress: progress,
+        read: read)
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       throw error
     }
     try ExportError.wrap { () throws(OutputError) in try output.publish(temporary.path) }
-    return counts
+    return written
   }
 
   private static func writeFile(
-    _ report: MonthReport, to path: String, pharmacy: String, generated: Date, progress: Bool
-  ) throws(ExportError) -> (items: Int, lots: Int) {
+    year: Int, month: Int, to path: String, pharmacy: String, generated: Date, progress: Bool,
+    read: (inout MovementWriter) throws -> MonthReport
+  ) throws(ExportError) -> (report: MonthReport, items: Int, lots: Int) {
     var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 1)
     guard let workbook = workbook_new_opt(path, &options) else {
       throw ExportError("cannot create \(path): check the folder exists and is writable")
     }
-    let monthText = String(format: "%04d-%02d", report.year, report.month)
+    let monthText = String(format: "%04d-%02d", year, month)
+    let written: MonthReport
+    do {
+      let formats = try Formats(workbook)
+      // Sheets in the order a reader meets them; the movements are written first, in the one read that also
+      // adds up the month for the summary (each sheet keeps its own rows in order).
+      var summarySheet = try Sheet(workbook, name: "Summary", header: Headers.summary, formats: formats)
+      var lotsSheet = try Sheet(workbook, name: "Lots at month end", header: Headers.lots, formats: formats)
+      var batchesSheet = try Sheet(workbook, name: "Batches compounded", header: Headers.batches, formats: formats)
+      var dispensedSheet = try Sheet(workbook, name: "Dispensed", header: Headers.dispensed, formats: formats)
+      let movementsSheet = try Sheet(workbook, name: "Movements", header: Headers.movements, formats: formats)
+      var expiringSheet = try Sheet(workbook, name: "Expiring", header: Headers.expiring, formats: formats)
+      var writer = MovementWriter(sheet: movementsSheet, formats: formats, progress: progress)
+      let report: MonthReport
+      do {
+        report = try read(&writer)
+      } catch let error as ExportError {
+        throw error
+      } catch {
+        throw ExportError("cannot read the month's movements: \(error)")
+      }
+      writer.finish()
+      let anchor = "audit trail of \(report.auditEntries) entries, head \(report.auditHead)"
+      worksheet_write_string(summarySheet.handle, 0, UInt16(Headers.summary.count + 1), "Audit: \(anchor)", nil)
+      properties(workbook, report, pharmacy: pharmacy, monthText: monthText, anchor: anchor, generated: generated)
+      summary(workbook, &summarySheet, report.totals, formats, monthText: monthText, generated: generated)
+      lots(&lotsSheet, report.totals, report, formats)
+      batches(&batchesSheet, report, formats)
+      dispensed(&dispensedSheet, report, formats)
+      expiring(&expiringSheet, report.totals, formats)
+      written = report
+    } catch let error as ExportError {
+      workbook_close(workbook)
+      throw error
+    } catch {
+      workbook_close(workbook)
+      throw ExportError("cannot write the workbook: \(error)")
+    }
+    let status = workbook_close(workbook)
+    guard status == LXW_NO_ERROR else {
+      throw ExportError("libxlsxwriter could not write \(path): \(String(cString: lxw_strerror(status)))")
+    }
+    return (written, written.totals.summary.count, written.totals.lots.count)
+  }
+
+  /// The workbook's title, author and comments, and the audit anchor as custom properties.
+  private static func properties(
+    _ workbook: UnsafeMutablePointer<lxw_workbook>, _ report: MonthReport, pharmacy: String, monthText: String,
+    anchor: String, generated: Date
+  ) {
     let title = strdup("\(pharmacy) inventory \(monthText)")
     let author = strdup(pharmacy.isEmpty ? "compound" : pharmacy)
-    let anchor = "audit trail of \(report.auditEntries) entries, head \(report.auditHead)"
     let comments = strdup(
       "Generated by compound at \(Timestamp.string(generated)) from the ledger as of \(report.monthEnd); \(anchor)")
     defer {
@@ -56,35 +109,6 @@ public enum MonthlyWorkbook {
     // The head hash makes the workbook the owner or the inspector keeps an anchor of the audit trail.
     workbook_set_custom_property_string(workbook, "Audit head", report.auditHead)
     workbook_set_custom_property_string(workbook, "Audit entries", "\(report.auditEntries)")
-    let formats: Formats
-    var written = (0, 0)
-    do {
-      formats = try Formats(workbook)
-      // Sheets in the order a reader meets them; the movements are written first, in one pass that also
-      // adds up the month for the summary (each sheet keeps its own rows in order).
-      var summarySheet = try Sheet(workbook, name: "Summary", header: Headers.summary, formats: formats)
-      worksheet_write_string(summarySheet.handle, 0, UInt16(Headers.summary.count + 1), "Audit: \(anchor)", nil)
-      var lotsSheet = try Sheet(workbook, name: "Lots at month end", header: Headers.lots, formats: formats)
-      var batchesSheet = try Sheet(workbook, name: "Batches compounded", header: Headers.batches, formats: formats)
-      var dispensedSheet = try Sheet(workbook, name: "Dispensed", header: Headers.dispensed, formats: formats)
-      var movementsSheet = try Sheet(workbook, name: "Movements", header: Headers.movements, formats: formats)
-      var expiringSheet = try Sheet(workbook, name: "Expiring", header: Headers.expiring, formats: formats)
-      let totals = try movements(&movementsSheet, report, formats, progress: progress)
-      summary(workbook, &summarySheet, totals, formats, monthText: monthText, generated: generated)
-      lots(&lotsSheet, totals, report, formats)
-      batches(&batchesSheet, report, formats)
-      dispensed(&dispensedSheet, report, formats)
-      expiring(&expiringSheet, totals, formats)
-      written = (totals.summary.count, totals.lots.count)
-    } catch {
-      workbook_close(workbook)
-      throw error
-    }
-    let status = workbook_close(workbook)
-    guard status == LXW_NO_ERROR else {
-      throw ExportError("libxlsxwriter could not write \(path): \(String(cString: lxw_strerror(status)))")
-    }
-    return written
   }
 
   /// Each sheet's columns and widths.
@@ -202,48 +226,6 @@ public enum MonthlyWorkbook {
       ])
     }
     sheet.finish()
-  }
-
-  private static func movements(
-    _ sheet: inout Sheet, _ report: MonthReport, _ formats: Formats, progress: Bool
-  ) throws(ExportError) -> MonthReport.Totals {
-    var written = 0
-    var row: UInt32 = 1
-    let sheetHandle = sheet.handle
-    // C strings made once, not once a row.
-    let milligramText = strdup("mg")
-    let piecesText = strdup("pcs")
-    defer {
-      free(milligramText)
-      free(piecesText)
-    }
-    let totals: MonthReport.Totals
-    do {
-      totals = try report.stream { movement in
-        let text = movement.text
-        if let at = text.0 { worksheet_write_string(sheetHandle, row, 0, at, nil) }
-        if let lot = text.1 { worksheet_write_string(sheetHandle, row, 1, lot, nil) }
-        if let item = text.2 { worksheet_write_string(sheetHandle, row, 2, item, nil) }
-        if let kind = text.3 { worksheet_write_string(sheetHandle, row, 3, kind, nil) }
-        worksheet_write_string(sheetHandle, row, 4, movement.isMass ? milligramText : piecesText, nil)
-        worksheet_write_number(
-          sheetHandle, row, 5, movement.isMass ? Double(movement.quantity) / 1000 : Double(movement.quantity),
-          movement.isMass ? formats.milligrams : formats.count)
-        if let by = text.4 { worksheet_write_string(sheetHandle, row, 6, by, nil) }
-        if let reason = text.5 { worksheet_write_string(sheetHandle, row, 7, reason, nil) }
-        row += 1
-        written += 1
-        if progress, written % 50_000 == 0 {
-          FileHandle.standardError.write(Data("\rexporting movements: \(written) of \(report.movementCount)".utf8))
-        }
-      }
-    } catch {
-      throw ExportError("cannot read the month's movements: \(error)")
-    }
-    sheet.skip(to: row)
-    if progress, written >= 50_000 { FileHandle.standardError.write(Data("\n".utf8)) }
-    sheet.finish()
-    return totals
   }
 
   private static func expiring(_ sheet: inout Sheet, _ totals: MonthReport.Totals, _ formats: Formats) {

@@ -1,7 +1,6 @@
 import Formulation
 import Foundation
 import GRDB
-import GRDBSQLite
 import Pricing
 import Quality
 import Quantities
@@ -9,7 +8,13 @@ import Quantities
 extension AppDatabase {
   /// The month's figures from the ledger as of the month's end: exporting a past month again gives the
   /// same numbers whatever happened since.
-  public func monthReport(year: Int, month: Int, zone: TimeZone, expiringDays: Int) throws(StoreError) -> MonthReport {
+  ///
+  /// One read transaction, one snapshot: the sink gets the month's movements in order, as value rows, while
+  /// the same pass adds up each lot's flows; what moved after the month comes from a small query; closing = on
+  /// hand now - after; opening = closing - net. So the work grows with the month, not with the years before it.
+  public func monthReport<Sink: MovementSink>(
+    year: Int, month: Int, zone: TimeZone, expiringDays: Int, into sink: inout Sink
+  ) throws(StoreError) -> MonthReport {
     guard let first = CalendarDate(year: year, month: month, day: 1) else {
       throw StoreError("--month \(year)-\(month) is not a month: write it as YYYY-MM")
     }
@@ -57,60 +62,46 @@ extension AppDatabase {
       let count =
         try Int.fetchOne(
           db, sql: "SELECT count(*) FROM movement WHERE moved_at >= ? AND moved_at < ?", arguments: [start, end]) ?? 0
-      let path = self.path
-      // One pass over the month's movements writes them out and adds up each lot's flows; what moved
-      // after the month comes from a small query; closing = on hand now - after; opening = closing - net.
-      // So the work grows with the month, not with the years of history before it.
-      let stream: @Sendable ((MonthReport.RawMovement) throws -> Void) throws -> MonthReport.Totals = { visit in
-        let queue = try DatabaseQueue(path: path, configuration: Configuration())
-        return try queue.read { db in
-          var flows: [Int64: MonthFlow] = [:]
-          let statement = try db.makeStatement(
-            sql: """
-              SELECT movement.moved_at, COALESCE(lot.lot_number, batch.lot_number), COALESCE(ingredient.code, formula.code),
-                movement.kind, movement.moved_by, COALESCE(movement.reason, ''), movement.quantity, ingredient.kind,
-                movement.lot_id, movement.batch_id
-              FROM movement INDEXED BY movement_by_time LEFT JOIN lot ON lot.id = movement.lot_id
-              LEFT JOIN ingredient ON ingredient.id = lot.ingredient_id
-              LEFT JOIN batch ON batch.id = movement.batch_id LEFT JOIN formula ON formula.id = batch.formula_id
-              WHERE movement.moved_at >= ? AND movement.moved_at < ? ORDER BY movement.moved_at, movement.id
-              """)
-          try statement.setArguments([start, end])
-          let raw = statement.sqliteStatement
-          func text(_ column: Int32) -> UnsafePointer<CChar>? {
-            sqlite3_column_text(raw, column).map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
-          }
-          while true {
-            let step = sqlite3_step(raw)
-            if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step)) }
-            // Ingredient kinds: api, excipient (weighed) or shell, container (counted); none for a batch.
-            let first = text(7)?.pointee
-            let quantity = sqlite3_column_int64(raw, 6)
-            let key =
-              sqlite3_column_type(raw, 8) == SQLITE_NULL ? -sqlite3_column_int64(raw, 9) : sqlite3_column_int64(raw, 8)
-            flows[key, default: MonthFlow()].add(kind: text(3), quantity: quantity)
-            try visit(
-              MonthReport.RawMovement(
-                text: (text(0), text(1), text(2), text(3), text(4), text(5)), quantity: quantity,
-                isMass: first == 97 || first == 101))
-          }
-          for row in try Row.fetchAll(
-            db,
-            sql: """
-              SELECT lot_id, batch_id, SUM(quantity) AS after FROM movement INDEXED BY movement_by_time
-              WHERE moved_at >= ? GROUP BY lot_id, batch_id
-              """, arguments: [end])
-          {
-            let key = (row["lot_id"] as Int64?) ?? -((row["batch_id"] as Int64?) ?? 0)
-            flows[key, default: MonthFlow()].after += row["after"] as Int64
-          }
-          return try self.totals(db, flows: flows, end: end, monthEnd: monthEnd, expiringDays: expiringDays)
-        }
+      sink.start(count: count)
+      var flows: [Int64: MonthFlow] = [:]
+      let movements = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT movement.moved_at, COALESCE(lot.lot_number, batch.lot_number) AS lot_number,
+            COALESCE(ingredient.code, formula.code) AS item, movement.kind, movement.moved_by,
+            COALESCE(movement.reason, '') AS reason, movement.quantity, ingredient.kind AS ingredient_kind,
+            movement.lot_id, movement.batch_id
+          FROM movement INDEXED BY movement_by_time LEFT JOIN lot ON lot.id = movement.lot_id
+          LEFT JOIN ingredient ON ingredient.id = lot.ingredient_id
+          LEFT JOIN batch ON batch.id = movement.batch_id LEFT JOIN formula ON formula.id = batch.formula_id
+          WHERE movement.moved_at >= ? AND movement.moved_at < ? ORDER BY movement.moved_at, movement.id
+          """, arguments: [start, end])
+      while let row = try movements.next() {
+        let kind = try RowDecoding.known(MovementKind.self, row, "kind")
+        let quantity: Int64 = row["quantity"]
+        let lotID: Int64? = row["lot_id"]
+        // A batch's movements are capsules; a lot's are in its ingredient's stock unit.
+        let unit = lotID == nil ? .count : try RowDecoding.known(IngredientKind.self, row, "ingredient_kind").stockUnit
+        flows[lotID ?? -(row["batch_id"] as Int64), default: MonthFlow()].add(kind: kind, quantity: quantity)
+        try sink.add(
+          MonthReport.MovementRow(
+            at: row["moved_at"], lotNumber: row["lot_number"], item: row["item"], kind: kind, unit: unit,
+            quantity: quantity, by: row["moved_by"], reason: row["reason"]))
       }
+      for row in try Row.fetchAll(
+        db,
+        sql: """
+          SELECT lot_id, batch_id, SUM(quantity) AS after FROM movement INDEXED BY movement_by_time
+          WHERE moved_at >= ? GROUP BY lot_id, batch_id
+          """, arguments: [end])
+      {
+        let key = (row["lot_id"] as Int64?) ?? -((row["batch_id"] as Int64?) ?? 0)
+        flows[key, default: MonthFlow()].after += row["after"] as Int64
+      }
+      let totals = try self.totals(db, flows: flows, end: end, monthEnd: monthEnd, expiringDays: expiringDays)
       var report = MonthReport(
         year: year, month: month, monthEnd: monthEnd, batches: batches, dispensed: dispensed, movementCount: count,
-        stream: stream)
+        totals: totals)
       report.auditEntries = try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit") ?? 0
       report.auditHead = try AuditTrail.head(db)
       return report

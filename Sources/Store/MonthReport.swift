@@ -1,3 +1,4 @@
+import Formulation
 import Foundation
 import Quantities
 
@@ -62,13 +63,15 @@ public struct MonthReport: Sendable {
     public var price: Money?
   }
 
-  /// A ledger movement in the month.
+  /// A ledger movement in the month, as the sink receives it.
   public struct MovementRow: Sendable {
+    /// When, as the ledger stores it (UTC).
     public var at: String
     public var lotNumber: String
     public var item: String
-    public var kind: String
+    public var kind: MovementKind
     public var unit: StockUnit
+    /// Micrograms or pieces; negative for stock going out.
     public var quantity: Int64
     public var by: String
     public var reason: String
@@ -91,22 +94,16 @@ public struct MonthReport: Sendable {
   /// The audit trail when the report was read: its entry count and head hash, so the workbook is an anchor.
   public var auditEntries: Int64 = 0
   public var auditHead: String = ""
-  /// Streams the month's movements in order, then returns the month's totals, from one pass.
-  ///
-  /// Each row's text is SQLite's own C string, valid only during the call: a million rows are not copied.
-  public var stream: @Sendable ((RawMovement) throws -> Void) throws -> Totals
+  /// The month's totals, added up in the same pass that gave the sink its movements.
+  public var totals: Totals
+}
 
-  /// One movement as SQLite holds it: C strings (columns: when, lot, item, kind, by, reason).
-  public struct RawMovement {
-    public var text:
-      (
-        UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
-        UnsafePointer<CChar>?,
-        UnsafePointer<CChar>?
-      )
-    public var quantity: Int64
-    public var isMass: Bool
-  }
+/// Receives the month's movements in order, one value row at a time, while the report is read.
+public protocol MovementSink {
+  /// Called once before the first movement with how many there are.
+  mutating func start(count: Int)
+  /// One movement; throwing stops the report.
+  mutating func add(_ movement: MonthReport.MovementRow) throws
 }
 
 /// One lot's or batch's movements in a month, added up in the export's single pass.
@@ -120,18 +117,14 @@ struct MonthFlow {
   var after: Int64 = 0
   var moves: Int64 = 0
 
-  /// Adds a movement of `kind` (SQLite's C string) within the month.
-  mutating func add(kind: UnsafePointer<CChar>?, quantity: Int64) {
-    if let kind, strcmp(kind, "received") == 0 {
-      received += quantity
-    } else if let kind, strcmp(kind, "produced") == 0 {
-      produced += quantity
-    } else if let kind, strcmp(kind, "consumed") == 0 {
-      consumed -= quantity
-    } else if let kind, strcmp(kind, "dispensed") == 0 {
-      dispensed -= quantity
-    } else {
-      other += quantity
+  /// Adds a movement of `kind` within the month.
+  mutating func add(kind: MovementKind, quantity: Int64) {
+    switch kind {
+    case .received: received += quantity
+    case .produced: produced += quantity
+    case .consumed: consumed -= quantity
+    case .dispensed: dispensed -= quantity
+    case .adjusted, .wasted, .expired, .returned: other += quantity
     }
     net += quantity
     moves += 1
