@@ -73,13 +73,14 @@ final class Context {
         "COMPOUND_NOW is honoured only on a training database ('compound init --training'); this is a pharmacy's database: unset COMPOUND_NOW"
       )
     }
-    database.stamp(command: Invocation.command, now: now)
+    database.setCommand(Invocation.command)
     opened = database
   }
 
   /// The active user `id`, signed with their PIN: every write is signed by the person it names.
   ///
-  /// Within one command the PIN is asked once; the user is then named in the audit trail.
+  /// Within one command the PIN is asked once. Signing names nobody in the audit trail by itself: each write
+  /// is stamped with the signer it is given.
   func user(_ id: String) throws -> User {
     try signer(id, for: Invocation.action)
   }
@@ -92,7 +93,6 @@ final class Context {
     let pin = try PinEntry.read(for: user.id, action: action, environment: environment)
     let signedUser = try database.authenticate(
       user.id, pin: pin, action: action, policy: signingPolicy, changingOwnPin: changingOwnPin, now: now)
-    database.stamp(actor: signedUser.id)
     signed[id.lowercased()] = signedUser
     return signedUser
   }

@@ -156,7 +156,7 @@ struct LabelCommand: ParsableCommand {
       do {
         try transport.deliver(bytes, copies: count, timeout: Double(context.settings.labels.printerTimeoutSeconds))
       } catch {
-        try database.recordDeliveryFailure(logged.id, error: error.message, now: context.now)
+        try database.recordDeliveryFailure(logged.id, error: error.message, by: logged.printedBy, now: context.now)
         throw CLIError("\(error.message) (the attempt is logged as print \(logged.id), failed)")
       }
       print(

@@ -218,9 +218,10 @@ struct PrescriberCommand: ParsableCommand {
 
     func run() throws {
       let context = try Context(global)
-      _ = try context.user(by)
+      let user = try context.user(by)
       let prescriber = try context.database().addPrescriber(
-        Prescriber(id: 0, name: name.trimmingCharacters(in: .whitespaces), npi: npi, phone: phone), now: context.now)
+        Prescriber(id: 0, name: name.trimmingCharacters(in: .whitespaces), npi: npi, phone: phone), by: user,
+        now: context.now)
       if json { return try Output.json(prescriber) }
       print("added prescriber \(prescriber.id): \(prescriber.name) (NPI \(prescriber.npi))")
     }

@@ -43,7 +43,6 @@ struct UserCommand: ParsableCommand {
         throw CLIError("adding a user needs a pharmacist's signature: add --by PHARMACIST")
       }
       let pin = try context.newPin(for: id)
-      if signer == nil { database.stamp(actor: id) }
       let account = try database.addUser(
         User(id: id, name: name, role: parsedRole), pin: pin, by: signer, now: context.now)
       if json { return try Output.json(account) }

@@ -53,7 +53,7 @@ extension AppDatabase {
     _ request: BatchRequest, rules: FormulationRules, rulesVersion: Int, format: LotNumberFormat,
     today: CalendarDate, now: Date
   ) throws(StoreError) -> BatchRecord {
-    let lotNumber: String = try write { db in
+    let lotNumber: String = try write(stamp(request.by.id, now)) { db in
       try Self.requireRulesInForce(db, version: rulesVersion)
       let (plan, formulaID, lotIDs) = try plan(
         db, formulaCode: request.formulaCode, quantity: request.quantity, lotChoices: request.lotChoices,
@@ -109,7 +109,7 @@ extension AppDatabase {
   public func recordWeights(
     _ lotNumber: String, gross: [Mass], shell: Mass?, rules: FormulationRules, by user: User, now: Date
   ) throws(StoreError) -> WeightCheck {
-    try write { db in
+    try write(stamp(user.id, now)) { db in
       let row = try batchRow(db, lotNumber)
       guard (row["verified_by"] as String?) == nil else {
         throw StoreError("batch \(row["lot_number"] as String) is already verified: its record is final")
@@ -134,7 +134,7 @@ extension AppDatabase {
 
   /// The pharmacist's review of a compounding record for completeness.
   public func verifyBatch(_ lotNumber: String, by user: User, now: Date) throws(StoreError) -> BatchRecord {
-    let number: String = try write { db in
+    let number: String = try write(stamp(user.id, now)) { db in
       let row = try batchRow(db, lotNumber)
       let number: String = row["lot_number"]
       if let refusal = SigningRules.refusal(user, for: .verifyBatch) { throw StoreError(refusal) }

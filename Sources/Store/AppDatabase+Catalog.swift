@@ -13,7 +13,7 @@ extension AppDatabase {
     } catch {
       throw StoreError(error.message)
     }
-    try write { db in
+    try write(stamp(user.id, now)) { db in
       if try Row.fetchOne(db, sql: "SELECT 1 FROM ingredient WHERE code = ?", arguments: [ingredient.code]) != nil {
         throw StoreError("ingredient \(ingredient.code) already exists: 'compound ingredient list' shows the catalog")
       }
@@ -55,7 +55,7 @@ extension AppDatabase {
     if let water = receipt.waterPercent, water.value < 0 || water.value >= 100 {
       throw StoreError("--water \(water) must be a percent from 0 to below 100")
     }
-    return try write { db in
+    return try write(stamp(user.id, now)) { db in
       guard
         let row = try Row.fetchOne(
           db, sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [receipt.ingredientCode])

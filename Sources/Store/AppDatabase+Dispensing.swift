@@ -9,14 +9,14 @@ import Quantities
 
 extension AppDatabase {
   /// Adds a prescriber; refuses an NPI whose check digit is wrong or that is already on file.
-  public func addPrescriber(_ prescriber: Prescriber, now: Date) throws(StoreError) -> Prescriber {
+  public func addPrescriber(_ prescriber: Prescriber, by user: User, now: Date) throws(StoreError) -> Prescriber {
     guard Prescriber.isValidNPI(prescriber.npi) else {
       throw StoreError("NPI '\(prescriber.npi)' is not a valid 10-digit NPI (its check digit is wrong): copy it again")
     }
     guard !prescriber.name.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw StoreError("the prescriber needs a name")
     }
-    return try write { db in
+    return try write(stamp(user.id, now)) { db in
       if let existing = try String.fetchOne(
         db, sql: "SELECT name FROM prescriber WHERE npi = ?", arguments: [prescriber.npi])
       {
@@ -45,7 +45,7 @@ extension AppDatabase {
     patient: Int64, prescriber: Int64, steps: [PrescriptionStep], refills: Int, written: CalendarDate,
     firstNumber: Int, by user: User, today: CalendarDate, now: Date
   ) throws(StoreError) -> PrescriptionRecord {
-    let number: String = try write { db in
+    let number: String = try write(stamp(user.id, now)) { db in
       _ = try self.patient(db, patient)
       guard try Row.fetchOne(db, sql: "SELECT 1 FROM prescriber WHERE id = ?", arguments: [prescriber]) != nil else {
         throw StoreError("prescriber \(prescriber) does not exist: 'compound prescriber list' shows them")
@@ -129,7 +129,7 @@ extension AppDatabase {
     _ rxNumber: String, lot chosen: String?, reason: String?, override: String?, by user: User, index: DrugIndex,
     rulesVersion: Int, refillPercent: Int, priceModel: PriceModel, today: CalendarDate, now: Date
   ) throws(StoreError) -> FillRecord {
-    let fillID: Int64 = try write { db in
+    let fillID: Int64 = try write(stamp(user.id, now)) { db in
       try Self.requireRulesInForce(db, version: rulesVersion)
       let rxRow = try prescriptionRow(db, rxNumber)
       let record = try prescriptionRecord(db, rxRow)
@@ -236,7 +236,7 @@ extension AppDatabase {
     if let refusal = SigningRules.refusal(signer, for: .discontinue) { throw StoreError(refusal) }
     let reason = reason.trimmingCharacters(in: .whitespaces)
     guard !reason.isEmpty else { throw StoreError("say why it is discontinued: --reason \"...\"") }
-    let number: String = try write { db in
+    let number: String = try write(stamp(signer.id, now)) { db in
       let row = try prescriptionRow(db, rxNumber)
       let record = try prescriptionRecord(db, row)
       if let ended = record.prescription.discontinued {
@@ -257,7 +257,7 @@ extension AppDatabase {
     if let refusal = SigningRules.refusal(signer, for: .voidFill) { throw StoreError(refusal) }
     let reason = reason.trimmingCharacters(in: .whitespaces)
     guard !reason.isEmpty else { throw StoreError("say why the fill is voided: --reason \"...\"") }
-    try write { db in
+    try write(stamp(signer.id, now)) { db in
       let fill = try fillRecord(db, id)
       if let voided = fill.voided {
         throw StoreError("fill \(id) was already voided by \(voided.by) (\(voided.reason))")
@@ -276,7 +276,7 @@ extension AppDatabase {
   /// A pharmacist's final check of a filled, labelled prescription: then it is ready for the patient.
   public func checkFill(_ id: Int64, by signer: User, now: Date) throws(StoreError) -> FillRecord {
     if let refusal = SigningRules.refusal(signer, for: .finalCheck) { throw StoreError(refusal) }
-    try write { db in
+    try write(stamp(signer.id, now)) { db in
       let fill = try fillRecord(db, id)
       if let voided = fill.voided {
         throw StoreError("fill \(id) was voided by \(voided.by): there is nothing to check")

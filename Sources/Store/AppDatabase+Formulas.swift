@@ -19,7 +19,7 @@ extension AppDatabase {
     if let approvedBy, let refusal = SigningRules.refusal(approvedBy, for: .approveFormula) {
       throw StoreError(refusal)
     }
-    return try write { db in
+    return try write(stamp(approvedBy?.id ?? Self.systemActor, now)) { db in
       let catalog = try Row.fetchAll(db, sql: "SELECT * FROM ingredient").map { try RowDecoding.ingredient($0) }
       let warnings = try FormulaValidator.validate(
         formula, ingredients: Dictionary(catalog.map { ($0.code.uppercased(), $0) }, uniquingKeysWith: { a, _ in a }),

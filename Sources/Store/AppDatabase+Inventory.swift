@@ -16,7 +16,7 @@ extension AppDatabase {
     if let refusal = StockChange.refusal(kind: kind, reason: reason, hasWitness: witness != nil) {
       throw StoreError(refusal)
     }
-    return try write { db in
+    return try write(stamp(user.id, now)) { db in
       if let witness, let same = try Self.sameSigner(db, witness, first: user.id, firstName: user.name) {
         throw StoreError("the witness must be someone other than \(user.id): \(same)")
       }

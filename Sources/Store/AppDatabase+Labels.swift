@@ -26,7 +26,7 @@ extension AppDatabase {
   /// caller counted `earlier` (two first prints racing would otherwise both print as first). A reprint must
   /// carry its reason.
   public func logLabelPrint(_ print: LabelPrint, earlier: Int, today: CalendarDate) throws(StoreError) -> LabelPrint {
-    try write { db in
+    try write(AuditStamp(actor: print.printedBy, command: stamp("", Date()).command, at: print.printedAt)) { db in
       let batchRow = try batchRow(db, print.lotNumber)
       let status: String = batchRow["status"]
       guard let lotStatus = LotStatus(rawValue: status) else {
@@ -67,8 +67,8 @@ extension AppDatabase {
   }
 
   /// Records that a logged label never reached its destination.
-  public func recordDeliveryFailure(_ printID: Int64, error: String, now: Date) throws(StoreError) {
-    try write { db in
+  public func recordDeliveryFailure(_ printID: Int64, error: String, by user: String, now: Date) throws(StoreError) {
+    try write(stamp(user, now)) { db in
       try db.execute(
         sql: "INSERT INTO label_delivery_failure (label_print_id, failed_at, error) VALUES (?, ?, ?)",
         arguments: [printID, Timestamp.string(now), error])

@@ -144,7 +144,7 @@ extension AppDatabase {
       let restored = AppDatabase(pool: copy, path: temporary)
       let stamp = AuditStamp(actor: signer.id, command: "restore from \(source)", at: Timestamp.string(now))
       let stampedAside = target + ".before-restore-" + Timestamp.string(now).replacingOccurrences(of: ":", with: "")
-      try restored.write(stamp: stamp) { db in
+      try restored.write(stamp) { db in
         try db.execute(
           sql: """
             INSERT INTO restore_log (restored_at, restored_by, backup_path, backup_sha256, backup_head, replaced_head,

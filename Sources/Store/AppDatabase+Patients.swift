@@ -12,7 +12,7 @@ extension AppDatabase {
     allergies: [NewEntry], by user: User, now: Date
   ) throws(StoreError) -> Patient {
     let name = try Self.checkedName(name)
-    let id: Int64 = try write { db in
+    let id: Int64 = try write(stamp(user.id, now)) { db in
       try Self.refuseDuplicate(db, name: name, dateOfBirth: dateOfBirth, except: nil)
       try db.execute(
         sql: """
@@ -43,7 +43,7 @@ extension AppDatabase {
     let reason = update.reason.trimmingCharacters(in: .whitespaces)
     guard !reason.isEmpty else { throw StoreError("say why the record changes: --reason \"...\"") }
     let name = try update.name.map { (name: String) throws(StoreError) -> String in try Self.checkedName(name) }
-    try write { db in
+    try write(stamp(user.id, now)) { db in
       let current = try patient(db, id)
       if let name {
         try Self.refuseDuplicate(db, name: name, dateOfBirth: current.dateOfBirth, except: id)
@@ -94,7 +94,7 @@ extension AppDatabase {
     if let refusal = SigningRules.refusal(signer, for: .classifyEntry) { throw StoreError(refusal) }
     let reason = reason.trimmingCharacters(in: .whitespaces)
     guard !reason.isEmpty else { throw StoreError("say why it is classified so: --reason \"...\"") }
-    return try write { db in
+    return try write(stamp(signer.id, now)) { db in
       let current = try patient(db, id)
       guard let entry = current.entries.first(where: { $0.id == entryID }) else {
         throw StoreError("patient \(id) has no entry \(entryID): 'compound patient show \(id)' lists the entries")

@@ -11,7 +11,7 @@ extension AppDatabase {
   public func recordAssay(
     _ input: AssayInput, policy: QualityPolicy, today: CalendarDate, now: Date
   ) throws(StoreError) -> AssayEntry {
-    try write { db in
+    try write(stamp(input.by.id, now)) { db in
       let row = try batchRow(db, input.lotNumber)
       let batchID: Int64 = row["id"]
       let number: String = row["lot_number"]
@@ -103,7 +103,7 @@ extension AppDatabase {
     _ lotNumber: String, action: LotAction, by user: User, reason: String?, policy: QualityPolicy,
     today: CalendarDate, now: Date
   ) throws(StoreError) -> BatchRecord {
-    let number: String = try write { db in
+    let number: String = try write(stamp(user.id, now)) { db in
       let row = try batchRow(db, lotNumber)
       let number: String = row["lot_number"]
       let batchID: Int64 = row["id"]
@@ -149,7 +149,7 @@ extension AppDatabase {
     _ lotNumber: String, action: LotAction, by user: User, reason: String?, limit: (Ingredient) -> CertificateLimit?,
     today: CalendarDate, now: Date
   ) throws(StoreError) -> IngredientLot {
-    try write { db in
+    try write(stamp(user.id, now)) { db in
       guard
         let row = try Row.fetchOne(db, sql: RowDecoding.lotSelect + " WHERE lot.lot_number = ?", arguments: [lotNumber])
       else { throw StoreError("lot '\(lotNumber)' does not exist: 'compound lot list' shows the lots") }

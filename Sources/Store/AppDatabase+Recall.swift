@@ -14,7 +14,7 @@ extension AppDatabase {
     if let hold, hold.reason.trimmingCharacters(in: .whitespaces).isEmpty {
       throw StoreError("--hold needs --reason")
     }
-    return try write { db in
+    return try write(stamp(hold?.user.id ?? Self.systemActor, now)) { db in
       var report: RecallReport
       if let lot = try Row.fetchOne(
         db,

@@ -14,7 +14,7 @@ extension AppDatabase {
   ) throws(StoreError) -> RulesRecord {
     if let signer, let refusal = SigningRules.refusal(signer, for: .importRules) { throw StoreError(refusal) }
     let digest = SHA256.hex(json)
-    return try write { db in
+    return try write(stamp(signer?.id ?? Self.systemActor, now)) { db in
       if signer == nil {
         let users = try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user") ?? 0
         let versions = try Int.fetchOne(db, sql: "SELECT count(*) FROM clinical_rules") ?? 0

@@ -49,10 +49,9 @@ extension AppDatabase {
   }
 
   private func recordFailure(_ login: String, action: String, locked: Bool, at: String) throws(StoreError) {
-    var stamp = currentStamp
-    stamp.actor = login
+    var stamp = stamp(login, Date())
     stamp.at = at
-    try write(stamp: stamp) { db in
+    try write(stamp) { db in
       try db.execute(
         sql: "INSERT INTO signature_failure (login, at, action, locked) VALUES (?, ?, ?, ?)",
         arguments: [login, at, action, locked ? 1 : 0])

@@ -52,7 +52,7 @@ extension AppDatabase {
     guard (1...200).contains(name.count) else { throw StoreError("user \(user.id) needs a name of 1-200 characters") }
     guard PinHash.isValid(pin) else { throw StoreError("a PIN is \(PinHash.rule): choose another for \(user.id)") }
     let hash = try PinHash.make(pin)
-    return try write { db in
+    return try write(stamp(signer?.id ?? user.id, now)) { db in
       let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user") ?? 0
       if count == 0 {
         if let refusal = SigningRules.firstUserRefusal(user) { throw StoreError(refusal) }
@@ -96,7 +96,7 @@ extension AppDatabase {
     if let refusal = SigningRules.pinRefusal(signer: signer, target: target) { throw StoreError(refusal) }
     guard PinHash.isValid(pin) else { throw StoreError("a PIN is \(PinHash.rule): choose another for \(target.id)") }
     let hash = try PinHash.make(pin)
-    try write { db in
+    try write(stamp(signer.id, now)) { db in
       if own {
         try db.execute(
           sql: """
@@ -121,7 +121,7 @@ extension AppDatabase {
     }
     if let refusal = SigningRules.refusal(signer, for: .disableUser) { throw StoreError(refusal) }
     let target = try activeUser(login)
-    return try write { db in
+    return try write(stamp(signer.id, now)) { db in
       if target.isPharmacist {
         let others =
           try Int.fetchOne(

@@ -19,7 +19,8 @@ public final class AppDatabase: Sendable {
   let pool: DatabaseQueue
   /// The database file.
   public let path: String
-  private let stamp: Mutex<AuditStamp>
+  /// The command line this process runs, as every audit entry it writes names it.
+  private let command = Mutex("")
   /// For a database made by `create`: the name `publish` gives it.
   private let publishAs: String?
 
@@ -27,12 +28,15 @@ public final class AppDatabase: Sendable {
     self.pool = pool
     self.path = path
     self.publishAs = publishAs
-    let account = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-    stamp = Mutex(AuditStamp(actor: "system:\(account)", command: "", at: Timestamp.string(Date())))
   }
 
-  /// Who, when and what command the next write is stamped with.
-  var currentStamp: AuditStamp { stamp.withLock { $0 } }
+  /// The audit stamp of a write: who signed it, when, and this process's command.
+  func stamp(_ actor: String, _ now: Date) -> AuditStamp {
+    AuditStamp(actor: actor, command: command.withLock { $0 }, at: Timestamp.string(now))
+  }
+
+  /// The actor of a write nobody signs (the first set-up of a database): the operating-system account.
+  static var systemActor: String { "system:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")" }
 
   /// Which pharmacy's database this is, and whether it is a training one.
   public func installation() throws(StoreError) -> Installation {
@@ -44,13 +48,9 @@ public final class AppDatabase: Sendable {
     }
   }
 
-  /// Sets who, when and what command the audit entries of later writes are stamped with.
-  public func stamp(actor: String? = nil, command: String? = nil, now: Date? = nil) {
-    stamp.withLock { current in
-      if let actor { current.actor = actor }
-      if let command { current.command = command }
-      if let now { current.at = Timestamp.string(now) }
-    }
+  /// Sets the command line the audit entries of this process's writes name (who and when come with each write).
+  public func setCommand(_ text: String) {
+    command.withLock { $0 = text }
   }
 
   /// Opens the compound database at `path`, migrating an older compound file to this version's schema.
@@ -184,8 +184,7 @@ public final class AppDatabase: Sendable {
   /// Runs `work` in one write transaction, with its audit entries, translating errors into one-line messages.
   ///
   /// No record is dated before the newest audit entry: a clock set back is refused, not written.
-  func write<T>(stamp given: AuditStamp? = nil, _ work: (Database) throws -> T) throws(StoreError) -> T {
-    let stamp = given ?? stamp.withLock { $0 }
+  func write<T>(_ stamp: AuditStamp, _ work: (Database) throws -> T) throws(StoreError) -> T {
     do {
       return try pool.write { db in
         if let newest = try String.fetchOne(db, sql: "SELECT max(at) FROM audit"), stamp.at < newest {

@@ -16,6 +16,15 @@ struct AuditTests {
         ($0["command"] as? String)?.hasPrefix("compound batch release") == true && $0["table"] as? String == "batch"
       })
     #expect(release["actor"] as? String == "dchen")
+    // Each write is stamped with the signer it is given: a waste names who recorded it, never the witness.
+    let shells = try #require(try pharmacy.lotNumbers()["CP-1"])
+    try pharmacy.ok([
+      "stock", "waste", shells, "--quantity", "2count", "--reason", "crushed", "--witness", "dchen", "--by", "mtorres",
+    ])
+    let waste = try pharmacy.ok(["audit", "log", "--json"]).jsonArray().filter {
+      ($0["command"] as? String)?.hasPrefix("compound stock waste") == true
+    }
+    #expect(!waste.isEmpty && waste.allSatisfy { $0["actor"] as? String == "mtorres" })
     #expect(release["operation"] as? String == "update")
     #expect(release["at"] as? String == "2026-11-22T21:00:00Z")
     let before = try #require((release["before"] as? String).map { Data($0.utf8) })
