@@ -16,6 +16,7 @@ struct AssayCommand: ParsableCommand {
   /// `compound assay record`.
   struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "record",
       abstract: "Record a lab result for a batch; a failing result puts the lot on hold.",
       discussion: """
         Example: compound assay record LDN45-261122-01 --lab "Eagle Analytical" --method "HPLC-UV" \
@@ -26,24 +27,25 @@ struct AssayCommand: ParsableCommand {
     @Argument(help: "Batch lot number.") var lot: String
     @Option(help: "The laboratory.") var lab: String
     @Option(help: "The method, for example HPLC-UV.") var method: String
-    @Option(help: "The date the lab tested the lot, YYYY-MM-DD.") var tested: String
+    @Option(help: "The date the lab tested the lot, YYYY-MM-DD.", transform: ArgumentTypes.date("--tested"))
+    var tested: CalendarDate
     @Option(help: "The assay in % of label claim.") var percent: String?
     @Option(help: "The mg of API per capsule the lab found (converted with the lot's strength).") var mg: String?
     @Option(help: "Unit results for content uniformity, % of label claim: 10 or 30 values.") var units: String?
     @Option(help: "The lab's certificate (PDF); its SHA-256 and path are stored.") var certificate: String?
-    @Option(help: "Who records it.") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.user(by)
+      let user = try context.user(signer.by)
       var sha: String?
       if let certificate {
         sha = SHA256.hex(try SettingsLoader.readData(certificate, what: "the certificate", limit: 64 * 1_048_576))
       }
       let input = AssayInput(
         lotNumber: lot, lab: lab.trimmingCharacters(in: .whitespaces),
-        method: method.trimmingCharacters(in: .whitespaces), tested: try CalendarDate.parse(tested, what: "--tested"),
+        method: method.trimmingCharacters(in: .whitespaces), tested: tested,
         percent: try percent.map { try Parsing.number($0, option: "--percent").value },
         mg: try mg.map { try Parsing.number($0, option: "--mg").value },
         units: try units.map { try Parsing.decimalList($0, option: "--units") },
@@ -59,7 +61,7 @@ struct AssayCommand: ParsableCommand {
 
   /// `compound assay show`.
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show a batch's assay results.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a batch's assay results.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Batch lot number.") var lot: String
@@ -76,7 +78,7 @@ struct AssayCommand: ParsableCommand {
 
   /// `compound assay list`.
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List assay results, oldest first.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List assay results, oldest first.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this formula.") var formula: String?
@@ -103,6 +105,7 @@ struct AssayCommand: ParsableCommand {
   /// `compound assay uniformity`.
   struct Uniformity: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "uniformity",
       abstract: "USP <905> content uniformity from unit results; records nothing.",
       discussion: "Example: compound assay uniformity --units 98,99,100,101,102,97,103,99,100,101")
 
@@ -129,6 +132,7 @@ struct AssayCommand: ParsableCommand {
   /// `compound assay trend`.
   struct Trend: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "trend",
       abstract: "Assay results lot after lot for a formula, with mean, SD and a drift warning.")
 
     @OptionGroup var global: GlobalOptions

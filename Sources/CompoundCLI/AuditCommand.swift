@@ -14,6 +14,7 @@ struct AuditCommand: ParsableCommand {
   /// `compound audit anchor`.
   struct Anchor: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "anchor",
       abstract:
         "Write a small checkpoint of the audit trail (entry count, head hash, time, pharmacy) to keep elsewhere.",
       discussion: """
@@ -50,6 +51,7 @@ struct AuditCommand: ParsableCommand {
   /// `compound audit verify`.
   struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "verify",
       abstract: "Walk the SHA-256 chain and compare every record with its latest entry; exit 5 on a mismatch.",
       discussion: """
         Finds entries edited or deleted, and records added, changed or deleted, outside compound (with the
@@ -91,6 +93,7 @@ struct AuditCommand: ParsableCommand {
   /// `compound audit log`.
   struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "log",
       abstract: "Print audit entries, one command at a time: who, when, the command, each change.",
       discussion: "Example: compound audit log --lot LDN45-261122-01 --since 2026-11-01")
 

@@ -18,6 +18,7 @@ struct BatchCommand: ParsableCommand {
   /// `compound batch plan`.
   struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "plan",
       abstract: "Print the weighing worksheet for a batch; records nothing.",
       discussion: "Example: compound batch plan --formula LDN45 --quantity 30")
 
@@ -41,6 +42,7 @@ struct BatchCommand: ParsableCommand {
   /// `compound batch record`.
   struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "record",
       abstract: "Record a compounded batch in one transaction; it starts quarantined.",
       discussion: """
         Example: compound batch record --formula LDN45 --quantity 30 --weighed NALTREXONE-HCL=150.4mg \
@@ -54,13 +56,13 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "The lot used when it is not the first-expiry-first-out choice: INGREDIENT=LOT.") var lot: [String] =
       []
     @Option(name: .customLong("yield"), help: "Capsules actually filled.") var actualYield: String
-    @Option(help: "The technician or pharmacist who compounded it.") var by: String
+    @OptionGroup var signer: SignerOption
     @Option(help: "Why something is outside its range (required then).") var deviation: String?
     @Flag(help: "Print the record as JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.user(by)
+      let user = try context.user(signer.by)
       let count = try Parsing.whole(quantity, option: "--quantity", range: 1...WeighingPlanner.maximumQuantity)
       let filled = try Parsing.whole(actualYield, option: "--yield", range: 1...(WeighingPlanner.maximumQuantity * 2))
       var masses: [String: Mass] = [:]
@@ -89,6 +91,7 @@ struct BatchCommand: ParsableCommand {
   /// `compound batch weights`.
   struct Weights: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "weights",
       abstract: "Record the filled-capsule weight check: mean, RSD, every capsule within tolerance.",
       discussion: """
         Weights are of filled capsules, in mg; the empty shell (--shell-mg, else the size's typical shell from
@@ -99,12 +102,12 @@ struct BatchCommand: ParsableCommand {
     @Argument(help: "Batch lot number.") var lot: String
     @Option(help: "Filled-capsule weights in mg, separated by commas.") var mg: String
     @Option(help: "Measured mass of one empty shell, mg.") var shellMg: String?
-    @Option(help: "Who weighed them (signed with the PIN).") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.user(by)
+      let user = try context.user(signer.by)
       let weights = try Parsing.milligramList(mg, option: "--mg")
       var shell: Mass?
       if let shellMg {
@@ -123,16 +126,17 @@ struct BatchCommand: ParsableCommand {
   /// `compound batch verify`.
   struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "verify",
       abstract: "A pharmacist's review of the compounding record; not by whoever compounded it.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Batch lot number.") var lot: String
-    @Option(help: "The verifying pharmacist, who signs with their PIN (asked for, or COMPOUND_PIN).") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print the record as JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.signer(by, for: "verify batch \(lot)")
+      let user = try context.signer(signer.by, for: "verify batch \(lot)")
       let record = try context.database().verifyBatch(lot, by: user, now: context.now)
       if json { return try Output.json(record) }
       print("verified \(record.lotNumber) by \(user.name) at \(context.local(record.verifiedAt ?? ""))")
@@ -144,7 +148,8 @@ struct BatchCommand: ParsableCommand {
 
   /// `compound batch show`.
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the whole compounding record for an inspector.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Print the whole compounding record for an inspector.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Batch lot number.") var lot: String
@@ -160,7 +165,7 @@ struct BatchCommand: ParsableCommand {
 
   /// `compound batch list`.
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List batches, newest first.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List batches, newest first.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this formula.") var formula: String?

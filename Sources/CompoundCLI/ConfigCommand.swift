@@ -13,6 +13,7 @@ struct ConfigCommand: ParsableCommand {
   /// `compound config show`.
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Print every effective setting and where it came from (flag, environment, file or default).")
 
     @OptionGroup var global: GlobalOptions

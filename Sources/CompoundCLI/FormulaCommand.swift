@@ -14,19 +14,20 @@ struct FormulaCommand: ParsableCommand {
   /// `compound formula add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a formula from a TOML file; a changed formula becomes a new version.",
       discussion: "See Config/formulas/ for the LDN 1.5, 3.0 and 4.5 mg formulas and every key explained.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The formula's .toml file.") var file: String
-    @Option(help: "The pharmacist approving this version (signed with the PIN).") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print the stored version as JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
       let text = try SettingsLoader.readText(file, what: "formula file")
       let formula = try FormulaFile.parse(text, file: file)
-      let approver = try context.user(by)
+      let approver = try context.user(signer.by)
       let result = try context.database().addFormula(
         formula, source: text, approvedBy: approver, rules: try context.rules(), index: try context.inForce().index,
         now: context.now)
@@ -42,7 +43,7 @@ struct FormulaCommand: ParsableCommand {
 
   /// `compound formula list`.
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List formulas (latest versions).")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List formulas (latest versions).")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print JSON.") var json = false
@@ -66,7 +67,7 @@ struct FormulaCommand: ParsableCommand {
 
   /// `compound formula show`.
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show a master formulation record.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a master formulation record.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Formula code.") var code: String

@@ -13,6 +13,7 @@ struct IngredientCommand: ParsableCommand {
   /// `compound ingredient add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add an API, excipient, capsule shell or container to the catalog.",
       discussion: """
         Example: compound ingredient add NALTREXONE-HCL --name "Naltrexone hydrochloride USP" --kind api \
@@ -22,20 +23,18 @@ struct IngredientCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Short code, for example NALTREXONE-HCL.") var code: String
     @Option(help: "Full name as on the supplier's label.") var name: String
-    @Option(help: "api, excipient, shell or container.") var kind: String
+    @Option(help: "api, excipient, shell or container.", transform: ArgumentTypes.choice(IngredientKind.self, "--kind"))
+    var kind: IngredientKind
     @Option(help: "Salt form the API is stocked as, for example HCl; leave out for a free base.") var saltForm: String?
     @Option(help: "Molecular weight of the salt, g/mol.") var mwSalt: String?
     @Option(help: "Molecular weight of the free base, g/mol.") var mwBase: String?
     @Option(help: "Measured bulk density, g/mL.") var density: String?
     @Option(help: "Capsule size of shells: 000 to 5.") var capsuleSize: String?
-    @Option(help: "Who adds it (signed with the PIN).") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print the entry as JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      guard let kind = IngredientKind(rawValue: kind.lowercased()) else {
-        throw CLIError("--kind '\(kind)' is not one of api, excipient, shell, container")
-      }
       let ingredient = Ingredient(
         code: code.uppercased(), name: name.trimmingCharacters(in: .whitespaces), kind: kind,
         saltForm: saltForm.flatMap { $0.isEmpty ? nil : $0 },
@@ -47,7 +46,7 @@ struct IngredientCommand: ParsableCommand {
           "--capsule-size '\(size)' is not configured: use one of \(try context.rules().capsuleSizes.map(\.size).joined(separator: ", "))"
         )
       }
-      let user = try context.user(by)
+      let user = try context.user(signer.by)
       let database = try context.database()
       try database.addIngredient(ingredient, by: user, now: context.now)
       if json { return try Output.json(ingredient) }
@@ -62,7 +61,7 @@ struct IngredientCommand: ParsableCommand {
 
   /// `compound ingredient list`.
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the catalog.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the catalog.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print JSON.") var json = false

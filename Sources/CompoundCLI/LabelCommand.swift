@@ -21,6 +21,7 @@ struct LabelCommand: ParsableCommand {
   /// `compound label print`.
   struct Print: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "print",
       abstract: "Render a label and send it to a file, a CUPS queue or a raw TCP printer; every print is logged.",
       discussion: """
         Examples: compound label print --fill 1 --format pdf --out label.pdf --by mtorres
@@ -42,11 +43,11 @@ struct LabelCommand: ParsableCommand {
     @Option(help: "Send the label to a raw TCP printer, HOST:PORT (port 9100 on a Zebra).") var tcp: String?
     @Option(help: "Copies, 1 to 99.") var copies: String = "1"
     @Option(help: "Why a label is printed again (a reprint needs it, and the --by user's PIN).") var reason: String?
-    @Option(help: "Who prints it.") var by: String
+    @OptionGroup var signer: SignerOption
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.user(by)
+      let user = try context.user(signer.by)
       let database = try context.database()
       let count = try Parsing.whole(copies, option: "--copies", range: 1...99)
       guard [fill != nil, rx != nil, batch != nil].filter({ $0 }).count == 1 else {

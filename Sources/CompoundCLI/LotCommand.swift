@@ -15,6 +15,7 @@ struct LotCommand: ParsableCommand {
   /// `compound lot receive`.
   struct Receive: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "receive",
       abstract: "Receive a delivered lot; it stays quarantined until a pharmacist releases it.",
       discussion: """
         Example: compound lot receive --ingredient NALTREXONE-HCL --supplier Medisca --supplier-lot NX2406 \
@@ -25,38 +26,38 @@ struct LotCommand: ParsableCommand {
     @Option(help: "Ingredient code.") var ingredient: String
     @Option(help: "Supplier or manufacturer.") var supplier: String
     @Option(help: "The supplier's lot number.") var supplierLot: String
-    @Option(help: "Expiry date, YYYY-MM-DD (YYYY-MM means the month's last day).") var expiry: String
+    @Option(
+      help: "Expiry date, YYYY-MM-DD (YYYY-MM means the month's last day).", transform: ArgumentTypes.date("--expiry"))
+    var expiry: CalendarDate
     @Option(help: "Quantity with its unit: 5g, 500mg, 1000count.") var quantity: String
     @Option(help: "Certificate assay in percent.") var assay: String?
-    @Option(help: "Basis of the assay: as-is or anhydrous.") var assayBasis: String?
+    @Option(
+      help: "Basis of the assay: as-is or anhydrous.", transform: ArgumentTypes.choice(AssayBasis.self, "--assay-basis")
+    )
+    var assayBasis: AssayBasis?
     @Option(help: "Water content in percent (loss on drying or Karl Fischer).") var water: String?
-    @Option(help: "Total cost of the lot, for example 185.00.") var cost: String?
-    @Option(help: "Who receives it (signed with the PIN).") var by: String
+    @Option(help: "Total cost of the lot, for example 185.00.", transform: ArgumentTypes.money("--cost")) var cost:
+      Money?
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print the new lot as JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.user(by)
+      let user = try context.user(signer.by)
       let database = try context.database()
       guard let item = try database.ingredients().first(where: { $0.code.uppercased() == ingredient.uppercased() })
       else {
         throw CLIError("ingredient '\(ingredient)' is not in the catalog: add it with 'compound ingredient add'")
       }
-      var basis: AssayBasis?
-      if let assayBasis {
-        guard let parsed = AssayBasis(rawValue: assayBasis.lowercased()) else {
-          throw CLIError("--assay-basis '\(assayBasis)' must be as-is or anhydrous")
-        }
-        basis = parsed
-      }
+      let basis = assayBasis
       let receipt = LotReceipt(
         ingredientCode: item.code, supplier: supplier.trimmingCharacters(in: .whitespaces),
         supplierLot: supplierLot.trimmingCharacters(in: .whitespaces),
-        expiry: try CalendarDate.parse(expiry, what: "--expiry"),
+        expiry: expiry,
         quantity: try item.unit.parse(quantity, what: "--quantity"),
         assayPercent: try assay.map { try Parsing.number($0, option: "--assay") }, assayBasis: basis,
         waterPercent: try water.map { try Parsing.number($0, option: "--water") },
-        cost: try cost.map { try Money.parse($0, what: "--cost") })
+        cost: cost)
       let format = try LotNumberFormat(context.settings.lots.receivingFormat)
       let number = try database.receiveLot(receipt, format: format, by: user, today: context.today, now: context.now)
       let lot = try database.lots(ingredient: item.code).first { $0.lot.lotNumber == number }
@@ -71,15 +72,16 @@ struct LotCommand: ParsableCommand {
   /// `compound lot release`.
   struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "release",
       abstract: "Release a quarantined or held lot after checking its certificate (a pharmacist).")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The pharmacy's lot number.") var lot: String
-    @Option(help: "The pharmacist releasing it, who signs with their PIN (asked for, or COMPOUND_PIN).") var by: String
+    @OptionGroup var signer: SignerOption
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.signer(by, for: "release lot \(lot)")
+      let user = try context.signer(signer.by, for: "release lot \(lot)")
       let settings = try context.inForce().settings
       let released = try context.database().releaseLot(
         lot, by: user, limit: { settings.certificateLimit(for: $0) }, today: context.today, now: context.now)
@@ -89,7 +91,8 @@ struct LotCommand: ParsableCommand {
 
   /// `compound lot list`.
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List lots with stock on hand, expiry and status.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List lots with stock on hand, expiry and status.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this ingredient.") var ingredient: String?

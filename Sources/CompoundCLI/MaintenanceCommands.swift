@@ -47,7 +47,7 @@ struct RestoreCommand: ParsableCommand {
   @Option(help: "The backup file.") var from: String
   @Flag(help: "The backup is another pharmacy's database (needs --reason).") var foreign = false
   @Option(help: "Why another pharmacy's database is restored here.") var reason: String?
-  @Option(help: "The pharmacist restoring (signed with the PIN).") var by: String
+  @OptionGroup var signer: SignerOption
 
   func run() throws {
     let context = try Context(global)
@@ -55,19 +55,19 @@ struct RestoreCommand: ParsableCommand {
       throw CLIError("--foreign needs --reason \"...\": why another pharmacy's database is restored here")
     }
     let target = context.loaded.databasePath
-    let signer: User
+    let pharmacist: User
     if FileManager.default.fileExists(atPath: target) {
-      signer = try context.signer(by, for: "restore the database from \(from)")
+      pharmacist = try context.signer(signer.by, for: "restore the database from \(from)")
     } else {
       throw CLIError(
         "no database at \(target) to restore into: 'compound init' one first (a restore is signed by a pharmacist of this pharmacy)"
       )
     }
     let restored = try AppDatabase.restore(
-      from: from, into: try context.database(), to: target, by: signer, foreignReason: foreign ? reason : nil,
+      from: from, into: try context.database(), to: target, by: pharmacist, foreignReason: foreign ? reason : nil,
       now: context.now)
     print(
-      "restored \(target) from \(from), signed by \(signer.id): audit trail of \(restored.entries) entries verifies"
+      "restored \(target) from \(from), signed by \(pharmacist.id): audit trail of \(restored.entries) entries verifies"
         + (restored.kept.map { "; the replaced database (head \(restored.replacedHead ?? "?")) is kept at \($0)" }
           ?? ""))
   }

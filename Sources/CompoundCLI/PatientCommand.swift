@@ -15,6 +15,7 @@ struct PatientCommand: ParsableCommand {
   /// `compound patient add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a patient with allergies and current medications (checked before every fill).",
       discussion: """
         A second patient with the same name and date of birth is refused, naming the one on file. Each \
@@ -24,20 +25,20 @@ struct PatientCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Full name as on the prescription.") var name: String
-    @Option(help: "Date of birth, YYYY-MM-DD.") var dob: String
+    @Option(help: "Date of birth, YYYY-MM-DD.", transform: ArgumentTypes.date("--dob")) var dob: CalendarDate
     @Option(help: "Postal address.") var address: String = ""
     @Option(help: "Phone number.") var phone: String = ""
     @Option(help: "An allergy (repeat for each; \"NKDA\" when none are known).") var allergy: [String] = []
     @Option(help: "A current medication as the patient or prescriber names it (repeat for each).")
     var medication: [String] = []
-    @Option(help: "Who adds the patient (signed with the PIN).") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let birth = try CalendarDate.parse(dob, what: "--dob")
+      let birth = dob
       guard birth <= context.today else { throw CLIError("--dob \(birth) is in the future") }
-      let user = try context.user(by)
+      let user = try context.user(signer.by)
       let patient = try context.database().addPatient(
         name: name, dateOfBirth: birth, address: address, phone: phone, medications: medication.map { NewEntry($0) },
         allergies: allergy.map { NewEntry($0) }, by: user, now: context.now)
@@ -50,6 +51,7 @@ struct PatientCommand: ParsableCommand {
   /// `compound patient show`.
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show a patient: medications and allergies as the drug vocabulary reads them, and prescriptions.")
 
     @OptionGroup var global: GlobalOptions
@@ -70,7 +72,7 @@ struct PatientCommand: ParsableCommand {
 
   /// `compound patient list`.
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List patients.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List patients.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print JSON.") var json = false
@@ -87,6 +89,7 @@ struct PatientCommand: ParsableCommand {
   /// `compound patient find`.
   struct Find: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "find",
       abstract: "Find patients by name (case, accents and punctuation ignored), date of birth or phone digits.")
 
     @OptionGroup var global: GlobalOptions
@@ -106,6 +109,7 @@ struct PatientCommand: ParsableCommand {
   /// `compound patient update`.
   struct Update: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "update",
       abstract: "Correct a patient's record: details, medications started or stopped, allergies added or removed.",
       discussion: """
         Nothing is erased: a stopped medication or a removed allergy keeps its entry with the date, who and \
@@ -120,21 +124,25 @@ struct PatientCommand: ParsableCommand {
     @Option(help: "New postal address.") var address: String?
     @Option(help: "New phone number.") var phone: String?
     @Option(help: "A medication the patient now takes (repeat for each).") var addMedication: [String] = []
-    @Option(help: "Day the added medications were started, YYYY-MM-DD.") var started: String?
+    @Option(help: "Day the added medications were started, YYYY-MM-DD.", transform: ArgumentTypes.date("--started"))
+    var started: CalendarDate?
     @Option(help: "A medication entry number the patient stopped (repeat for each).") var stopMedication: [Int64] = []
     @Option(help: "An allergy to add (repeat for each).") var addAllergy: [String] = []
     @Option(help: "An allergy entry number to remove, for example one recorded in error (repeat).")
     var removeAllergy: [Int64] = []
-    @Option(help: "Day the stops and removals take effect, YYYY-MM-DD (default: today).") var on: String?
+    @Option(
+      help: "Day the stops and removals take effect, YYYY-MM-DD (default: today).",
+      transform: ArgumentTypes.date("--on"))
+    var on: CalendarDate?
     @Option(help: "Why the record changes (kept in the audit trail).") var reason: String
-    @Option(help: "Who makes the change.") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.user(by)
-      let startedOn = try started.map { try CalendarDate.parse($0, what: "--started") }
-      let endedOn = try on.map { try CalendarDate.parse($0, what: "--on") } ?? context.today
+      let user = try context.user(signer.by)
+      let startedOn = started
+      let endedOn = on ?? context.today
       for (day, option) in [(startedOn, "--started"), (endedOn, "--on")] {
         if let day, day > context.today {
           throw CLIError("\(option) \(day) is in the future: give the day it happened")
@@ -155,6 +163,7 @@ struct PatientCommand: ParsableCommand {
   /// `compound patient review`.
   struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "review",
       abstract: "Classify a medication or allergy the drug vocabulary cannot resolve (a pharmacist, signed).",
       discussion: """
         --as names what the entry means in the vocabulary: an ingredient or a class, by id or any of its \
@@ -171,7 +180,7 @@ struct PatientCommand: ParsableCommand {
       []
     @Flag(help: "The entry names nothing the checks concern.") var unrelated = false
     @Option(help: "Why (kept on the entry).") var reason: String
-    @Option(help: "The pharmacist who classifies it (signed with the PIN).") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -190,7 +199,7 @@ struct PatientCommand: ParsableCommand {
         }
         terms += resolution.ingredients.isEmpty ? resolution.classes : resolution.ingredients
       }
-      let signer = try context.signer(by, for: "classify entry \(entry) of patient \(id)")
+      let signer = try context.signer(signer.by, for: "classify entry \(entry) of patient \(id)")
       let reviewed = try context.database().reviewEntry(
         patient: id, entry: entry, terms: terms, reason: reason, by: signer, now: context.now)
       if json { return try Output.json(reviewed) }
@@ -207,18 +216,19 @@ struct PrescriberCommand: ParsableCommand {
 
   /// `compound prescriber add`.
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Add a prescriber; the NPI's check digit is verified.")
+    static let configuration = CommandConfiguration(
+      commandName: "add", abstract: "Add a prescriber; the NPI's check digit is verified.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Name as printed on labels, for example \"Dr. Ana Ruiz, MD\".") var name: String
     @Option(help: "National Provider Identifier, 10 digits.") var npi: String
     @Option(help: "Phone number.") var phone: String = ""
-    @Option(help: "Who adds the prescriber (signed with the PIN).") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.user(by)
+      let user = try context.user(signer.by)
       let prescriber = try context.database().addPrescriber(
         Prescriber(id: 0, name: name.trimmingCharacters(in: .whitespaces), npi: npi, phone: phone), by: user,
         now: context.now)
@@ -229,7 +239,7 @@ struct PrescriberCommand: ParsableCommand {
 
   /// `compound prescriber list`.
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List prescribers.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List prescribers.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print JSON.") var json = false

@@ -14,6 +14,7 @@ struct PriceCommand: ParsableCommand {
   /// `compound price quote`.
   struct Quote: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "quote",
       abstract: "Quote N capsules from the lots a batch would use now and the formula's labour (Config/pricing.toml).",
       discussion: "A missing cost marks the quote incomplete and exits non-zero unless --allow-incomplete.")
 
@@ -44,7 +45,8 @@ struct PriceCommand: ParsableCommand {
 
   /// `compound price batch`.
   struct Batch: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "What a batch cost, from the lots it consumed.")
+    static let configuration = CommandConfiguration(
+      commandName: "batch", abstract: "What a batch cost, from the lots it consumed.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Batch lot number.") var lot: String
@@ -85,7 +87,8 @@ struct PriceCommand: ParsableCommand {
 
   /// `compound price valuation`.
   struct Valuation: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Ingredient stock on hand valued at cost.")
+    static let configuration = CommandConfiguration(
+      commandName: "valuation", abstract: "Ingredient stock on hand valued at cost.")
 
     @OptionGroup var global: GlobalOptions
 

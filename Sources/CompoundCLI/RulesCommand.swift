@@ -21,19 +21,20 @@ struct RulesCommand: ParsableCommand {
   /// `compound rules import`.
   struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "import",
       abstract: "Import a new version of the clinical rules (a pharmacist, signed with the PIN).")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Rules file (default: the shipped Config/rules.toml).") var file: String?
     @Option(help: "Drug vocabulary file (default: the shipped Config/vocabulary.toml).") var vocabulary: String?
     @Option(help: "Why the rules change (kept with the version).") var reason: String = "shipped rules"
-    @Option(help: "The pharmacist importing them.") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
       let (rules, source) = try RulesInForce.read(rulesFile: file, vocabularyFile: vocabulary)
-      let signer = try context.signer(by, for: "import clinical rules")
+      let signer = try context.signer(signer.by, for: "import clinical rules")
       let record = try context.database().importRules(
         json: try rules.canonicalJSON(), source: source, reason: reason, by: signer, now: context.now)
       if json { return try Output.json(record) }
@@ -45,7 +46,8 @@ struct RulesCommand: ParsableCommand {
 
   /// `compound rules show`.
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the clinical rules in force and their history.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show the clinical rules in force and their history.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print the rules in force as JSON.") var json = false

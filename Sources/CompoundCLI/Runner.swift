@@ -33,8 +33,12 @@ public enum Runner {
         print(CompoundCommand.fullMessage(for: error))
         return 0
       }
-      let message =
+      var message =
         CompoundCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
+      // A typed option refused by its domain parser already names the option and the value: say it once.
+      if let prefix = message.range(of: #"^The value '.*' is invalid for '[^']*': "#, options: .regularExpression) {
+        message = String(message[prefix.upperBound...])
+      }
       Output.error(
         "error: \(message) (see '\((["compound"] + [helpPath(arguments)].filter { !$0.isEmpty }).joined(separator: " ")) --help')"
       )
@@ -69,7 +73,7 @@ public enum Runner {
     for argument in arguments {
       guard
         let next = command.configuration.subcommands.first(where: {
-          $0.configuration.commandName == argument || $0._commandName == argument
+          $0.configuration.commandName == argument
         })
       else { break }
       words.append(argument)

@@ -17,6 +17,7 @@ struct RxCommand: ParsableCommand {
   /// `compound rx add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Enter a prescription; the Rx number is assigned.",
       discussion: """
         One strength: --formula LDN45 --quantity 30 (or --strength 4.5mg). A titration: --step LDN15=30 \
@@ -27,19 +28,22 @@ struct RxCommand: ParsableCommand {
     @Option(help: "Patient id.") var patient: Int64
     @Option(help: "Prescriber id.") var prescriber: Int64
     @Option(help: "Formula code.") var formula: String?
-    @Option(help: "Strength per capsule instead of a formula, for example 4.5mg.") var strength: String?
+    @Option(
+      help: "Strength per capsule instead of a formula, for example 4.5mg.", transform: ArgumentTypes.mass("--strength")
+    )
+    var strength: Mass?
     @Option(help: "Capsules per fill.") var quantity: String?
     @Option(help: "A titration step FORMULA=QUANTITY, in order (repeat).") var step: [String] = []
     @Option(help: "Days' supply of each fill (default: one capsule a day).") var daysSupply: String?
     @Option(help: "Directions (default: the formula's).") var directions: String?
     @Option(help: "Refills authorized.") var refills: String = "0"
-    @Option(help: "Date written, YYYY-MM-DD.") var written: String
-    @Option(help: "Who enters it.") var by: String
+    @Option(help: "Date written, YYYY-MM-DD.", transform: ArgumentTypes.date("--written")) var written: CalendarDate
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let user = try context.user(by)
+      let user = try context.user(signer.by)
       let database = try context.database()
       var pairs: [(String, Int)] = []
       if !step.isEmpty {
@@ -69,7 +73,7 @@ struct RxCommand: ParsableCommand {
       let record = try database.addPrescription(
         patient: patient, prescriber: prescriber, steps: steps,
         refills: try Parsing.whole(refills, option: "--refills", range: 0...11),
-        written: try CalendarDate.parse(written, what: "--written"),
+        written: written,
         firstNumber: context.settings.dispensing.rxNumberStart, by: user, today: context.today, now: context.now)
       if json { return try Output.json(record) }
       print("entered Rx \(record.prescription.rxNumber) for \(record.patient.name): \(DispensingText.summary(record))")
@@ -78,7 +82,7 @@ struct RxCommand: ParsableCommand {
     private func formulaCode(_ database: AppDatabase) throws -> String {
       if let formula { return formula.uppercased() }
       guard let strength else { throw CLIError("name the preparation: --formula CODE or --strength 4.5mg") }
-      let mass = try Mass.parse(strength, what: "--strength")
+      let mass = strength
       let matches = try database.formulas().filter { $0.formula.strength == mass }
       guard matches.count == 1, let match = matches.first else {
         throw CLIError(
@@ -93,7 +97,7 @@ struct RxCommand: ParsableCommand {
 
   /// `compound rx show`.
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show a prescription and its fills.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a prescription and its fills.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Rx number.") var rx: String
@@ -109,7 +113,7 @@ struct RxCommand: ParsableCommand {
 
   /// `compound rx list`.
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List prescriptions, newest first.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List prescriptions, newest first.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print JSON.") var json = false
@@ -134,6 +138,7 @@ struct RxCommand: ParsableCommand {
   /// `compound rx fill`.
   struct Fill: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "fill",
       abstract: "Fill the next step from a released lot, first-expiry-first-out, after the safety checks.",
       discussion: """
         Every medication and allergy on the patient's record is read through the drug vocabulary of the \
@@ -152,12 +157,12 @@ struct RxCommand: ParsableCommand {
     @Option(help: "Why the suggested batch is skipped.") var reason: String?
     @Option(help: "A pharmacist's reason to override an interaction, allergy, refill or BUD refusal (signed).")
     var override: String?
-    @Option(help: "Who fills it.") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let user = try override == nil ? context.user(by) : context.signer(by, for: "override on Rx \(rx)")
+      let user = try override == nil ? context.user(signer.by) : context.signer(signer.by, for: "override on Rx \(rx)")
       let rules = try context.inForce()
       let fill = try context.database().fillPrescription(
         rx, lot: lot, reason: reason, override: override, by: user, index: rules.index,
@@ -186,6 +191,7 @@ struct RxCommand: ParsableCommand {
   /// `compound rx check`.
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "check",
       abstract: "A pharmacist's final check of a filled, labelled prescription (signed); then it is ready.",
       discussion: """
         Check the labelled product against the prescription before it goes to the patient. Whoever filled it \
@@ -194,12 +200,12 @@ struct RxCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Fill id (from 'compound rx fill' or 'compound rx show').") var fill: Int64
-    @Option(help: "The checking pharmacist (signed with the PIN).") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let signer = try context.signer(by, for: "final check of fill \(fill)")
+      let signer = try context.signer(signer.by, for: "final check of fill \(fill)")
       let record = try context.database().checkFill(fill, by: signer, now: context.now)
       if json { return try Output.json(record) }
       print(
@@ -211,17 +217,18 @@ struct RxCommand: ParsableCommand {
   /// `compound rx void`.
   struct Void: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "void",
       abstract: "Void a mistaken fill (a pharmacist, signed): it stays on record, its capsules go back to the batch.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Fill id.") var fill: Int64
     @Option(help: "Why it is voided.") var reason: String
-    @Option(help: "The pharmacist who voids it (signed with the PIN).") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let signer = try context.signer(by, for: "void fill \(fill)")
+      let signer = try context.signer(signer.by, for: "void fill \(fill)")
       let record = try context.database().voidFill(fill, reason: reason, by: signer, now: context.now)
       if json { return try Output.json(record) }
       print(
@@ -233,17 +240,18 @@ struct RxCommand: ParsableCommand {
   /// `compound rx discontinue`.
   struct Discontinue: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "discontinue",
       abstract: "Discontinue a prescription (a pharmacist, signed): no later fill is made from it.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Rx number.") var rx: String
     @Option(help: "Why it is discontinued.") var reason: String
-    @Option(help: "The pharmacist (signed with the PIN).") var by: String
+    @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let signer = try context.signer(by, for: "discontinue Rx \(rx)")
+      let signer = try context.signer(signer.by, for: "discontinue Rx \(rx)")
       let record = try context.database().discontinuePrescription(
         rx, reason: reason, by: signer, today: context.today, now: context.now)
       if json { return try Output.json(record) }

@@ -10,18 +10,16 @@ import Store
 struct StatusOptions: ParsableArguments {
   @OptionGroup var global: GlobalOptions
   @Argument(help: "Lot number.") var lot: String
-  @Option(
-    help: "Who takes the action (a pharmacist, except for hold); release and reject are signed with their PIN.")
-  var by: String
+  @OptionGroup var signer: SignerOption
   @Option(help: "Why (required to reject, hold or recall).") var reason: String?
   @Flag(help: "Print JSON.") var json = false
 
-  /// The acting user; release and reject are signed with a PIN.
+  /// The acting user, signed with their PIN for the action named.
   private func signerOrUser(_ action: LotAction, context: Context, what: String) throws -> User {
     switch action {
-    case .release: return try context.signer(by, for: "release \(what) \(lot)")
-    case .reject: return try context.signer(by, for: "reject \(what) \(lot)")
-    default: return try context.user(by)
+    case .release: return try context.signer(signer.by, for: "release \(what) \(lot)")
+    case .reject: return try context.signer(signer.by, for: "reject \(what) \(lot)")
+    default: return try context.user(signer.by)
     }
   }
 

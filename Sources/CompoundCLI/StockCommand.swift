@@ -16,6 +16,7 @@ struct StockCommand: ParsableCommand {
   /// `compound stock adjust`.
   struct Adjust: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "adjust",
       abstract:
         "Correct a lot's stock by a signed quantity (-0.2g, +3count) after a count; a new movement, never an edit.")
 
@@ -24,12 +25,12 @@ struct StockCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Signed quantity with its unit: -0.2g, +150mg, -3 (capsules of a batch).")
     var quantity: String
     @Option(help: "Why.") var reason: String
-    @Option(help: "Who.") var by: String
+    @OptionGroup var signer: SignerOption
 
     func run() throws {
       let context = try Context(global)
       let result = try context.database().moveStock(
-        lot, kind: .adjusted, quantity: quantity, reason: reason, witness: nil, by: try context.user(by),
+        lot, kind: .adjusted, quantity: quantity, reason: reason, witness: nil, by: try context.user(signer.by),
         now: context.now)
       print("adjusted \(lot) by \(quantity): \(result.unit.formatExact(result.onHand)) on hand")
     }
@@ -38,13 +39,14 @@ struct StockCommand: ParsableCommand {
   /// `compound stock waste`.
   struct Waste: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "waste",
       abstract: "Record stock wasted or destroyed, with a reason and a witness.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Lot or batch number.") var lot: String
     @Option(help: "Quantity wasted with its unit: 0.5g, 30 (capsules of a batch).") var quantity: String
     @Option(help: "Why.") var reason: String
-    @Option(help: "Who.") var by: String
+    @OptionGroup var signer: SignerOption
     @Option(help: "The witness (another user).") var witness: String?
 
     func run() throws {
@@ -52,7 +54,7 @@ struct StockCommand: ParsableCommand {
       let result = try context.database().moveStock(
         lot, kind: .wasted, quantity: quantity, reason: reason,
         witness: try witness.map { try context.witness($0, for: "waste of \(lot)") },
-        by: try context.user(by), now: context.now)
+        by: try context.user(signer.by), now: context.now)
       print("wasted \(quantity) of \(lot): \(result.unit.formatExact(result.onHand)) on hand")
     }
   }
@@ -67,6 +69,7 @@ struct InventoryCommand: ParsableCommand {
   /// `compound inventory show`.
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Stock per lot and per item; --as-of DATE gives it as it was at the end of that day.")
 
     @OptionGroup var global: GlobalOptions
@@ -89,7 +92,8 @@ struct InventoryCommand: ParsableCommand {
 
   /// `compound inventory expiring`.
   struct Expiring: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stock that expires (or reaches its BUD) soon.")
+    static let configuration = CommandConfiguration(
+      commandName: "expiring", abstract: "Stock that expires (or reaches its BUD) soon.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "How far ahead, in days: 60 or 60d (default: inventory.expiring_days).") var within: String?
@@ -110,6 +114,7 @@ struct InventoryCommand: ParsableCommand {
   /// `compound inventory reorder`.
   struct Reorder: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "reorder",
       abstract: "Items whose released, unexpired stock is below their reorder level (inventory.reorder).")
 
     @OptionGroup var global: GlobalOptions
@@ -139,6 +144,7 @@ extension InventoryCommand {
   /// `compound inventory export`.
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "export",
       abstract: "Write the month's inventory workbook (Excel) from the ledger as of the month's end.",
       discussion: """
         Sheets: Summary (opening, received, produced, consumed, dispensed, wasted/adjusted, closing, value at cost,

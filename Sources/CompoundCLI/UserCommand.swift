@@ -18,6 +18,7 @@ struct UserCommand: ParsableCommand {
   /// `compound user add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a technician or pharmacist with a PIN; a pharmacist signs for it (the first user: none).",
       discussion: """
         The new user's PIN (6 to 12 digits) is typed twice without echo, or given in COMPOUND_NEW_PIN; the
@@ -28,14 +29,11 @@ struct UserCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Short id the user types with --by, for example mtorres.") var id: String
     @Option(help: "Full name as it appears on records.") var name: String
-    @Option(help: "technician or pharmacist.") var role: String
+    @Option(help: "technician or pharmacist.", transform: ArgumentTypes.choice(Role.self, "--role")) var role: Role
     @Option(help: "The pharmacist adding the user (not for the first user).") var by: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-      guard let parsedRole = Role(rawValue: role.lowercased()) else {
-        throw CLIError("--role '\(role)' is not technician or pharmacist")
-      }
       let context = try Context(global)
       let database = try context.database()
       let signer = try by.map { try context.signer($0, for: "add user \(id)") }
@@ -44,7 +42,7 @@ struct UserCommand: ParsableCommand {
       }
       let pin = try context.newPin(for: id)
       let account = try database.addUser(
-        User(id: id, name: name, role: parsedRole), pin: pin, by: signer, now: context.now)
+        User(id: id, name: name, role: role), pin: pin, by: signer, now: context.now)
       if json { return try Output.json(account) }
       print("added \(account.user.role.rawValue) \(account.user.id) (\(account.user.name))")
     }
@@ -52,7 +50,8 @@ struct UserCommand: ParsableCommand {
 
   /// `compound user list`.
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List users, their roles and whether they may sign.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List users, their roles and whether they may sign.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print JSON.") var json = false
@@ -82,6 +81,7 @@ struct UserCommand: ParsableCommand {
   /// `compound user pin`.
   struct Pin: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "pin",
       abstract: "Set a new PIN: the user signs with the old one, or a pharmacist (--by) resets a forgotten one.",
       discussion: """
         The signer's PIN is asked for (or COMPOUND_PIN); the new PIN is typed twice (or COMPOUND_NEW_PIN).
@@ -103,16 +103,17 @@ struct UserCommand: ParsableCommand {
   /// `compound user disable`.
   struct Disable: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "disable",
       abstract: "Disable a user for good (a pharmacist signs, with a reason); their records stay theirs.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The user to disable.") var id: String
     @Option(help: "Why.") var reason: String
-    @Option(help: "The pharmacist disabling them.") var by: String
+    @OptionGroup var signer: SignerOption
 
     func run() throws {
       let context = try Context(global)
-      let signer = try context.signer(by, for: "disable user \(id)")
+      let signer = try context.signer(signer.by, for: "disable user \(id)")
       let account = try context.database().disableUser(id, reason: reason, by: signer, now: context.now)
       print("disabled \(account.user.id) (\(account.user.name)): they can no longer record or sign")
     }

@@ -1,0 +1,39 @@
+import Accounts
+import ArgumentParser
+import Formulation
+import Foundation
+import Quantities
+
+/// Typed option values: each option's text becomes its domain value as the command line is parsed, and a
+/// value that is not one is refused with the domain's own message.
+enum ArgumentTypes {
+  /// A calendar date, YYYY-MM-DD.
+  static func date(_ option: String) -> @Sendable (String) throws -> CalendarDate {
+    { text in try CalendarDate.parse(text, what: option) }
+  }
+
+  /// A mass with its unit: 4.5mg, 9.4 g, 500 mcg.
+  static func mass(_ option: String) -> @Sendable (String) throws -> Mass {
+    { text in try Mass.parse(text, what: option) }
+  }
+
+  /// One of an enumeration's values, in any case: `--role Pharmacist` is a pharmacist.
+  static func choice<T: RawRepresentable & CaseIterable & Sendable>(_ type: T.Type, _ option: String)
+    -> @Sendable (String) throws -> T
+  where T.RawValue == String {
+    { text in
+      guard let value = T(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+        let names = T.allCases.map(\.rawValue)
+        throw CLIError(
+          "\(option) '\(text)' is not \(names.dropLast().joined(separator: ", ")) or \(names.last ?? ""): use one of them"
+        )
+      }
+      return value
+    }
+  }
+
+  /// An amount of money: 185.00.
+  static func money(_ option: String) -> @Sendable (String) throws -> Money {
+    { text in try Money.parse(text, what: option) }
+  }
+}
