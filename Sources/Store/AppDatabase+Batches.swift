@@ -193,7 +193,7 @@ extension AppDatabase {
 
   func batchRow(_ db: Database, _ lotNumber: String) throws -> Row {
     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE lot_number = ?", arguments: [lotNumber]) else {
-      throw StoreError("batch '\(lotNumber)' does not exist: 'compound batch list' shows the batches")
+      throw StoreError("batch '\(lotNumber)' does not exist: 'compound batch list' shows the batches", code: .notFound)
     }
     return row
   }

@@ -48,7 +48,8 @@ extension AppDatabase {
     let number: String = try write(stamp(user.id, now)) { db in
       _ = try self.patient(db, patient)
       guard try Row.fetchOne(db, sql: "SELECT 1 FROM prescriber WHERE id = ?", arguments: [prescriber]) != nil else {
-        throw StoreError("prescriber \(prescriber) does not exist: 'compound prescriber list' shows them")
+        throw StoreError(
+          "prescriber \(prescriber) does not exist: 'compound prescriber list' shows them", code: .notFound)
       }
       for step in steps { _ = try formulaRow(db, step.formulaCode) }
       let last = try Int.fetchOne(db, sql: "SELECT MAX(CAST(rx_number AS INTEGER)) FROM prescription") ?? 0
@@ -90,7 +91,7 @@ extension AppDatabase {
     let digits = rxNumber.uppercased().hasPrefix("RX") ? String(rxNumber.dropFirst(2)) : rxNumber
     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM prescription WHERE rx_number = ?", arguments: [digits])
     else {
-      throw StoreError("Rx \(rxNumber) does not exist: 'compound rx list' shows the prescriptions")
+      throw StoreError("Rx \(rxNumber) does not exist: 'compound rx list' shows the prescriptions", code: .notFound)
     }
     return row
   }
@@ -318,7 +319,9 @@ extension AppDatabase {
           FROM fill JOIN prescription ON prescription.id = fill.prescription_id JOIN batch ON batch.id = fill.batch_id
           WHERE fill.id = ?
           """, arguments: [id])
-    else { throw StoreError("fill \(id) does not exist: 'compound rx show RX' lists a prescription's fills") }
+    else {
+      throw StoreError("fill \(id) does not exist: 'compound rx show RX' lists a prescription's fills", code: .notFound)
+    }
     let decision = try FillDecisionRecord.read(row["decision"])
     let steps = try StepsRecord.read(row["steps"])
     let fillNumber: Int = row["fill_number"]

@@ -29,7 +29,8 @@ extension AppDatabase {
         lot == nil
         ? try Row.fetchOne(db, sql: "SELECT id, on_hand FROM batch WHERE lot_number = ?", arguments: [lotNumber]) : nil
       guard let row = lot ?? batch else {
-        throw StoreError("lot '\(lotNumber)' does not exist: 'compound inventory show' lists the stock")
+        throw StoreError(
+          "lot '\(lotNumber)' does not exist: 'compound inventory show' lists the stock", code: .notFound)
       }
       let unit = try lot.map { try RowDecoding.known(IngredientKind.self, $0, "kind").stockUnit } ?? .count
       var body = text.trimmingCharacters(in: .whitespaces)

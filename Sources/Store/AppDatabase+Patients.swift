@@ -141,7 +141,7 @@ extension AppDatabase {
 
   func patient(_ db: Database, _ id: Int64) throws -> Patient {
     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [id]) else {
-      throw StoreError("patient \(id) does not exist: 'compound patient find NAME' finds a patient")
+      throw StoreError("patient \(id) does not exist: 'compound patient find NAME' finds a patient", code: .notFound)
     }
     let entries = try Row.fetchAll(
       db, sql: "SELECT * FROM patient_entry WHERE patient_id = ? ORDER BY id", arguments: [id]

@@ -152,7 +152,9 @@ extension AppDatabase {
     try write(stamp(user.id, now)) { db in
       guard
         let row = try Row.fetchOne(db, sql: RowDecoding.lotSelect + " WHERE lot.lot_number = ?", arguments: [lotNumber])
-      else { throw StoreError("lot '\(lotNumber)' does not exist: 'compound lot list' shows the lots") }
+      else {
+        throw StoreError("lot '\(lotNumber)' does not exist: 'compound lot list' shows the lots", code: .notFound)
+      }
       var lot = try RowDecoding.lot(row)
       try check(action, by: user, reason: reason)
       let next = try action.apply(to: lot.status, lot: lot.lotNumber)

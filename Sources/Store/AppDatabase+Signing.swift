@@ -22,8 +22,8 @@ extension AppDatabase {
       try recordFailure(user.id, action: action, locked: true, at: nowText)
       let until = Timestamp.string(locked)
       throw StoreError(
-        "\(user.id) is locked after \(state.failures) wrong PINs until \(until): nothing was signed; wait, or a pharmacist resets the PIN ('compound user pin \(user.id) --by PHARMACIST')"
-      )
+        "\(user.id) is locked after \(state.failures) wrong PINs until \(until): nothing was signed; wait, or a pharmacist resets the PIN ('compound user pin \(user.id) --by PHARMACIST')",
+        code: .signature)
     }
     guard PinHash.matches(pin, hash: state.hash) else {
       try recordFailure(user.id, action: action, locked: false, at: nowText)
@@ -31,12 +31,13 @@ extension AppDatabase {
       throw StoreError(
         left > 0
           ? "wrong PIN for \(user.id): nothing was signed (\(left) more wrong PIN\(left == 1 ? "" : "s") lock \(user.id) for \(policy.minutes) minutes)"
-          : "wrong PIN for \(user.id): nothing was signed; \(user.id) is now locked for \(policy.minutes) minutes")
+          : "wrong PIN for \(user.id): nothing was signed; \(user.id) is now locked for \(policy.minutes) minutes",
+        code: .signature)
     }
     if state.mustChange, !changingOwnPin {
       throw StoreError(
-        "\(user.id)'s PIN was reset by \(state.knownTo ?? "a pharmacist"): it signs nothing until \(user.id) chooses their own with 'compound user pin \(user.id)'"
-      )
+        "\(user.id)'s PIN was reset by \(state.knownTo ?? "a pharmacist"): it signs nothing until \(user.id) chooses their own with 'compound user pin \(user.id)'",
+        code: .signature)
     }
     return user
   }
@@ -67,7 +68,7 @@ extension AppDatabase {
       let row = try Row.fetchOne(
         db, sql: "SELECT pin_hash, must_change_pin, pin_known_to FROM app_user WHERE login = ?",
         arguments: [login])
-    else { throw StoreError("user \(login) is not in the database") }
+    else { throw StoreError("user \(login) is not in the database", code: .notFound) }
     // Wrong PINs in a row: failed signatures after the user's last good one, or the last change to their
     // account (a PIN reset unlocks), in the trail's own order.
     let since =

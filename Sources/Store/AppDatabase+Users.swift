@@ -140,7 +140,7 @@ extension AppDatabase {
 
   private static func account(_ db: Database, _ login: String) throws -> UserAccount {
     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]) else {
-      throw StoreError("user \(login) is not in the database")
+      throw StoreError("user \(login) is not in the database", code: .notFound)
     }
     return try account(row)
   }

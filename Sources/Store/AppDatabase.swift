@@ -189,8 +189,8 @@ public final class AppDatabase: Sendable {
       return try pool.write { db in
         if let newest = try String.fetchOne(db, sql: "SELECT max(at) FROM audit"), stamp.at < newest {
           throw StoreError(
-            "the clock reads \(stamp.at), earlier than the newest record (\(newest)): nothing was written; set the computer's clock right"
-          )
+            "the clock reads \(stamp.at), earlier than the newest record (\(newest)): nothing was written; set the computer's clock right",
+            code: .clock)
         }
         try AuditTrail.capture(db)
         let result = try work(db)
@@ -222,16 +222,19 @@ extension StoreError {
   static func from(_ error: any Error) -> StoreError {
     switch error {
     case let store as StoreError: return store
-    case let formulation as FormulationError: return StoreError(formulation.message)
-    case let quantity as QuantityError: return StoreError(quantity.message)
-    case let quality as QualityError: return StoreError(quality.message)
-    case let dispensing as DispensingError: return StoreError(dispensing.message)
+    case let formulation as FormulationError: return StoreError(formulation.message, cause: formulation)
+    case let quantity as QuantityError: return StoreError(quantity.message, cause: quantity)
+    case let quality as QualityError: return StoreError(quality.message, cause: quality)
+    case let dispensing as DispensingError: return StoreError(dispensing.message, cause: dispensing)
     case let database as DatabaseError:
       if database.resultCode == .SQLITE_BUSY || database.resultCode == .SQLITE_LOCKED {
-        return StoreError("the database is busy with another command: try again in a moment")
+        return StoreError(
+          "the database is busy with another command: try again in a moment", code: .busy, cause: database)
       }
-      return StoreError("the database refused the change: \(database.message ?? database.description)")
-    default: return StoreError("\(error)")
+      return StoreError(
+        "the database refused the change: \(database.message ?? database.description)", code: .database,
+        cause: database)
+    default: return StoreError("\(error)", cause: error as? any Error & Sendable)
     }
   }
 }

@@ -36,8 +36,8 @@ enum RowDecoding {
     guard let text, let value = T(rawValue: text) else {
       let id: Int64? = row["id"]
       throw StoreError(
-        "a stored record\(id.map { " (row \($0))" } ?? "") has \(column) '\(text ?? "null")', which this compound does not know: the database was changed outside compound; run 'compound doctor'"
-      )
+        "a stored record\(id.map { " (row \($0))" } ?? "") has \(column) '\(text ?? "null")', which this compound does not know: the database was changed outside compound; run 'compound doctor'",
+        code: .corrupt)
     }
     return value
   }

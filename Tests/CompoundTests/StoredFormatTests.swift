@@ -66,21 +66,21 @@ struct StoredFormatTests {
     do {
       _ = try PlanRecord.read(newer)
     } catch {
-      #expect(error.message.contains("format 3, written by a newer compound"))
+      #expect(error.code == .newerFormat && error.message.contains("format 3"))
     }
     let missing = plan.replacingOccurrences(of: "\"capsules\":99,", with: "")
     do {
       _ = try PlanRecord.read(missing)
       Issue.record("a plan without its capsule count was read")
     } catch {
-      #expect(error.message.contains("no 'capsules'"))
+      #expect(error.code == .corrupt && error.message.contains("no 'capsules'"))
     }
     let unknownRole = plan.replacingOccurrences(of: "\"role\":\"api\"", with: "\"role\":\"catalyst\"")
     do {
       _ = try PlanRecord.read(unknownRole)
       Issue.record("a plan with an unknown component role was read")
     } catch {
-      #expect(error.message.contains("'catalyst'"))
+      #expect(error.code == .corrupt && error.message.contains("'catalyst'"))
     }
     let badNumber = plan.replacingOccurrences(of: "\"quantity\":\"449546\"", with: "\"quantity\":\"449546x\"")
     #expect(badNumber != plan)

@@ -36,21 +36,22 @@ extension StoredFormat {
       record = try JSONDecoder().decode(Self.self, from: Data(text.utf8))
     } catch {
       throw StoreError(
-        "a stored \(kind) cannot be read (\(StoredFormatText.reason(error))): the database was changed outside compound; run 'compound doctor'"
-      )
+        "a stored \(kind) cannot be read (\(StoredFormatText.reason(error))): the database was changed outside compound; run 'compound doctor'",
+        code: .corrupt, cause: error as? any Error & Sendable)
     }
     let format = record.format ?? 1
     guard format <= current else {
       throw StoreError(
-        "a stored \(kind) is in format \(format), written by a newer compound than this one (format \(current)): update compound"
-      )
+        "a stored \(kind) is in format \(format), written by a newer compound than this one (format \(current)): update compound",
+        code: .newerFormat)
     }
     do {
       return try record.value()
     } catch let error as StoreError {
       throw error
     } catch {
-      throw StoreError("a stored \(kind) cannot be read: \(error)")
+      throw StoreError(
+        "a stored \(kind) cannot be read: \(error)", code: .corrupt, cause: error as? any Error & Sendable)
     }
   }
 }

@@ -8,8 +8,8 @@ enum StoredValue {
   where T.RawValue == String {
     guard let value = T(rawValue: text) else {
       throw StoreError(
-        "a stored \(kind) has '\(text)', which this compound does not know: the database was changed outside compound; run 'compound doctor'"
-      )
+        "a stored \(kind) has '\(text)', which this compound does not know: the database was changed outside compound; run 'compound doctor'",
+        code: .corrupt)
     }
     return value
   }
@@ -17,7 +17,8 @@ enum StoredValue {
   /// A stored date; one that is not a calendar date is an error naming the record.
   static func date(_ text: String, in kind: String) throws(StoreError) -> CalendarDate {
     do { return try CalendarDate.parse(text) } catch {
-      throw StoreError("a stored \(kind) has the date '\(text)', which is not a date: run 'compound doctor'")
+      throw StoreError(
+        "a stored \(kind) has the date '\(text)', which is not a date: run 'compound doctor'", code: .corrupt)
     }
   }
 }
