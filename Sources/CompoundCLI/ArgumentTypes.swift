@@ -32,6 +32,16 @@ enum ArgumentTypes {
     }
   }
 
+  /// A plain decimal number, kept exact with its decimals: 99.5.
+  static func number(_ option: String) -> @Sendable (String) throws -> ExactNumber {
+    { text in try Parsing.number(text, option: option) }
+  }
+
+  /// A whole number within `range`.
+  static func whole(_ option: String, _ range: ClosedRange<Int>) -> @Sendable (String) throws -> Int {
+    { text in try Parsing.whole(text, option: option, range: range) }
+  }
+
   /// An amount of money: 185.00.
   static func money(_ option: String) -> @Sendable (String) throws -> Money {
     { text in try Money.parse(text, what: option) }

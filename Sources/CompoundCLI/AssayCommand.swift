@@ -29,8 +29,13 @@ struct AssayCommand: ParsableCommand {
     @Option(help: "The method, for example HPLC-UV.") var method: String
     @Option(help: "The date the lab tested the lot, YYYY-MM-DD.", transform: ArgumentTypes.date("--tested"))
     var tested: CalendarDate
-    @Option(help: "The assay in % of label claim.") var percent: String?
-    @Option(help: "The mg of API per capsule the lab found (converted with the lot's strength).") var mg: String?
+    @Option(
+      parsing: .unconditional, help: "The assay in % of label claim.", transform: ArgumentTypes.number("--percent"))
+    var percent: ExactNumber?
+    @Option(
+      parsing: .unconditional, help: "The mg of API per capsule the lab found (converted with the lot's strength).",
+      transform: ArgumentTypes.number("--mg"))
+    var mg: ExactNumber?
     @Option(help: "Unit results for content uniformity, % of label claim: 10 or 30 values.") var units: String?
     @Option(help: "The lab's certificate (PDF); its SHA-256 and path are stored.") var certificate: String?
     @OptionGroup var signer: SignerOption
@@ -46,8 +51,8 @@ struct AssayCommand: ParsableCommand {
       let input = AssayInput(
         lotNumber: lot, lab: lab.trimmingCharacters(in: .whitespaces),
         method: method.trimmingCharacters(in: .whitespaces), tested: tested,
-        percent: try percent.map { try Parsing.number($0, option: "--percent").value },
-        mg: try mg.map { try Parsing.number($0, option: "--mg").value },
+        percent: percent?.value,
+        mg: mg?.value,
         units: try units.map { try Parsing.decimalList($0, option: "--units") },
         certificatePath: certificate.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
         certificateSha256: sha, by: user)
@@ -111,8 +116,11 @@ struct AssayCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Unit results in % of label claim: 10 or 30 values.") var units: String
-    @Option(help: "Target T in % of label claim (default: the rules' quality.uniformity_target_percent).")
-    var target: String?
+    @Option(
+      parsing: .unconditional,
+      help: "Target T in % of label claim (default: the rules' quality.uniformity_target_percent).",
+      transform: ArgumentTypes.number("--target"))
+    var target: ExactNumber?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -122,7 +130,7 @@ struct AssayCommand: ParsableCommand {
       let policy = try hasDatabase ? context.inForce().settings.qualityPolicy : context.settings.qualityPolicy
       let values = try Parsing.decimalList(units, option: "--units")
       let result = try ContentUniformity.evaluate(
-        units: values, target: try target.map { try Parsing.number($0, option: "--target").value } ?? policy.target,
+        units: values, target: target?.value ?? policy.target,
         l1: policy.l1, l2: policy.l2)
       if json { return try Output.json(result) }
       print(QualityText.uniformity(result))

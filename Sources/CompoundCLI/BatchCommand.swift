@@ -24,13 +24,16 @@ struct BatchCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Formula code.") var formula: String
-    @Option(help: "Capsules to dispense.") var quantity: String
+    @Option(
+      parsing: .unconditional, help: "Capsules to dispense.",
+      transform: ArgumentTypes.whole("--quantity", 1...WeighingPlanner.maximumQuantity))
+    var quantity: Int
     @Option(help: "Use this lot instead of the first-expiry-first-out choice: INGREDIENT=LOT.") var lot: [String] = []
     @Flag(help: "Print JSON (masses in mg; component quantities in micrograms or pieces).") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let count = try Parsing.whole(quantity, option: "--quantity", range: 1...WeighingPlanner.maximumQuantity)
+      let count = quantity
       let choices = try Parsing.pairs(lot, option: "--lot", example: "NALTREXONE-HCL=R261122-001")
       let plan = try context.database().planBatch(
         formulaCode: formula, quantity: count, lotChoices: choices, rules: try context.rules(), today: context.today)
@@ -51,11 +54,17 @@ struct BatchCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Formula code.") var formula: String
-    @Option(help: "Capsules ordered.") var quantity: String
+    @Option(
+      parsing: .unconditional, help: "Capsules ordered.",
+      transform: ArgumentTypes.whole("--quantity", 1...WeighingPlanner.maximumQuantity))
+    var quantity: Int
     @Option(help: "A mass weighed, with its unit: INGREDIENT=MASS (code, or api / filler).") var weighed: [String] = []
     @Option(help: "The lot used when it is not the first-expiry-first-out choice: INGREDIENT=LOT.") var lot: [String] =
       []
-    @Option(name: .customLong("yield"), help: "Capsules actually filled.") var actualYield: String
+    @Option(
+      name: .customLong("yield"), parsing: .unconditional, help: "Capsules actually filled.",
+      transform: ArgumentTypes.whole("--yield", 1...(WeighingPlanner.maximumQuantity * 2)))
+    var actualYield: Int
     @OptionGroup var signer: SignerOption
     @Option(help: "Why something is outside its range (required then).") var deviation: String?
     @Flag(help: "Print the record as JSON.") var json = false
@@ -63,8 +72,8 @@ struct BatchCommand: ParsableCommand {
     func run() throws {
       let context = try Context(global)
       let user = try context.user(signer.by)
-      let count = try Parsing.whole(quantity, option: "--quantity", range: 1...WeighingPlanner.maximumQuantity)
-      let filled = try Parsing.whole(actualYield, option: "--yield", range: 1...(WeighingPlanner.maximumQuantity * 2))
+      let count = quantity
+      let filled = actualYield
       var masses: [String: Mass] = [:]
       for (key, value) in try Parsing.pairs(weighed, option: "--weighed", example: "NALTREXONE-HCL=150.4mg") {
         masses[key] = try Mass.parse(value, what: "--weighed \(key)")

@@ -26,9 +26,15 @@ struct IngredientCommand: ParsableCommand {
     @Option(help: "api, excipient, shell or container.", transform: ArgumentTypes.choice(IngredientKind.self, "--kind"))
     var kind: IngredientKind
     @Option(help: "Salt form the API is stocked as, for example HCl; leave out for a free base.") var saltForm: String?
-    @Option(help: "Molecular weight of the salt, g/mol.") var mwSalt: String?
-    @Option(help: "Molecular weight of the free base, g/mol.") var mwBase: String?
-    @Option(help: "Measured bulk density, g/mL.") var density: String?
+    @Option(
+      parsing: .unconditional, help: "Molecular weight of the salt, g/mol.",
+      transform: ArgumentTypes.number("--mw-salt")) var mwSalt: ExactNumber?
+    @Option(
+      parsing: .unconditional, help: "Molecular weight of the free base, g/mol.",
+      transform: ArgumentTypes.number("--mw-base"))
+    var mwBase: ExactNumber?
+    @Option(parsing: .unconditional, help: "Measured bulk density, g/mL.", transform: ArgumentTypes.number("--density"))
+    var density: ExactNumber?
     @Option(help: "Capsule size of shells: 000 to 5.") var capsuleSize: String?
     @OptionGroup var signer: SignerOption
     @Flag(help: "Print the entry as JSON.") var json = false
@@ -38,9 +44,7 @@ struct IngredientCommand: ParsableCommand {
       let ingredient = Ingredient(
         code: code.uppercased(), name: name.trimmingCharacters(in: .whitespaces), kind: kind,
         saltForm: saltForm.flatMap { $0.isEmpty ? nil : $0 },
-        molecularWeightSalt: try mwSalt.map { try Parsing.number($0, option: "--mw-salt") },
-        molecularWeightBase: try mwBase.map { try Parsing.number($0, option: "--mw-base") },
-        density: try density.map { try Parsing.number($0, option: "--density") }, capsuleSize: capsuleSize)
+        molecularWeightSalt: mwSalt, molecularWeightBase: mwBase, density: density, capsuleSize: capsuleSize)
       if let size = capsuleSize, try context.rules().capsule(size) == nil {
         throw CLIError(
           "--capsule-size '\(size)' is not configured: use one of \(try context.rules().capsuleSizes.map(\.size).joined(separator: ", "))"

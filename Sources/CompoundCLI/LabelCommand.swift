@@ -36,12 +36,16 @@ struct LabelCommand: ParsableCommand {
     @Option(help: "Fill id (from 'compound rx fill').") var fill: Int64?
     @Option(help: "Rx number: its latest fill.") var rx: String?
     @Option(help: "Batch lot number: the container label.") var batch: String?
-    @Option(help: "pdf, png, zpl or text (default: zpl for --tcp, otherwise pdf).") var format: String?
+    @Option(
+      help: "pdf, png, zpl or text (default: zpl for --tcp, otherwise pdf).",
+      transform: ArgumentTypes.choice(LabelFormat.self, "--format"))
+    var format: LabelFormat?
     @Option(help: "Write the label to this new file (never the database, a folder or a device).") var out: String?
     @Flag(help: "Replace the --out file if it exists.") var force = false
     @Option(help: "Send the label to this CUPS queue (lp).") var printer: String?
     @Option(help: "Send the label to a raw TCP printer, HOST:PORT (port 9100 on a Zebra).") var tcp: String?
-    @Option(help: "Copies, 1 to 99.") var copies: String = "1"
+    @Option(parsing: .unconditional, help: "Copies, 1 to 99.", transform: ArgumentTypes.whole("--copies", 1...99))
+    var copies: Int = 1
     @Option(help: "Why a label is printed again (a reprint needs it, and the --by user's PIN).") var reason: String?
     @OptionGroup var signer: SignerOption
 
@@ -49,16 +53,13 @@ struct LabelCommand: ParsableCommand {
       let context = try Context(global)
       let user = try context.user(signer.by)
       let database = try context.database()
-      let count = try Parsing.whole(copies, option: "--copies", range: 1...99)
+      let count = copies
       guard [fill != nil, rx != nil, batch != nil].filter({ $0 }).count == 1 else {
         throw CLIError("name exactly one of --fill ID, --rx RX or --batch LOT")
       }
       let destinations = [out != nil, printer != nil, tcp != nil].filter { $0 }.count
       guard destinations <= 1 else { throw CLIError("give one destination: --out, --printer or --tcp") }
-      let chosen = format ?? (tcp != nil ? "zpl" : (destinations == 0 ? "text" : "pdf"))
-      guard ["pdf", "png", "zpl", "text"].contains(chosen) else {
-        throw CLIError("--format '\(chosen)' is not pdf, png, zpl or text")
-      }
+      let chosen = format ?? (tcp != nil ? .zpl : (destinations == 0 ? .text : .pdf))
 
       // What the label is for, and the one check every label goes through.
       var fillID: Int64?
@@ -92,11 +93,11 @@ struct LabelCommand: ParsableCommand {
       if let out {
         transport = .file(try OutputPath(out, protected: [context.loaded.databasePath], force: force))
       } else if let printer {
-        transport = .cups(queue: printer, raw: chosen == "zpl")
+        transport = .cups(queue: printer, raw: chosen == .zpl)
       } else if let tcp {
         transport = try Transport.tcp(tcp)
       } else {
-        guard chosen == "text" else {
+        guard chosen == .text else {
           throw CLIError("say where the label goes: --out FILE, --printer QUEUE or --tcp HOST:PORT")
         }
         transport = nil
@@ -135,19 +136,19 @@ struct LabelCommand: ParsableCommand {
       }
       let bytes: [UInt8]
       switch chosen {
-      case "zpl":
+      case .zpl:
         bytes = Array(try ZPLRenderer.render(content, layout: layout, dpi: context.settings.labels.zplDpi).utf8)
-      case "text": bytes = Array(content.text(layout: layout).utf8)
-      default:
-        let kind: CairoRenderer.Format = chosen == "png" ? .png : .pdf
-        bytes = try CairoRenderer.render(content, layout: layout, format: kind).bytes
+      case .text: bytes = Array(content.text(layout: layout).utf8)
+      case .png: bytes = try CairoRenderer.render(content, layout: layout, format: .png).bytes
+      case .pdf: bytes = try CairoRenderer.render(content, layout: layout, format: .pdf).bytes
       }
 
       // Every label is logged before it leaves, in the transaction that decides it may be printed.
       let logged = try database.logLabelPrint(
         LabelPrint(
           id: 0, fillID: fillID, lotNumber: batchRecord.lotNumber, layout: layout.name, layoutVersion: layout.version,
-          format: chosen, sha256: SHA256.hex(bytes), destination: transport?.description ?? LabelPrint.terminal,
+          format: chosen.rawValue, sha256: SHA256.hex(bytes),
+          destination: transport?.description ?? LabelPrint.terminal,
           copies: count, reprint: reprint, reason: reprint ? why : nil, printedAt: Timestamp.string(context.now),
           printedBy: user.id), earlier: earlier.count, today: context.today)
       guard let transport else {
@@ -161,7 +162,7 @@ struct LabelCommand: ParsableCommand {
         throw CLIError("\(error.message) (the attempt is logged as print \(logged.id), failed)")
       }
       print(
-        "\(reprint ? "REPRINTED" : "printed") \(layout.name) v\(layout.version) \(chosen) to \(transport) (\(count) cop\(count == 1 ? "y" : "ies"), sha256 \(logged.sha256.prefix(16)))"
+        "\(reprint ? "REPRINTED" : "printed") \(layout.name) v\(layout.version) \(chosen.rawValue) to \(transport) (\(count) cop\(count == 1 ? "y" : "ies"), sha256 \(logged.sha256.prefix(16)))"
       )
     }
 

@@ -30,14 +30,19 @@ struct LotCommand: ParsableCommand {
       help: "Expiry date, YYYY-MM-DD (YYYY-MM means the month's last day).", transform: ArgumentTypes.date("--expiry"))
     var expiry: CalendarDate
     @Option(help: "Quantity with its unit: 5g, 500mg, 1000count.") var quantity: String
-    @Option(help: "Certificate assay in percent.") var assay: String?
+    @Option(parsing: .unconditional, help: "Certificate assay in percent.", transform: ArgumentTypes.number("--assay"))
+    var assay: ExactNumber?
     @Option(
       help: "Basis of the assay: as-is or anhydrous.", transform: ArgumentTypes.choice(AssayBasis.self, "--assay-basis")
     )
     var assayBasis: AssayBasis?
-    @Option(help: "Water content in percent (loss on drying or Karl Fischer).") var water: String?
-    @Option(help: "Total cost of the lot, for example 185.00.", transform: ArgumentTypes.money("--cost")) var cost:
-      Money?
+    @Option(
+      parsing: .unconditional, help: "Water content in percent (loss on drying or Karl Fischer).",
+      transform: ArgumentTypes.number("--water"))
+    var water: ExactNumber?
+    @Option(
+      parsing: .unconditional, help: "Total cost of the lot, for example 185.00.",
+      transform: ArgumentTypes.money("--cost")) var cost: Money?
     @OptionGroup var signer: SignerOption
     @Flag(help: "Print the new lot as JSON.") var json = false
 
@@ -55,8 +60,8 @@ struct LotCommand: ParsableCommand {
         supplierLot: supplierLot.trimmingCharacters(in: .whitespaces),
         expiry: expiry,
         quantity: try item.unit.parse(quantity, what: "--quantity"),
-        assayPercent: try assay.map { try Parsing.number($0, option: "--assay") }, assayBasis: basis,
-        waterPercent: try water.map { try Parsing.number($0, option: "--water") },
+        assayPercent: assay, assayBasis: basis,
+        waterPercent: water,
         cost: cost)
       let format = try LotNumberFormat(context.settings.lots.receivingFormat)
       let number = try database.receiveLot(receipt, format: format, by: user, today: context.today, now: context.now)

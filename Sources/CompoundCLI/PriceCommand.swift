@@ -20,13 +20,14 @@ struct PriceCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Formula code.") var formula: String
-    @Option(help: "Capsules.") var quantity: String
+    @Option(parsing: .unconditional, help: "Capsules.", transform: ArgumentTypes.whole("--quantity", 1...100_000))
+    var quantity: Int
     @Flag(help: "Exit 0 even when a cost is missing.") var allowIncomplete = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let count = try Parsing.whole(quantity, option: "--quantity", range: 1...100_000)
+      let count = quantity
       let price = try context.database().quote(
         formulaCode: formula, quantity: count, rules: try context.rules(), model: try context.settings.priceModel(),
         today: context.today)

@@ -29,14 +29,20 @@ struct RxCommand: ParsableCommand {
     @Option(help: "Prescriber id.") var prescriber: Int64
     @Option(help: "Formula code.") var formula: String?
     @Option(
-      help: "Strength per capsule instead of a formula, for example 4.5mg.", transform: ArgumentTypes.mass("--strength")
+      parsing: .unconditional, help: "Strength per capsule instead of a formula, for example 4.5mg.",
+      transform: ArgumentTypes.mass("--strength")
     )
     var strength: Mass?
-    @Option(help: "Capsules per fill.") var quantity: String?
+    @Option(parsing: .unconditional, help: "Capsules per fill.", transform: ArgumentTypes.whole("--quantity", 1...1000))
+    var quantity: Int?
     @Option(help: "A titration step FORMULA=QUANTITY, in order (repeat).") var step: [String] = []
-    @Option(help: "Days' supply of each fill (default: one capsule a day).") var daysSupply: String?
+    @Option(
+      parsing: .unconditional, help: "Days' supply of each fill (default: one capsule a day).",
+      transform: ArgumentTypes.whole("--days-supply", 1...366))
+    var daysSupply: Int?
     @Option(help: "Directions (default: the formula's).") var directions: String?
-    @Option(help: "Refills authorized.") var refills: String = "0"
+    @Option(parsing: .unconditional, help: "Refills authorized.", transform: ArgumentTypes.whole("--refills", 0...11))
+    var refills: Int = 0
     @Option(help: "Date written, YYYY-MM-DD.", transform: ArgumentTypes.date("--written")) var written: CalendarDate
     @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
@@ -59,20 +65,20 @@ struct RxCommand: ParsableCommand {
             (parts[0].uppercased(), try Parsing.whole(parts[1], option: "--step \(parts[0])", range: 1...1000)))
         }
       } else {
-        let count = try Parsing.whole(quantity ?? "", option: "--quantity", range: 1...1000)
+        guard let count = quantity else { throw CLIError("say how many capsules a fill is: --quantity 30") }
         pairs = [(try formulaCode(database), count)]
       }
       var steps: [PrescriptionStep] = []
       for (code, count) in pairs {
         let stored = try database.formula(code).formula
-        let days = try daysSupply.map { try Parsing.whole($0, option: "--days-supply", range: 1...366) } ?? count
+        let days = daysSupply ?? count
         steps.append(
           PrescriptionStep(
             formulaCode: stored.code, quantity: count, daysSupply: days, directions: directions ?? stored.directions))
       }
       let record = try database.addPrescription(
         patient: patient, prescriber: prescriber, steps: steps,
-        refills: try Parsing.whole(refills, option: "--refills", range: 0...11),
+        refills: refills,
         written: written,
         firstNumber: context.settings.dispensing.rxNumberStart, by: user, today: context.today, now: context.now)
       if json { return try Output.json(record) }

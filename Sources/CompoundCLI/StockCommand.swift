@@ -96,14 +96,16 @@ struct InventoryCommand: ParsableCommand {
       commandName: "expiring", abstract: "Stock that expires (or reaches its BUD) soon.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "How far ahead, in days: 60 or 60d (default: inventory.expiring_days).") var within: String?
+    @Option(
+      help: "How far ahead, in days: 60 or 60d (default: inventory.expiring_days).",
+      transform: { text in
+        try Parsing.whole(text.hasSuffix("d") ? String(text.dropLast()) : text, option: "--within", range: 0...3650)
+      })
+    var within: Int?
 
     func run() throws {
       let context = try Context(global)
-      let days =
-        try within.map { text in
-          try Parsing.whole(text.hasSuffix("d") ? String(text.dropLast()) : text, option: "--within", range: 0...3650)
-        } ?? context.settings.inventory.expiringDays
+      let days = within ?? context.settings.inventory.expiringDays
       let horizon = context.today.adding(days: days)
       let lines = try context.database().inventory().filter { $0.onHand > 0 && $0.expires <= horizon }
       if lines.isEmpty { return print("nothing on hand expires within \(days) days") }

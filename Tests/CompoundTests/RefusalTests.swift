@@ -17,6 +17,7 @@ struct RefusalTests {
       ),
       (masses + ["--yield", "0", "--by", "mtorres"], "--yield '0'"),
       (masses + ["--yield=-3", "--by", "mtorres"], "--yield '-3' must be a whole number"),
+      (masses + ["--yield", "-3", "--by", "mtorres"], "--yield '-3' must be a whole number"),
       (masses + ["--yield", "abc", "--by", "mtorres"], "--yield 'abc'"),
       (masses + ["--yield", "29.5", "--by", "mtorres"], "whole number"),
       (masses + ["--yield", "34", "--by", "mtorres"], "more than the 33 capsules"),
