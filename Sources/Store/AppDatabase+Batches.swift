@@ -2,6 +2,7 @@ import Accounts
 import Formulation
 import Foundation
 import GRDB
+import Quality
 import Quantities
 
 extension AppDatabase {
@@ -143,16 +144,13 @@ extension AppDatabase {
       {
         throw StoreError("\(same) as compounder of batch \(number): another pharmacist must verify it")
       }
-      if let verifier = row["verified_by"] as String? {
-        throw StoreError("batch \(number) was already verified by \(verifier)")
-      }
       let checks =
         try Int.fetchOne(
           db, sql: "SELECT count(*) FROM weight_check WHERE batch_id = ?", arguments: [row["id"] as Int64]) ?? 0
-      guard checks > 0 else {
-        throw StoreError(
-          "batch \(number) has no capsule weight check: record it first with 'compound batch weights \(number) --mg ...'"
-        )
+      if let refusal = BatchVerification.refusal(
+        lotNumber: number, verifiedBy: row["verified_by"], weightChecks: checks)
+      {
+        throw StoreError(refusal)
       }
       try db.execute(
         sql: "UPDATE batch SET verified_by = ?, verified_by_name = ?, verified_at = ? WHERE id = ?",

@@ -41,20 +41,6 @@ extension AppDatabase {
   public func receiveLot(
     _ receipt: LotReceipt, format: LotNumberFormat, by user: User, today: CalendarDate, now: Date
   ) throws(StoreError) -> String {
-    for (label, text) in [("--supplier", receipt.supplier), ("--supplier-lot", receipt.supplierLot)]
-    where text.trimmingCharacters(in: .whitespaces).isEmpty {
-      throw StoreError("\(label) is empty: copy it from the supplier's label")
-    }
-    guard receipt.quantity > 0 else { throw StoreError("the quantity received must be more than zero") }
-    guard receipt.expiry >= today else {
-      throw StoreError("the lot expired on \(receipt.expiry): an expired lot cannot be received into stock")
-    }
-    if let assay = receipt.assayPercent, assay.value <= 0 || assay.value > 200 {
-      throw StoreError("--assay \(assay) is not a plausible percent: give the certificate's assay, for example 99.6")
-    }
-    if let water = receipt.waterPercent, water.value < 0 || water.value >= 100 {
-      throw StoreError("--water \(water) must be a percent from 0 to below 100")
-    }
     return try write(stamp(user.id, now)) { db in
       guard
         let row = try Row.fetchOne(
@@ -65,12 +51,7 @@ extension AppDatabase {
       }
       let ingredient = try RowDecoding.ingredient(row)
       let ingredientID: Int64 = row["id"]
-      if ingredient.kind == .api, receipt.assayPercent == nil {
-        throw StoreError("an API lot needs its certificate assay: add --assay PERCENT (and --assay-basis, --water)")
-      }
-      if receipt.assayBasis == .anhydrous, receipt.waterPercent == nil {
-        throw StoreError("an assay on the anhydrous basis needs the water content: add --water PERCENT")
-      }
+      if let refusal = receipt.refusal(kind: ingredient.kind, today: today) { throw StoreError(refusal) }
       let duplicate = try String.fetchOne(
         db, sql: "SELECT lot_number FROM lot WHERE ingredient_id = ? AND supplier = ? AND supplier_lot = ?",
         arguments: [ingredientID, receipt.supplier, receipt.supplierLot])

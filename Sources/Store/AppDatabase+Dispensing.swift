@@ -279,22 +279,17 @@ extension AppDatabase {
     if let refusal = SigningRules.refusal(signer, for: .finalCheck) { throw StoreError(refusal) }
     try write(stamp(signer.id, now)) { db in
       let fill = try fillRecord(db, id)
-      if let voided = fill.voided {
-        throw StoreError("fill \(id) was voided by \(voided.by): there is nothing to check")
-      }
-      if let check = fill.finalCheck {
-        throw StoreError("fill \(id) was already checked by \(check.by) at \(check.at)")
+      if let refusal = FinalCheck.refusal(
+        id: id, voidedBy: fill.voided?.by, checked: fill.finalCheck.map { ($0.by, $0.at) },
+        labelsPrinted: fill.labelsPrinted)
+      {
+        throw StoreError(refusal)
       }
       let fillerName =
         try String.fetchOne(db, sql: "SELECT name FROM app_user WHERE login = ?", arguments: [fill.filledBy]) ?? ""
       if let same = try Self.sameSigner(db, signer, first: fill.filledBy, firstName: fillerName) {
         throw StoreError(
           "\(same) as filler of Rx \(fill.rxNumber) fill \(fill.fillNumber): another pharmacist makes the final check")
-      }
-      guard fill.labelsPrinted > 0 else {
-        throw StoreError(
-          "fill \(id) has no printed label yet: print it with 'compound label print --fill \(id)', then check the labelled product"
-        )
       }
       try db.execute(
         sql: "INSERT INTO fill_check (fill_id, checked_at, checked_by) VALUES (?, ?, ?)",

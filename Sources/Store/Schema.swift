@@ -59,6 +59,9 @@ enum Schema {
         at: Timestamp.string(now))
       for table in ["app_user", "installation"] { try AuditTrail.baseline(db, table: table, stamp: stamp) }
     }
+    migrator.registerMigration("v11 the second signer is another person in any letter case") { db in
+      try db.execute(sql: v11)
+    }
     return migrator
   }
 
@@ -465,6 +468,17 @@ enum Schema {
     """
 
   /// The installation's identity and training flag; what locks a signer; restores and label deliveries.
+  /// The database's own backstop for separation of duties, compared as the signing rule compares logins
+  /// (in any letter case): the compounder never verifies their batch, the filler never checks their fill.
+  static let v11 = """
+    CREATE TRIGGER batch_verifier_is_another BEFORE UPDATE OF verified_by ON batch
+    WHEN NEW.verified_by IS NOT NULL AND lower(NEW.verified_by) = lower(NEW.compounded_by)
+    BEGIN SELECT RAISE(ABORT, 'the compounder of a batch never verifies it'); END;
+    CREATE TRIGGER fill_checker_is_another BEFORE INSERT ON fill_check
+    WHEN lower(NEW.checked_by) = (SELECT lower(filled_by) FROM fill WHERE id = NEW.fill_id)
+    BEGIN SELECT RAISE(ABORT, 'the filler of a prescription never makes its final check'); END;
+    """
+
   static let v10 = """
     CREATE TABLE installation (
       id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -236,6 +236,8 @@ struct DatabaseGuardTests {
       ("UPDATE app_user SET role = 'pharmacist'", "a user keeps their id, name and role"),
       ("DELETE FROM audit", "the audit trail is kept"),
       ("UPDATE audit SET actor = 'x'", "append-only"),
+      // The compounder (mtorres) signing the verification under another letter case.
+      ("UPDATE batch SET verified_by = upper(compounded_by)", "the compounder of a batch never verifies it"),
       (
         "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by) SELECT id, 'wasted', -on_hand - 1, 'now', 'x' FROM lot LIMIT 1",
         "CHECK constraint failed"

@@ -1,4 +1,5 @@
 import Accounts
+import Formulation
 import Foundation
 import GRDB
 import Testing
@@ -55,5 +56,20 @@ struct StoreInProcessTests {
     // Every write above that was refused left nothing; the signature failure is the one record of them.
     let failures = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM signature_failure") }
     #expect(failures == 1)
+  }
+
+  @Test("the schema's movement and ingredient kinds are exactly MovementKind's and IngredientKind's")
+  func schemaKinds() throws {
+    let database = try database()
+    func compact(_ table: String) throws -> String {
+      let sql = try database.read { db in
+        try String.fetchOne(
+          db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
+      }
+      return (sql ?? "").filter { !$0.isWhitespace }
+    }
+    #expect(try compact("movement").contains("CHECK(kindIN(\(MovementKind.sqlList)))"))
+    let ingredientKinds = IngredientKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
+    #expect(try compact("ingredient").contains("CHECK(kindIN(\(ingredientKinds)))"))
   }
 }
