@@ -467,9 +467,9 @@ enum Schema {
     BEGIN SELECT RAISE(ABORT, 'a compounding record never changes: record a correction instead'); END;
     """
 
-  /// The installation's identity and training flag; what locks a signer; restores and label deliveries.
-  /// The database's own backstop for separation of duties, compared as the signing rule compares logins
-  /// (in any letter case): the compounder never verifies their batch, the filler never checks their fill.
+  /// The database's own backstop for separation of duties, in any letter case as the signing rule compares.
+  ///
+  /// The compounder never verifies their batch, the filler never checks their fill.
   static let v11 = """
     CREATE TRIGGER batch_verifier_is_another BEFORE UPDATE OF verified_by ON batch
     WHEN NEW.verified_by IS NOT NULL AND lower(NEW.verified_by) = lower(NEW.compounded_by)
@@ -479,6 +479,7 @@ enum Schema {
     BEGIN SELECT RAISE(ABORT, 'the filler of a prescription never makes its final check'); END;
     """
 
+  /// The installation's identity and training flag; what locks a signer; restores and label deliveries.
   static let v10 = """
     CREATE TABLE installation (
       id INTEGER PRIMARY KEY CHECK (id = 1),
