@@ -90,7 +90,7 @@ let package = Package(
         "Digest",
         "Labeling", "LabelRendering",
       ],
-      exclude: ["Golden"],
+      exclude: ["Golden", "Fixtures"],
       swiftSettings: strict
     ),
   ],

@@ -7,6 +7,9 @@ import Quantities
 /// Typed option values: each option's text becomes its domain value as the command line is parsed, and a
 /// value that is not one is refused with the domain's own message.
 enum ArgumentTypes {
+  /// A lot or batch number as typed or scanned, without the spaces around it.
+  static let lotNumber: @Sendable (String) throws -> String = { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
   /// A calendar date, YYYY-MM-DD.
   static func date(_ option: String) -> @Sendable (String) throws -> CalendarDate {
     { text in try CalendarDate.parse(text, what: option) }

@@ -24,7 +24,7 @@ struct AssayCommand: ParsableCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Batch lot number.") var lot: String
+    @Argument(help: "Batch lot number.", transform: ArgumentTypes.lotNumber) var lot: String
     @Option(help: "The laboratory.") var lab: String
     @Option(help: "The method, for example HPLC-UV.") var method: String
     @Option(help: "The date the lab tested the lot, YYYY-MM-DD.", transform: ArgumentTypes.date("--tested"))
@@ -69,7 +69,7 @@ struct AssayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a batch's assay results.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Batch lot number.") var lot: String
+    @Argument(help: "Batch lot number.", transform: ArgumentTypes.lotNumber) var lot: String
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {

@@ -98,7 +98,8 @@ struct AuditCommand: ParsableCommand {
       discussion: "Example: compound audit log --lot LDN45-261122-01 --since 2026-11-01")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Only entries about this ingredient or batch lot number.") var lot: String?
+    @Option(help: "Only entries about this ingredient or batch lot number.", transform: ArgumentTypes.lotNumber)
+    var lot: String?
     @Option(help: "Only entries from this date on (YYYY-MM-DD, in the pharmacy's time zone).") var since: String?
     @Flag(help: "Print JSON (every field, with the rows before and after).") var json = false
 

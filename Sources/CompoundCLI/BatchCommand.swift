@@ -108,7 +108,7 @@ struct BatchCommand: ParsableCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Batch lot number.") var lot: String
+    @Argument(help: "Batch lot number.", transform: ArgumentTypes.lotNumber) var lot: String
     @Option(help: "Filled-capsule weights in mg, separated by commas.") var mg: String
     @Option(help: "Measured mass of one empty shell, mg.") var shellMg: String?
     @OptionGroup var signer: SignerOption
@@ -139,7 +139,7 @@ struct BatchCommand: ParsableCommand {
       abstract: "A pharmacist's review of the compounding record; not by whoever compounded it.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Batch lot number.") var lot: String
+    @Argument(help: "Batch lot number.", transform: ArgumentTypes.lotNumber) var lot: String
     @OptionGroup var signer: SignerOption
     @Flag(help: "Print the record as JSON.") var json = false
 
@@ -161,7 +161,7 @@ struct BatchCommand: ParsableCommand {
       commandName: "show", abstract: "Print the whole compounding record for an inspector.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Batch lot number.") var lot: String
+    @Argument(help: "Batch lot number.", transform: ArgumentTypes.lotNumber) var lot: String
     @Flag(help: "Print JSON (masses in mg; component quantities in micrograms or pieces).") var json = false
 
     func run() throws {

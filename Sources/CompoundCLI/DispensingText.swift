@@ -10,7 +10,7 @@ enum DispensingText {
     let steps = prescription.steps.map { "\($0.formulaCode) x \($0.quantity)" }.joined(separator: " then ")
     let ended = prescription.discontinued.map { "; discontinued \($0.on) by \($0.by): \($0.reason)" } ?? ""
     return
-      "\(steps); \(prescription.refills) refills; \(prescription.fillsDone) of \(prescription.fillsAllowed) fills done\(ended)"
+      "\(steps); \(prescription.refills) refill\(prescription.refills == 1 ? "" : "s"); \(prescription.fillsDone) of \(prescription.fillsAllowed) fills done\(ended)"
   }
 
   static func prescription(_ record: PrescriptionRecord) -> String {

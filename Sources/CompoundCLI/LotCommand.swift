@@ -81,7 +81,7 @@ struct LotCommand: ParsableCommand {
       abstract: "Release a quarantined or held lot after checking its certificate (a pharmacist).")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The pharmacy's lot number.") var lot: String
+    @Argument(help: "The pharmacy's lot number.", transform: ArgumentTypes.lotNumber) var lot: String
     @OptionGroup var signer: SignerOption
 
     func run() throws {

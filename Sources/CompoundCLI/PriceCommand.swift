@@ -50,7 +50,7 @@ struct PriceCommand: ParsableCommand {
       commandName: "batch", abstract: "What a batch cost, from the lots it consumed.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Batch lot number.") var lot: String
+    @Argument(help: "Batch lot number.", transform: ArgumentTypes.lotNumber) var lot: String
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {

@@ -17,7 +17,7 @@ struct RecallCommand: ParsableCommand {
     discussion: "--hold puts every affected lot still on hand on hold, in one transaction (with --by and --reason).")
 
   @OptionGroup var global: GlobalOptions
-  @Argument(help: "Ingredient lot or batch lot number.") var lot: String
+  @Argument(help: "Ingredient lot or batch lot number.", transform: ArgumentTypes.lotNumber) var lot: String
   @Flag(help: "Put every affected lot still on hand on hold.") var hold = false
   @Option(help: "Who puts them on hold.") var by: String?
   @Option(help: "Why (the recall notice).") var reason: String?

@@ -159,7 +159,9 @@ struct RxCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Rx number.") var rx: String
-    @Option(help: "Fill from this batch instead of the first-expiry-first-out one (needs --reason).") var lot: String?
+    @Option(
+      help: "Fill from this batch instead of the first-expiry-first-out one (needs --reason).",
+      transform: ArgumentTypes.lotNumber) var lot: String?
     @Option(help: "Why the suggested batch is skipped.") var reason: String?
     @Option(help: "A pharmacist's reason to override an interaction, allergy, refill or BUD refusal (signed).")
     var override: String?

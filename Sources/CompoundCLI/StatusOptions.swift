@@ -9,7 +9,7 @@ import Store
 /// What every release, reject, hold and recall command takes.
 struct StatusOptions: ParsableArguments {
   @OptionGroup var global: GlobalOptions
-  @Argument(help: "Lot number.") var lot: String
+  @Argument(help: "Lot number.", transform: ArgumentTypes.lotNumber) var lot: String
   @OptionGroup var signer: SignerOption
   @Option(help: "Why (required to reject, hold or recall).") var reason: String?
   @Flag(help: "Print JSON.") var json = false

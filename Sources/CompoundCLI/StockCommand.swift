@@ -21,7 +21,7 @@ struct StockCommand: ParsableCommand {
         "Correct a lot's stock by a signed quantity (-0.2g, +3count) after a count; a new movement, never an edit.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Lot or batch number.") var lot: String
+    @Argument(help: "Lot or batch number.", transform: ArgumentTypes.lotNumber) var lot: String
     @Option(parsing: .unconditional, help: "Signed quantity with its unit: -0.2g, +150mg, -3 (capsules of a batch).")
     var quantity: String
     @Option(help: "Why.") var reason: String
@@ -43,7 +43,7 @@ struct StockCommand: ParsableCommand {
       abstract: "Record stock wasted or destroyed, with a reason and a witness.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Lot or batch number.") var lot: String
+    @Argument(help: "Lot or batch number.", transform: ArgumentTypes.lotNumber) var lot: String
     @Option(help: "Quantity wasted with its unit: 0.5g, 30 (capsules of a batch).") var quantity: String
     @Option(help: "Why.") var reason: String
     @OptionGroup var signer: SignerOption

@@ -45,6 +45,11 @@ public struct Mass: Sendable, Hashable, Comparable, Codable, CustomStringConvert
     case "g": factor = 1_000_000
     case "kg": factor = 1_000_000_000
     default:
+      if unitText.hasPrefix(","), unitText.dropFirst().first?.isNumber == true {
+        throw QuantityError(
+          "\(what) '\(text)' has a comma in its number: write it with a decimal point and no thousands separator, for example 150.2mg"
+        )
+      }
       throw QuantityError("\(what) '\(text)' has an unknown unit '\(unitText)': use mg, g, kg or mcg")
     }
     guard number >= 0 else {

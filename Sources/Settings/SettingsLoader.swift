@@ -91,8 +91,10 @@ public enum SettingsLoader {
     _ text: String, file: String, pricing: (text: String, file: String)? = nil, scope: KeyScope = .local
   ) throws(SettingsError) -> (Settings, Set<String>) {
     var current = file
+    var mergedSoFar: TOMLTable?
     do {
       let merged: TOMLTable = try SettingsLoader.encoder.encode(Settings.defaults)
+      mergedSoFar = merged
       try TOMLText.refuseBrokenHeaders(text)
       let given = try TOMLTable(string: text)
       try TOMLText.refuseControlCharacters(given)
@@ -118,7 +120,7 @@ public enum SettingsLoader {
     } catch let error as SettingsError {
       throw SettingsError("\(current): \(error.message)")
     } catch {
-      throw SettingsError(TOMLErrorText.describe(error, file: current))
+      throw SettingsError(TOMLErrorText.describe(error, file: current, table: mergedSoFar))
     }
   }
 

@@ -3,7 +3,9 @@ import TOMLKit
 
 /// Turns TOML parse and decode errors into one line that names the file, the key and the fix.
 enum TOMLErrorText {
-  static func describe(_ error: any Error, file: String) -> String {
+  /// The line for `error` decoding `file`; `table`, when given, tells a key of the wrong type from a missing one
+  /// (the TOML decoder reports both as missing).
+  static func describe(_ error: any Error, file: String, table: TOMLTable? = nil) -> String {
     switch error {
     case let parse as TOMLParseError:
       return "\(file) line \(parse.source.begin.line): \(parse.description)"
@@ -19,6 +21,10 @@ enum TOMLErrorText {
     case DecodingError.keyNotFound(let key, let context):
       let repeated = context.codingPath.last?.stringValue == key.stringValue
       let keys = repeated ? context.codingPath : context.codingPath + [key]
+      if let table, let given = value(at: keys.map(\.stringValue), in: table) {
+        return
+          "\(file): '\(path(keys))' is \(given.debugDescription), which is not the kind of value it takes: write it as Config/compound.toml shows"
+      }
       return "\(file): '\(path(keys))' is missing"
     case DecodingError.typeMismatch(let type, let context):
       return "\(file): '\(path(context.codingPath))' has the wrong type: it must be \(describe(type))"
@@ -34,6 +40,18 @@ enum TOMLErrorText {
     default:
       return "\(file): \(error)"
     }
+  }
+
+  /// The value the file gives at `keys`, if any.
+  private static func value(at keys: [String], in table: TOMLTable) -> (any TOMLValueConvertible)? {
+    var current = table
+    for (index, key) in keys.enumerated() {
+      guard let value = current[key] else { return nil }
+      if index == keys.count - 1 { return value }
+      guard let next = value.table else { return nil }
+      current = next
+    }
+    return nil
   }
 
   private static func path(_ keys: [any CodingKey]) -> String {

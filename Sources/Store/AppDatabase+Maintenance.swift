@@ -143,7 +143,11 @@ extension AppDatabase {
       try backup.close()
       let restored = AppDatabase(pool: copy, path: temporary)
       let stamp = AuditStamp(actor: signer.id, command: "restore from \(source)", at: Timestamp.string(now))
-      let stampedAside = target + ".before-restore-" + Timestamp.string(now).replacingOccurrences(of: ":", with: "")
+      // A second restore within the same second keeps its own copy: -2, -3...
+      let base = target + ".before-restore-" + Timestamp.string(now).replacingOccurrences(of: ":", with: "")
+      let stampedAside =
+        (1...).lazy.map { $0 == 1 ? base : "\(base)-\($0)" }.first { !FileManager.default.fileExists(atPath: $0) }
+        ?? base
       try restored.write(stamp) { db in
         try db.execute(
           sql: """

@@ -231,10 +231,15 @@ extension StoreError {
         return StoreError(
           "the database is busy with another command: try again in a moment", code: .busy, cause: database)
       }
+      if database.resultCode == .SQLITE_FULL {
+        return StoreError(
+          "the disk is full: nothing was written; free some space and run the command again", code: .database,
+          cause: database)
+      }
       return StoreError(
         "the database refused the change: \(database.message ?? database.description)", code: .database,
         cause: database)
-    default: return StoreError("\(error)", cause: error as? any Error & Sendable)
+    default: return StoreError("\(error)", cause: error)
     }
   }
 }

@@ -23,7 +23,19 @@ enum RowDecoding {
       status: try known(LotStatus.self, row, "status"), assayPercent: number(row["assay_percent"]),
       assayBasis: (row["assay_basis"] as String?).flatMap(AssayBasis.init(rawValue:)),
       waterPercent: number(row["water_percent"]),
-      receivedAt: Timestamp.date(row["received_at"]) ?? Date(timeIntervalSince1970: 0))
+      receivedAt: try instant(row, "received_at"))
+  }
+
+  /// A stored instant; one that is not a timestamp is an error naming the row, never the epoch.
+  static func instant(_ row: Row, _ column: String) throws -> Date {
+    let text: String? = row[column]
+    guard let text, let date = Timestamp.date(text) else {
+      let id: Int64? = row["id"]
+      throw StoreError(
+        "a stored record\(id.map { " (row \($0))" } ?? "") has \(column) '\(text ?? "null")', which is not a time: the database was changed outside compound; run 'compound doctor'",
+        code: .corrupt)
+    }
+    return date
   }
 
   static func number(_ text: String?) -> ExactNumber? { text.flatMap(ExactNumber.init) }

@@ -30,9 +30,9 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The one-line message naming what is wrong and how to fix it.
   public let message: String
   /// The error that caused this one, if the store was given one.
-  public let cause: (any Error & Sendable)?
+  public let cause: (any Error)?
 
-  public init(_ message: String, code: Code = .refused, cause: (any Error & Sendable)? = nil) {
+  public init(_ message: String, code: Code = .refused, cause: (any Error)? = nil) {
     self.message = message
     self.code = code
     self.cause = cause

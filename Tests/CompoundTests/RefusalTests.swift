@@ -153,6 +153,25 @@ struct RefusalTests {
         base + ["--ingredient", "AVICEL-PH102", "--supplier-lot", "AV-1", "--expiry", "2029-01-31", "--quantity", "5g"]
       )
       .contains("already received"))
+    // A decimal comma is named as such, with what to type instead.
+    #expect(
+      try pharmacy.refused(base + ["--ingredient", "AVICEL-PH102", "--expiry", "2028-10-31", "--quantity", "150,2mg"])
+        .contains("has a comma in its number: write it with a decimal point"))
+  }
+
+  @Test("a setting of the wrong type is named with its value; a scanned lot number's spaces do not matter")
+  func typedSettingsAndScannedLots() throws {
+    let pharmacy = try Pharmacy(settings: "[labels]\nprinter_timeout_seconds = \"ten\"\n")
+    let line = try pharmacy.refused(["config", "show"])
+    #expect(
+      line.contains("'labels.printer_timeout_seconds' is \"ten\", which is not the kind of value it takes"), "\(line)")
+    let ready = try Pharmacy(rules: Pharmacy.noAssay)
+    try ready.seed()
+    let lot = try ready.verifiedBatch()
+    #expect(try ready.ok(["batch", "show", " \(lot)  "]).stdout.contains(lot))
+    #expect(
+      try ready.ok(["stock", "adjust", "\(lot) ", "--quantity", "-1", "--reason", "recount", "--by", "dchen"])
+        .stdout.contains(lot))
   }
 
   @Test("a formula with calcium carbonate or a slow-release filler is refused with the reason")

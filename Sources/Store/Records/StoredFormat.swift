@@ -37,7 +37,7 @@ extension StoredFormat {
     } catch {
       throw StoreError(
         "a stored \(kind) cannot be read (\(StoredFormatText.reason(error))): the database was changed outside compound; run 'compound doctor'",
-        code: .corrupt, cause: error as? any Error & Sendable)
+        code: .corrupt, cause: error)
     }
     let format = record.format ?? 1
     guard format <= current else {
@@ -51,7 +51,7 @@ extension StoredFormat {
       throw error
     } catch {
       throw StoreError(
-        "a stored \(kind) cannot be read: \(error)", code: .corrupt, cause: error as? any Error & Sendable)
+        "a stored \(kind) cannot be read: \(error)", code: .corrupt, cause: error)
     }
   }
 }
