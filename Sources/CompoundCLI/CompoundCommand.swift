@@ -21,7 +21,8 @@ public struct CompoundCommand: ParsableCommand {
       """,
     version: CompoundVersion.current,
     subcommands: [
-      InitCommand.self, ConfigCommand.self, RulesCommand.self, IngredientCommand.self, LotCommand.self,
+      TodayCommand.self, InitCommand.self, ConfigCommand.self, RulesCommand.self, IngredientCommand.self,
+      LotCommand.self,
       FormulaCommand.self,
       BatchCommand.self, AssayCommand.self, PatientCommand.self, PrescriberCommand.self, RxCommand.self,
       LabelCommand.self, PriceCommand.self, StockCommand.self, InventoryCommand.self,

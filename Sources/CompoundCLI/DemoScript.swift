@@ -95,6 +95,8 @@ final class DemoScript {
     try step(
       ["batch", "record", "--formula", "LDN45", "--quantity", "90"] + weighed + ["--yield", "90", "--by", "mtorres"])
     guard let batch = try context.database().batches().first else { throw CLIError("the demo batch was not recorded") }
+    print("\n(the start of anyone's shift: what needs someone now, with the command for each)")
+    try step(["today"])
 
     section("Weight check, then the pharmacist's verification")
     let shell = Decimal(76)

@@ -1,6 +1,7 @@
 import Formulation
 import Foundation
 import Quantities
+import Settings
 import Store
 
 /// Stock reports as a person reads them.
@@ -34,5 +35,22 @@ enum InventoryText {
       Output.table(
         ["ITEM", "ON HAND"], totals.keys.sorted().map { [$0, totals[$0].map { $0.0.formatExact($0.1) } ?? ""] }),
     ].joined(separator: "\n")
+  }
+
+  /// Stock lines as the domain's stock rules read them.
+  static func stock(_ lines: [InventoryLine]) -> [StockLine] {
+    lines.map {
+      StockLine(
+        item: $0.item, lotNumber: $0.lotNumber, unit: $0.unit, status: $0.status, expires: $0.expires, onHand: $0.onHand
+      )
+    }
+  }
+
+  /// The items under their reorder level (`inventory.reorder`), in the order the settings list them.
+  static func shortages(
+    _ points: [Settings.Inventory.ReorderPoint], lines: [InventoryLine], today: CalendarDate
+  ) throws -> [ReorderLevel.Shortage] {
+    let stock = stock(lines)
+    return try points.compactMap { try ReorderLevel(item: $0.item, below: $0.below).shortage(in: stock, today: today) }
   }
 }

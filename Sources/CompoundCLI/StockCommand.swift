@@ -125,17 +125,9 @@ struct InventoryCommand: ParsableCommand {
       let context = try Context(global)
       let points = context.settings.inventory.reorder
       if points.isEmpty { return print("no reorder levels are set: add [[inventory.reorder]] to the settings file") }
-      let lines = try context.database().inventory()
-      var below: [[String]] = []
-      for point in points {
-        let usable = lines.filter {
-          $0.item.uppercased() == point.item.uppercased() && $0.status == .released && $0.expires >= context.today
-        }
-        let unit = usable.first?.unit ?? (point.below.allSatisfy(\.isNumber) ? .count : .mass)
-        let level = try unit.parse(point.below, what: "inventory.reorder \(point.item)")
-        let stock = usable.reduce(Int64(0)) { $0 + $1.onHand }
-        if stock < level { below.append([point.item, unit.formatExact(stock), unit.formatExact(level)]) }
-      }
+      let shortages = try InventoryText.shortages(
+        points, lines: try context.database().inventory(), today: context.today)
+      let below = shortages.map { [$0.item, $0.unit.formatExact($0.stock), $0.unit.formatExact($0.level)] }
       if below.isEmpty { return print("every item is at or above its reorder level") }
       print(Output.table(["ITEM", "USABLE STOCK", "REORDER BELOW"], below))
     }

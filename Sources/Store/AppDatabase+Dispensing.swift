@@ -355,3 +355,20 @@ extension AppDatabase {
       rulesVersion: row["rules_version"], voided: voided, finalCheck: check, labelsPrinted: labels)
   }
 }
+
+extension AppDatabase {
+  /// Fills not yet checked and not voided, oldest first, with how many labels each has had.
+  public func pendingFills() throws(StoreError) -> [FillRecord] {
+    try read { db in
+      let ids = try Int64.fetchAll(
+        db,
+        sql: """
+          SELECT fill.id FROM fill
+          WHERE NOT EXISTS (SELECT 1 FROM fill_check WHERE fill_check.fill_id = fill.id)
+            AND NOT EXISTS (SELECT 1 FROM fill_void WHERE fill_void.fill_id = fill.id)
+          ORDER BY fill.id
+          """)
+      return try ids.map { try fillRecord(db, $0) }
+    }
+  }
+}

@@ -82,4 +82,21 @@ struct InventoryTests {
     #expect(reorder.contains("NALTREXONE-HCL"))
     #expect(!reorder.contains("AVICEL-PH102"))
   }
+
+  @Test("today lists what needs someone, most urgent first, with the command for each, and writes nothing")
+  func today() throws {
+    let pharmacy = try Pharmacy(settings: "[[inventory.reorder]]\nitem = \"NALTREXONE-HCL\"\nbelow = \"10g\"\n")
+    try pharmacy.seed()
+    let lot = try pharmacy.recordStandardBatch()
+    try pharmacy.receive("AVICEL-PH102", lot: "AV-2", expiry: "2029-03-31", quantity: "500g")
+    let before = try pharmacy.digest()
+    let items = try pharmacy.ok(["today", "--json"]).jsonArray()
+    #expect(try pharmacy.digest() == before, "today wrote to the database")
+    #expect(items.compactMap { $0["urgency"] as? String } == ["bench", "receiving", "stock"])
+    #expect(items.first?["subject"] as? String == "batch \(lot)")
+    #expect(items.first?["command"] as? String == "compound batch weights \(lot) --mg ... --by USER")
+    #expect((items.last?["what"] as? String)?.contains("is below its reorder level") == true, "\(items)")
+    let text = try pharmacy.ok(["today"]).stdout
+    #expect(text.contains("Batches on the bench") && text.contains("Deliveries to release"))
+  }
 }
