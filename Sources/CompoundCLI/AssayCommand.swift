@@ -37,6 +37,7 @@ struct AssayCommand: ParsableCommand {
       transform: ArgumentTypes.number("--mg"))
     var mg: ExactNumber?
     @Option(help: "Unit results for content uniformity, % of label claim: 10 or 30 values.") var units: String?
+    @Option(help: "Stage 2: the 20 further unit results, beside the first 10 in --units.") var moreUnits: String?
     @Option(help: "The lab's certificate (PDF); its SHA-256 and path are stored.") var certificate: String?
     @OptionGroup var signer: SignerOption
     @Flag(help: "Print JSON.") var json = false
@@ -53,7 +54,7 @@ struct AssayCommand: ParsableCommand {
         method: method.trimmingCharacters(in: .whitespaces), tested: tested,
         percent: percent?.value,
         mg: mg?.value,
-        units: try units.map { try Parsing.decimalList($0, option: "--units") },
+        units: try units.map { try Parsing.units($0, more: moreUnits) },
         certificatePath: certificate.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
         certificateSha256: sha, by: user)
       let entry = try context.database().recordAssay(
@@ -116,6 +117,7 @@ struct AssayCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Unit results in % of label claim: 10 or 30 values.") var units: String
+    @Option(help: "Stage 2: the 20 further unit results, beside the first 10 in --units.") var moreUnits: String?
     @Option(
       parsing: .unconditional,
       help: "Target T in % of label claim (default: the rules' quality.uniformity_target_percent).",
@@ -128,12 +130,12 @@ struct AssayCommand: ParsableCommand {
       // A calculator that records nothing: the rules in force when there is a database, else the shipped ones.
       let hasDatabase = FileManager.default.fileExists(atPath: context.loaded.databasePath)
       let policy = try hasDatabase ? context.inForce().settings.qualityPolicy : context.settings.qualityPolicy
-      let values = try Parsing.decimalList(units, option: "--units")
+      let values = try Parsing.units(units, more: moreUnits)
       let result = try ContentUniformity.evaluate(
         units: values, target: target?.value ?? policy.target,
         l1: policy.l1, l2: policy.l2)
-      if json { return try Output.json(result) }
-      print(QualityText.uniformity(result))
+      if json { try Output.json(result) } else { print(QualityText.uniformity(result)) }
+      guard result.passed else { throw ExitStatus.uniformityNotMet }
     }
   }
 

@@ -10,6 +10,8 @@ enum ExitStatus {
   static let problemsFound = ExitCode(4)
   /// `audit verify`: the trail or a record does not match, or an anchor's entry is gone or differs.
   static let auditMismatch = ExitCode(5)
+  /// `assay uniformity`: stage 1 is not met (test 20 more units) or the units fail USP <905>.
+  static let uniformityNotMet = ExitCode(6)
   /// The command line itself is wrong (an unknown option, a missing value): argument-parser's usage status.
   static let usage = ExitCode(64)
 }

@@ -64,4 +64,18 @@ enum Parsing {
       return mass
     }
   }
+
+  /// Content-uniformity unit results: `--units` (10 or 30) and, for stage 2, `--more-units` (the 20 further units
+  /// beside the first 10).
+  static func units(_ text: String, more: String?) throws -> [Decimal] {
+    let first = try decimalList(text, option: "--units")
+    guard let more else { return first }
+    let further = try decimalList(more, option: "--more-units")
+    guard first.count == 10, further.count == 20 else {
+      throw CLIError(
+        "stage 2 is the first 10 units in --units and the 20 further ones in --more-units (\(first.count) and \(further.count) given)"
+      )
+    }
+    return first + further
+  }
 }

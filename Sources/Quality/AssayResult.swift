@@ -57,8 +57,9 @@ public struct AssayResult: Sendable, Hashable, Codable {
       value = given * 100 / strength.milligrams
     default: throw QualityError("give the result once: either --percent P or --mg M")
     }
-    guard value >= 0, value <= 1000 else {
-      throw QualityError("an assay of \(value.trimmed(maximum: 3)) % of label claim is not plausible: check the report")
+    guard ContentUniformity.plausible.contains(value) else {
+      throw QualityError(
+        "an assay of \(value.trimmed(maximum: 3)) % of label claim is not plausible (0 to 200 %): check the report")
     }
     var uniformity: UniformityResult?
     if let units { uniformity = try ContentUniformity.evaluate(units: units, target: target, l1: l1, l2: l2) }

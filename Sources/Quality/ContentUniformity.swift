@@ -9,7 +9,13 @@ import Quantities
 /// decimal, half up. Stage 1 (10 units) passes when AV <= L1; otherwise 20 more units are tested.
 /// Stage 2 (30 units) passes when AV <= L1 and every unit lies within (1 - 0.01 L2) M to (1 + 0.01 L2) M.
 public enum ContentUniformity {
-  /// Evaluates unit results; refuses a count other than 10 or 30, or a negative value.
+  /// Results, in % of label claim, that a laboratory can report: an assay or a unit outside is a typing error.
+  public static let plausible: ClosedRange<Decimal> = 0...200
+
+  /// Targets T, in % of label claim, that USP <905> allows here.
+  public static let targets: ClosedRange<Decimal> = 90...110
+
+  /// Evaluates unit results; refuses a count other than 10 or 30, an implausible unit, or a target outside `targets`.
   public static func evaluate(
     units: [Decimal], target: Decimal = 100, l1: Decimal = 15, l2: Decimal = 25
   ) throws(QualityError) -> UniformityResult {
@@ -21,10 +27,16 @@ public enum ContentUniformity {
       throw QualityError(
         "content uniformity takes exactly 10 unit results (stage 1) or 30 (stage 2), not \(units.count)")
     }
-    guard units.allSatisfy({ $0 >= 0 }) else {
-      throw QualityError("a unit result cannot be negative: give each unit's content in % of label claim")
+    if let unit = units.first(where: { !plausible.contains($0) }) {
+      throw QualityError(
+        "a unit result of \(unit.trimmed(maximum: 3)) % of label claim is not plausible (0 to 200 %): give each unit's content as the report does"
+      )
     }
-    guard target > 0 else { throw QualityError("the target must be above zero, not \(target)") }
+    guard targets.contains(target) else {
+      throw QualityError(
+        "the target T of \(target.trimmed(maximum: 3)) % is outside \(targets.lowerBound) to \(targets.upperBound) % of label claim: USP <905> takes T = 100 unless the monograph says otherwise"
+      )
+    }
     let mean = Statistics.mean(units) ?? 0
     let sd = Statistics.sampleStandardDeviation(units) ?? 0
     var result = acceptance(mean: mean, sd: sd, n: units.count, target: target, l1: l1)

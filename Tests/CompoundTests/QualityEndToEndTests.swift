@@ -182,12 +182,26 @@ struct QualityEndToEndTests {
     }
     #expect((json["avRounded"] as? NSNumber)?.doubleValue == 4.4)
     #expect(json["passed"] as? Bool == true)
-    let text = try pharmacy.ok(["assay", "uniformity", "--units", "80,120,85,115,90,110,88,112,95,105"]).stdout
-    #expect(text.contains("test 20 more units"))
-    for bad in ["98,99", "98,99,100,101,102,97,103,99,100,abc", "98,99,100,101,102,97,103,99,100,-1"] {
-      let outcome = try pharmacy.run(["assay", "uniformity", "--units", bad])
-      #expect(outcome.status != 0)
-      #expect(outcome.stderr.hasPrefix("error: "))
+    // Stage 1 not met: the figures, and exit 6 so that a script notices.
+    let first = "80,120,85,115,90,110,88,112,95,105"
+    let notMet = try pharmacy.run(["assay", "uniformity", "--units", first])
+    #expect(notMet.status == 6 && notMet.stdout.contains("test 20 more units"))
+    // Stage 2: the 20 further units beside the first 10.
+    let further = Array(repeating: "100", count: 20).joined(separator: ",")
+    let stage2 = try pharmacy.run(["assay", "uniformity", "--units", first, "--more-units", further, "--json"])
+    #expect(try stage2.json()["n"] as? Int == 30)
+    let cases: [([String], String)] = [
+      (["--units", "98,99"], "10 unit results"),
+      (["--units", "98,99,100,101,102,97,103,99,100,abc"], "'abc' is not a number"),
+      (["--units", "98,99,100,101,102,97,103,99,100,-1"], "negative"),
+      (["--units", "98,99,100,101,102,97,103,99,100,1000"], "1000 % of label claim is not plausible"),
+      (["--units", Self.tenUnits, "--target", "250"], "the target T of 250 % is outside 90 to 110 %"),
+      (["--units", Self.tenUnits, "--more-units", "100,100"], "stage 2 is the first 10 units"),
+    ]
+    for (arguments, message) in cases {
+      let outcome = try pharmacy.run(["assay", "uniformity"] + arguments)
+      #expect(outcome.status == 1, "\(arguments)")
+      #expect(outcome.stderr.hasPrefix("error: ") && outcome.stderr.contains(message), "\(outcome.stderr)")
       #expect(outcome.stderr.split(separator: "\n").count == 1)
     }
   }
