@@ -1,3 +1,4 @@
+import Dispensing
 import Formulation
 import Foundation
 import Pricing
@@ -393,8 +394,50 @@ public struct Settings: Sendable, Equatable, Codable {
     guard dispensing.rxNumberStart >= 1 else {
       throw SettingsError("dispensing.rx_number_start must be 1 or more, not \(dispensing.rxNumberStart)")
     }
-    for category in bud.categories where category.days < 1 {
-      throw SettingsError("BUD category \(category.id) must allow at least 1 day")
+    for category in bud.categories where !(1...3650).contains(category.days) {
+      throw SettingsError("BUD category \(category.id) must allow 1 to 3650 days, not \(category.days)")
+    }
+    try validateMaterials()
+    guard (0...3650).contains(inventory.expiringDays) else {
+      throw SettingsError("inventory.expiring_days must be 0 to 3650, not \(inventory.expiringDays)")
+    }
+    for point in inventory.reorder {
+      let unit: StockUnit = point.below.allSatisfy(\.isNumber) ? .count : .mass
+      guard (try? unit.parse(point.below)) != nil else {
+        throw SettingsError(
+          "inventory.reorder \(point.item): below = '\(point.below)' is not a quantity: write it like \"5g\" or \"500\""
+        )
+      }
+    }
+    if !pharmacy.npi.isEmpty, !Prescriber.isValidNPI(pharmacy.npi) {
+      throw SettingsError("pharmacy.npi '\(pharmacy.npi)' is not a valid 10-digit NPI (its check digit is wrong)")
+    }
+  }
+
+  /// Capsule sizes, fillers and certificate limits: every figure above zero, every range the right way round.
+  private func validateMaterials() throws(SettingsError) {
+    var sizes = Set<String>()
+    for capsule in capsules {
+      guard capsule.volumeMl.value > 0, capsule.emptyShellMg.value > 0 else {
+        throw SettingsError(
+          "capsule size \(capsule.size): volume_ml and empty_shell_mg must be above zero, not \(capsule.volumeMl) and \(capsule.emptyShellMg)"
+        )
+      }
+      guard sizes.insert(capsule.size).inserted else {
+        throw SettingsError("capsule size \(capsule.size) is listed twice: keep one")
+      }
+    }
+    for filler in excipients.fillers
+    where filler.bulkDensityMin.value <= 0 || filler.bulkDensityMin.value > filler.bulkDensityMax.value {
+      throw SettingsError(
+        "filler \(filler.id): bulk density must be above zero with the minimum at most the maximum, not \(filler.bulkDensityMin) to \(filler.bulkDensityMax)"
+      )
+    }
+    for certificate in certificates
+    where certificate.minPercent.value <= 0 || certificate.minPercent.value >= certificate.maxPercent.value {
+      throw SettingsError(
+        "certificate limit \(certificate.name): min_percent must be above zero and below max_percent, not \(certificate.minPercent) to \(certificate.maxPercent)"
+      )
     }
   }
 }

@@ -58,6 +58,14 @@ struct SettingsTests {
       ("[weighing]\nyield_min_percent = 110.0\n", "yield_min_percent"),
       ("[dispensing]\nrefill_too_soon_percent = 0\n", "refill_too_soon_percent must be 1 to 100"),
       ("[pharmacy]\nname = \"X\"\n", "pharmacy is a local setting"),
+      (
+        "[[capsules]]\nsize = \"1\"\nvolume_ml = -0.48\nempty_shell_mg = 76\n",
+        "capsule size 1: volume_ml and empty_shell_mg must be above zero"
+      ),
+      (
+        "[[certificates]]\nname = \"x\"\nmatch = [\"x\"]\nmin_percent = 102.0\nmax_percent = 98.0\nbasis = \"as-is\"\n",
+        "min_percent must be above zero and below max_percent"
+      ),
     ])
   func badRules(text: String, fragment: String) throws {
     let vocabulary = try read("Config/vocabulary.toml")
@@ -83,13 +91,16 @@ struct SettingsTests {
     "a bad settings file is refused naming the file and the key",
     arguments: [
       ("[labels]\nzpl_dpl = 2\n", "unknown key labels.zpl_dpl"),
-      ("[labels]\nzpl_dpi = \"lots\"\n", "labels.zpl_dpi"),
+      ("[labels]\nzpl_dpi = \"lots\"\n", "'labels.zpl_dpi' is \"lots\", which is not the kind of value it takes"),
       ("[pharmacy]\ntime_zone = \"Mars/Olympus\"\n", "not a time zone"),
       ("[lots]\nbatch_format = \"{formula}-{yy}\"\n", "needs {seq}"),
       ("[[users]]\nid = \"a\"\nname = \"A\"\nrole = \"boss\"\n", "users"),
       ("lot = 0012\n", "line 1"),
       ("version = 2\n", "version 2"),
-      ("[dispensing]\nrx_number_start = -5\n", "rx_number_start"),
+      ("[dispensing]\nrx_number_start = -5\n", "rx_number_start must be 1 or more"),
+      ("[inventory]\nexpiring_days = -3\n", "inventory.expiring_days must be 0 to 3650"),
+      ("[[inventory.reorder]]\nitem = \"X\"\nbelow = \"5 bananas\"\n", "is not a quantity"),
+      ("[pharmacy]\nnpi = \"1234567890\"\n", "not a valid 10-digit NPI"),
     ])
   func refused(text: String, fragment: String) {
     #expect {
