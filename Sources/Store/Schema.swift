@@ -467,16 +467,14 @@ enum Schema {
     BEGIN SELECT RAISE(ABORT, 'a compounding record never changes: record a correction instead'); END;
     """
 
-  /// The database's own backstop for separation of duties, in any letter case as the signing rule compares.
+  /// The database's own backstop for the compounder never verifying their batch, in any letter case.
   ///
-  /// The compounder never verifies their batch, the filler never checks their fill.
+  /// v1's CHECK compares logins case-sensitively where the signing rule does not; the final check has had its
+  /// case-insensitive backstop since v9 (`fill_checked_by_another`).
   static let v11 = """
     CREATE TRIGGER batch_verifier_is_another BEFORE UPDATE OF verified_by ON batch
     WHEN NEW.verified_by IS NOT NULL AND lower(NEW.verified_by) = lower(NEW.compounded_by)
     BEGIN SELECT RAISE(ABORT, 'the compounder of a batch never verifies it'); END;
-    CREATE TRIGGER fill_checker_is_another BEFORE INSERT ON fill_check
-    WHEN lower(NEW.checked_by) = (SELECT lower(filled_by) FROM fill WHERE id = NEW.fill_id)
-    BEGIN SELECT RAISE(ABORT, 'the filler of a prescription never makes its final check'); END;
     """
 
   /// The installation's identity and training flag; what locks a signer; restores and label deliveries.

@@ -291,6 +291,8 @@ struct AuditTests {
       "batch_rules_version_is_final", "installation_never_changes", "installation_is_kept",
       "signature_failures_never_change", "signature_failures_are_kept", "restores_never_change", "restores_are_kept",
       "label_delivery_failures_never_change", "label_delivery_failures_are_kept",
+      // v11
+      "batch_verifier_is_another",
     ]
     let downgrade =
       (v8 + v9).map { "DROP TRIGGER \($0);" }.joined()
