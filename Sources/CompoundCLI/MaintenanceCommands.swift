@@ -74,6 +74,12 @@ struct RestoreCommand: ParsableCommand {
 }
 /// `compound doctor`: checks the database against itself.
 struct DoctorCommand: ParsableCommand {
+  /// What `doctor --json` prints.
+  struct Report: Encodable {
+    var passed: Bool
+    var problems: [String]
+  }
+
   static let configuration = CommandConfiguration(
     commandName: "doctor",
     abstract:
@@ -81,10 +87,17 @@ struct DoctorCommand: ParsableCommand {
   )
 
   @OptionGroup var global: GlobalOptions
+  @Flag(help: "Print JSON: {\"passed\": true|false, \"problems\": [...]} (exit 4 still when there are problems).")
+  var json = false
 
   func run() throws {
     let context = try Context(global)
     let problems = try context.database().diagnose(today: context.today)
+    if json {
+      try Output.json(Report(passed: problems.isEmpty, problems: problems))
+      if !problems.isEmpty { throw ExitStatus.problemsFound }
+      return
+    }
     if problems.isEmpty {
       return print(
         "all checks passed: integrity ok, audit trail verifies, stock matches its movements, nothing usable is past its date"

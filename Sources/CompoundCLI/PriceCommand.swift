@@ -92,14 +92,16 @@ struct PriceCommand: ParsableCommand {
       commandName: "valuation", abstract: "Ingredient stock on hand valued at cost.")
 
     @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON (quantities in micrograms or pieces, values in the currency).") var json = false
 
     func run() throws {
       let context = try Context(global)
       let rows = try context.database().valuation()
+      if json { return try Output.json(rows) }
       print(
         Output.table(
           ["LOT", "INGREDIENT", "ON HAND", "VALUE"],
-          rows.map { [$0.lotNumber, $0.ingredient, "\($0.onHand)", $0.value.map { "\($0)" } ?? "unknown"] }))
+          rows.map { [$0.lotNumber, $0.ingredient, $0.unit.format($0.onHand), $0.value.map { "\($0)" } ?? "unknown"] }))
       let total = rows.compactMap(\.value).reduce(0) { $0 + $1.cents }
       let unknown = rows.filter { $0.value == nil }.count
       print("total \(Money(cents: total))\(unknown > 0 ? " (\(unknown) lots without a cost are not counted)" : "")")

@@ -102,12 +102,14 @@ struct InventoryCommand: ParsableCommand {
         try Parsing.whole(text.hasSuffix("d") ? String(text.dropLast()) : text, option: "--within", range: 0...3650)
       })
     var within: Int?
+    @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
       let days = within ?? context.settings.inventory.expiringDays
       let horizon = context.today.adding(days: days)
       let lines = try context.database().inventory().filter { $0.onHand > 0 && $0.expires <= horizon }
+      if json { return try Output.json(lines) }
       if lines.isEmpty { return print("nothing on hand expires within \(days) days") }
       print(InventoryText.show(lines, title: "Expiring by \(horizon) (within \(days) days)", today: context.today))
     }
@@ -120,6 +122,7 @@ struct InventoryCommand: ParsableCommand {
       abstract: "Items whose released, unexpired stock is below their reorder level (inventory.reorder).")
 
     @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON (quantities in micrograms or pieces).") var json = false
 
     func run() throws {
       let context = try Context(global)
@@ -127,6 +130,7 @@ struct InventoryCommand: ParsableCommand {
       if points.isEmpty { return print("no reorder levels are set: add [[inventory.reorder]] to the settings file") }
       let shortages = try InventoryText.shortages(
         points, lines: try context.database().inventory(), today: context.today)
+      if json { return try Output.json(shortages) }
       let below = shortages.map { [$0.item, $0.unit.formatExact($0.stock), $0.unit.formatExact($0.level)] }
       if below.isEmpty { return print("every item is at or above its reorder level") }
       print(Output.table(["ITEM", "USABLE STOCK", "REORDER BELOW"], below))

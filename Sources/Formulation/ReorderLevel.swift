@@ -13,7 +13,7 @@ public struct ReorderLevel: Sendable, Hashable {
   }
 
   /// An item under its level: usable stock and the level, in the item's unit.
-  public struct Shortage: Sendable, Hashable {
+  public struct Shortage: Sendable, Hashable, Codable {
     public var item: String
     public var unit: StockUnit
     public var stock: Int64

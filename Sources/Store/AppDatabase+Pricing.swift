@@ -53,13 +53,13 @@ extension AppDatabase {
   }
 
   /// Stock on hand at cost: each lot's receipt cost per unit times what is left; nil value when unknown.
-  public func valuation() throws(StoreError) -> [(lotNumber: String, ingredient: String, onHand: Int64, value: Money?)]
-  {
+  public func valuation() throws(StoreError) -> [ValuationLine] {
     try read { db in
       try Row.fetchAll(
         db,
         sql: """
-          SELECT lot.lot_number, lot.on_hand, lot.cost_cents, lot.received_quantity, ingredient.code FROM lot
+          SELECT lot.lot_number, lot.on_hand, lot.cost_cents, lot.received_quantity, ingredient.code, ingredient.kind
+          FROM lot
           JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.on_hand > 0 ORDER BY ingredient.code, lot.lot_number
           """
       ).map { row in
@@ -68,7 +68,9 @@ extension AppDatabase {
         let value = (row["cost_cents"] as Int64?).map {
           Money.share(of: Money(cents: $0), part: onHand, whole: received)
         }
-        return (row["lot_number"], row["code"], onHand, value)
+        return ValuationLine(
+          lotNumber: row["lot_number"], ingredient: row["code"],
+          unit: try RowDecoding.known(IngredientKind.self, row, "kind").stockUnit, onHand: onHand, value: value)
       }
     }
   }

@@ -99,4 +99,24 @@ struct InventoryTests {
     let text = try pharmacy.ok(["today"]).stdout
     #expect(text.contains("Batches on the bench") && text.contains("Deliveries to release"))
   }
+
+  @Test("every reading command prints JSON: expiring, reorder, valuation, doctor, config show")
+  func readingCommandsPrintJSON() throws {
+    let pharmacy = try Pharmacy(settings: "[[inventory.reorder]]\nitem = \"NALTREXONE-HCL\"\nbelow = \"10g\"\n")
+    try pharmacy.seed()
+    let expiring = try pharmacy.ok(["inventory", "expiring", "--within", "3650", "--json"]).jsonArray()
+    #expect(Set(expiring.compactMap { $0["item"] as? String }) == ["NALTREXONE-HCL", "AVICEL-PH102", "CAPS-1-WHITE"])
+    let reorder = try pharmacy.ok(["inventory", "reorder", "--json"]).jsonArray()
+    #expect(reorder.first?["item"] as? String == "NALTREXONE-HCL" && reorder.first?["level"] as? Int == 10_000_000)
+    let valuation = try pharmacy.ok(["price", "valuation", "--json"]).jsonArray()
+    let naltrexone = try #require(valuation.first { $0["ingredient"] as? String == "NALTREXONE-HCL" })
+    #expect(naltrexone["unit"] as? String == "mass" && naltrexone["onHand"] as? Int == 5_000_000)
+    #expect(naltrexone["value"] as? String == "20.00")
+    // The text shows the quantity with its unit, never bare micrograms.
+    #expect(try pharmacy.ok(["price", "valuation"]).stdout.contains("5.0 g"))
+    let doctor = try pharmacy.ok(["doctor", "--json"]).json()
+    #expect(doctor["passed"] as? Bool == true && (doctor["problems"] as? [Any])?.isEmpty == true)
+    let settings = try pharmacy.ok(["config", "show", "--json"]).jsonArray()
+    #expect(settings.contains { $0["key"] as? String == "labels.zpl_dpi" && $0["source"] as? String == "default" })
+  }
 }
