@@ -55,14 +55,17 @@ public enum RecallWorkbook {
       }
       fills.finish()
       var stock = try Sheet(
-        workbook, name: "On hand to quarantine", header: [("Lot", 18), ("Unit", 6), ("On hand", 14), ("Held", 8)],
-        formats: formats)
+        workbook, name: "On hand to quarantine",
+        header: [("Lot", 18), ("Unit", 6), ("On hand", 14), ("Status now", 12), ("Held", 22)], formats: formats)
       for (lot, quantity) in report.onHand.sorted(by: { $0.key < $1.key }) {
         let mass = report.onHandUnits[lot] == .mass
         stock.write([
           .text(lot), .text(mass ? "mg" : "pcs"),
           .number(mass ? Double(quantity) / 1000 : Double(quantity), formats.quantity(mass)),
-          .text(report.held.contains(lot) ? "yes" : "no"),
+          .text(report.onHandStatus[lot] ?? ""),
+          .text(
+            report.held.contains(lot)
+              ? "yes, by this recall" : report.onHandStatus[lot] == "on_hold" ? "yes, already" : "no"),
         ])
       }
       stock.finish()

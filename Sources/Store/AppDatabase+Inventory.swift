@@ -50,19 +50,23 @@ extension AppDatabase {
     }
   }
 
-  /// Every lot's and batch's stock as it was at `instant` (all of it when nil), from the ledger.
+  /// Every lot's and batch's stock and status as they were at `instant` (now when nil), from the ledger and the
+  /// status history: a lot is quarantined from its receipt, a batch from its compounding, until a status change.
   public func inventory(asOf instant: Date? = nil) throws(StoreError) -> [InventoryLine] {
     let limit = instant.map(Timestamp.string) ?? "9999"
     return try read { db in
       let lots = try Row.fetchAll(
         db,
         sql: """
-          SELECT lot.lot_number, lot.expiry, lot.status, lot.cost_cents, lot.received_quantity, ingredient.code,
+          SELECT lot.lot_number, lot.expiry, lot.cost_cents, lot.received_quantity, ingredient.code,
             ingredient.kind, (SELECT COALESCE(SUM(quantity), 0) FROM movement
-              WHERE movement.lot_id = lot.id AND movement.moved_at <= ?) AS stock
-          FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.received_at <= ?
+              WHERE movement.lot_id = lot.id AND movement.moved_at <= :limit) AS stock,
+            CASE WHEN :now THEN lot.status ELSE COALESCE((SELECT to_status FROM status_change
+              WHERE status_change.lot_id = lot.id AND changed_at <= :limit ORDER BY id DESC LIMIT 1), 'quarantined')
+            END AS status
+          FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.received_at <= :limit
           ORDER BY ingredient.code, lot.expiry, lot.lot_number
-          """, arguments: [limit, limit]
+          """, arguments: ["limit": limit, "now": instant == nil]
       ).map { row in
         let kind = try RowDecoding.known(IngredientKind.self, row, "kind")
         return InventoryLine(
@@ -74,11 +78,14 @@ extension AppDatabase {
       let batches = try Row.fetchAll(
         db,
         sql: """
-          SELECT batch.lot_number, batch.bud, batch.status, formula.code, (SELECT COALESCE(SUM(quantity), 0) FROM movement
-            WHERE movement.batch_id = batch.id AND movement.moved_at <= ?) AS stock
-          FROM batch JOIN formula ON formula.id = batch.formula_id WHERE batch.compounded_at <= ?
+          SELECT batch.lot_number, batch.bud, formula.code, (SELECT COALESCE(SUM(quantity), 0) FROM movement
+            WHERE movement.batch_id = batch.id AND movement.moved_at <= :limit) AS stock,
+            CASE WHEN :now THEN batch.status ELSE COALESCE((SELECT to_status FROM status_change
+              WHERE status_change.batch_id = batch.id AND changed_at <= :limit ORDER BY id DESC LIMIT 1), 'quarantined')
+            END AS status
+          FROM batch JOIN formula ON formula.id = batch.formula_id WHERE batch.compounded_at <= :limit
           ORDER BY formula.code, batch.bud, batch.lot_number
-          """, arguments: [limit, limit]
+          """, arguments: ["limit": limit, "now": instant == nil]
       ).map { row in
         InventoryLine(
           kind: "batch", lotNumber: row["lot_number"], item: row["code"], unit: .count,

@@ -100,6 +100,16 @@ extension AppDatabase {
           }
         }
       }
+      // The statuses as this command leaves them: what it held is on hold now, in the report as in the database.
+      for number in report.onHand.keys {
+        let status =
+          try String.fetchOne(db, sql: "SELECT status FROM batch WHERE lot_number = ?", arguments: [number])
+          ?? String.fetchOne(db, sql: "SELECT status FROM lot WHERE lot_number = ?", arguments: [number])
+        report.onHandStatus[number] = status
+      }
+      for index in report.batches.indices {
+        if let status = report.onHandStatus[report.batches[index].lotNumber] { report.batches[index].status = status }
+      }
       return report
     }
   }

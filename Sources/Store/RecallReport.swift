@@ -51,4 +51,6 @@ public struct RecallReport: Sendable, Codable {
   public var onHandUnits: [String: StockUnit]
   /// What `--hold` put on hold.
   public var held: [String]
+  /// Each lot with stock on hand and its status once this command is done (`on_hold` for what it held).
+  public var onHandStatus: [String: String] = [:]
 }

@@ -64,6 +64,16 @@ struct InventoryTests {
     #expect(try stock(pharmacy, asOf: "2026-11-23")[avicel] == 490_000_000)
     #expect(try stock(pharmacy)[avicel] == 470_000_000)
     #expect(try stock(pharmacy, asOf: "2026-11-01").isEmpty)
+    // Status too: a lot put on hold on the 25th was released on the 24th, and is on hold now.
+    pharmacy.now = "2026-11-25T10:00:00-06:00"
+    try pharmacy.ok(["lot", "hold", avicel, "--reason", "supplier notice", "--by", "dchen"])
+    func status(_ asOf: String?) throws -> String? {
+      try pharmacy.ok(["inventory", "show", "--json"] + (asOf.map { ["--as-of", $0] } ?? [])).jsonArray()
+        .first { $0["lotNumber"] as? String == avicel }?["status"] as? String
+    }
+    #expect(try status("2026-11-24") == "released")
+    #expect(try status(nil) == "on_hold")
+    #expect(try status("2026-11-25") == "on_hold")
   }
 
   @Test("expiring lists what expires within the window; reorder lists what fell below its level")

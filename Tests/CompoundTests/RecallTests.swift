@@ -87,13 +87,16 @@ struct RecallTests {
     let pharmacy = try pharmacy()
     let api = try #require(try pharmacy.lotNumbers()["NX-1"])
     let file = pharmacy.folder.appendingPathComponent("recall.xlsx").path
-    try pharmacy.ok(["recall", api, "--out", file])
+    // The workbook of a recall that holds says so for what it held: status and held, as the database now has them.
+    try pharmacy.ok(["recall", api, "--hold", "--reason", "supplier notice", "--by", "dchen", "--out", file])
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
     process.arguments = [
       "-c",
       "import openpyxl, json, sys; wb = openpyxl.load_workbook(sys.argv[1]); "
-        + "print(json.dumps([wb.sheetnames, [r[5] for r in wb['Fills to contact'].iter_rows(min_row=2, values_only=True)]]))",
+        + "print(json.dumps([wb.sheetnames, [r[5] for r in wb['Fills to contact'].iter_rows(min_row=2, values_only=True)], "
+        + "[[r[0], r[3], r[4]] for r in wb['On hand to quarantine'].iter_rows(min_row=2, values_only=True)], "
+        + "[r[3] for r in wb['Batches'].iter_rows(min_row=2, values_only=True)]]))",
       file,
     ]
     let pipe = Pipe()
@@ -103,6 +106,9 @@ struct RecallTests {
     process.waitUntilExit()
     let parsed = try #require(try JSONSerialization.jsonObject(with: data) as? [Any])
     #expect(parsed.first as? [String] == ["Component lots", "Batches", "Fills to contact", "On hand to quarantine"])
-    #expect(parsed.last as? [String] == ["Ann Able", "Ben Baker"])
+    #expect(parsed[1] as? [String] == ["Ann Able", "Ben Baker"])
+    let onHand = try #require(parsed[2] as? [[String]])
+    #expect(!onHand.isEmpty && onHand.allSatisfy { $0[1] == "on_hold" && $0[2] == "yes, by this recall" }, "\(onHand)")
+    #expect((parsed[3] as? [String])?.contains("on_hold") == true, "\(parsed[3])")
   }
 }
