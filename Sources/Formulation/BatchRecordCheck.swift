@@ -51,7 +51,7 @@ public struct BatchRecordCheck: Sendable, Hashable, Codable {
         quantity = mass.micrograms
         guard quantity > 0 else { throw FormulationError("the weighed mass of \(planned.ingredientCode) is zero") }
       } else {
-        quantity = Int64(actualYield)
+        quantity = planned.consumed(atYield: actualYield)
       }
       let available = onHand[planned.lotNumber] ?? 0
       guard quantity <= available else {

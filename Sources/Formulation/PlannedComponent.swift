@@ -41,3 +41,9 @@ public struct PlannedComponent: Sendable, Hashable, Codable {
     self.calculation = calculation
   }
 }
+
+extension PlannedComponent {
+  /// What a batch made to this plan consumes of this component when `yield` capsules are filled: a weighed
+  /// component its planned mass, a counted one (shells) one a filled capsule.
+  public func consumed(atYield yield: Int) -> Int64 { unit == .count ? Int64(yield) : quantity }
+}

@@ -50,12 +50,16 @@ public struct PriceBreakdown: Sendable, Hashable, Codable {
   /// Whether every cost was known.
   public var complete: Bool { missing.isEmpty }
 
-  /// Prices `quantity` capsules whose ingredient and labour costs are `lines` scaled by `share`
-  /// (capsules priced / capsules the costs were for).
+  /// Prices `quantity` capsules: the one pricing rule, for a quote and a fill alike.
+  ///
+  /// `ingredientLines` are what making `linesCover` capsules consumes; the price takes `quantity` of them
+  /// (ingredient cost per capsule x quantity), plus the formula's labour once for the preparation dispensed,
+  /// so a quote and a fill of the same quantity give the same price whatever size of batch the fill came from.
   public static func price(
-    quantity: Int, ingredientLines: [CostLine], labourMinutes: Int, share: Decimal, model: PriceModel
+    quantity: Int, ingredientLines: [CostLine], linesCover: Int, labourMinutes: Int, model: PriceModel
   ) -> PriceBreakdown {
     func cents(_ value: Decimal) -> Int64 { Money.rounding(cents: value).cents }
+    let share = Decimal(quantity) / Decimal(max(linesCover, 1))
     let scaled = ingredientLines.map { line in
       CostLine(
         what: line.what, lotNumber: line.lotNumber, quantity: line.quantity, cents: line.cents.map { $0 * share })
@@ -64,7 +68,7 @@ public struct PriceBreakdown: Sendable, Hashable, Codable {
       "\($0.what) lot \($0.lotNumber ?? "?") has no cost recorded"
     }
     let ingredient = scaled.compactMap(\.cents).reduce(0, +)
-    let labour = model.labour(minutes: labourMinutes) * share
+    let labour = model.labour(minutes: labourMinutes)
     let lines =
       scaled + [
         CostLine(

@@ -169,9 +169,8 @@ extension AppDatabase {
       let batchID: Int64 = batch["id"]
       let cost = try batchCost(db, batch)
       let price = PriceBreakdown.price(
-        quantity: step.quantity, ingredientLines: cost.lines,
-        labourMinutes: cost.labourMinutes ?? priceModel.defaultLabourMinutes,
-        share: Decimal(step.quantity) / Decimal(max(cost.yield, 1)), model: priceModel)
+        quantity: step.quantity, ingredientLines: cost.lines, linesCover: cost.yield,
+        labourMinutes: cost.labourMinutes ?? priceModel.defaultLabourMinutes, model: priceModel)
       let fillNumber = record.fills.count + 1
       try db.execute(
         sql: """

@@ -31,7 +31,8 @@ extension AppDatabase {
     return (lines, row["actual_yield"], labour)
   }
 
-  /// A quote for `quantity` capsules before compounding: the lots first-expiry-first-out would use now.
+  /// A quote for `quantity` capsules before compounding: what a batch of that many would consume from the lots
+  /// first-expiry-first-out would use now, priced by the same rule as a fill.
   public func quote(
     formulaCode: String, quantity: Int, rules: FormulationRules, model: PriceModel, today: CalendarDate
   ) throws(StoreError) -> PriceBreakdown {
@@ -42,13 +43,13 @@ extension AppDatabase {
           db, sql: "SELECT cost_cents, received_quantity FROM lot WHERE lot_number = ?",
           arguments: [component.lotNumber])
         return CostLine.ingredient(
-          component.ingredientCode, lotNumber: component.lotNumber, quantity: component.quantity,
+          component.ingredientCode, lotNumber: component.lotNumber, quantity: component.consumed(atYield: quantity),
           lotCost: (lot?["cost_cents"] as Int64?).map(Money.init(cents:)), received: lot?["received_quantity"] ?? 1)
       }
       let minutes = try version(db, try formulaRow(db, formulaCode), countingBatches: false).formula.labourMinutes
       return PriceBreakdown.price(
-        quantity: quantity, ingredientLines: lines, labourMinutes: minutes ?? model.defaultLabourMinutes, share: 1,
-        model: model)
+        quantity: quantity, ingredientLines: lines, linesCover: quantity,
+        labourMinutes: minutes ?? model.defaultLabourMinutes, model: model)
     }
   }
 

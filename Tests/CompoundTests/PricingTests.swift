@@ -40,19 +40,19 @@ struct PricingEndToEndTests {
       as? String
   }
 
-  // Hand-computed, 30 capsules (33 made):
-  // LDN45: API 149.849 mg -> 59.9396 c; filler 7770.151 mg -> 31.080604 c; shells 66 c: 59.9396 + 31.080604 + 66
-  //   = 157.020204 c; x 1.5 = 235.530306; + 1000 labour + 1200 fees = 2435.53 -> 2436 c.
-  // LDN30: API 99.899 mg -> 39.9596; filler 7820.101 mg -> 31.280404; shells 66 = 137.240004; x 1.5 = 205.86
-  //   + 2200 = 2405.86 -> 2406 c.
-  // LDN15: API 49.950 mg -> 19.98; filler 7870.050 mg -> 31.4802; shells 66 = 117.4602; x 1.5 = 176.1903
-  //   + 2200 = 2376.19 -> 2376 c.
+  // Hand-computed, 30 capsules (powder for 33 made, 30 shells filled, as a batch of 30 consumes them):
+  // LDN45: API 149.849 mg -> 59.9396 c; filler 7770.151 mg -> 31.080604 c; shells 60 c: 59.9396 + 31.080604 + 60
+  //   = 151.020204 c; x 1.5 = 226.530306; + 1000 labour + 1200 fees = 2426.53 -> 2427 c.
+  // LDN30: API 99.899 mg -> 39.9596; filler 7820.101 mg -> 31.280404; shells 60 = 131.240004; x 1.5 = 196.860006
+  //   + 2200 = 2396.86 -> 2397 c.
+  // LDN15: API 49.950 mg -> 19.98; filler 7870.050 mg -> 31.4802; shells 60 = 111.4602; x 1.5 = 167.1903
+  //   + 2200 = 2367.19 -> 2367 c.
   @Test(
     "hand-computed quotes for 1.5, 3.0 and 4.5 mg under each rounding rule",
     arguments: [
-      ("none", ["LDN15": "23.76", "LDN30": "24.06", "LDN45": "24.36"]),
-      ("up-0.05", ["LDN15": "23.80", "LDN30": "24.10", "LDN45": "24.40"]),
-      ("to-0.99", ["LDN15": "23.99", "LDN30": "24.99", "LDN45": "24.99"]),
+      ("none", ["LDN15": "23.67", "LDN30": "23.97", "LDN45": "24.27"]),
+      ("up-0.05", ["LDN15": "23.70", "LDN30": "24.00", "LDN45": "24.30"]),
+      ("to-0.99", ["LDN15": "23.99", "LDN30": "23.99", "LDN45": "24.99"]),
     ])
   func quotes(rounding: String, expected: [String: String]) throws {
     let pharmacy = try pharmacy("[pricing]\nrounding = \"\(rounding)\"\n")
@@ -61,14 +61,15 @@ struct PricingEndToEndTests {
     }
   }
 
-  // 90 capsules of LDN45 (99 made): API 449.547 mg -> 179.8188; filler 23310.453 mg -> 93.241812; shells 198
-  //   = 471.060612; x 1.5 = 706.590918; + 2200 = 2906.590918; less 5 % (145.329546) = 2761.26 -> 2761 c.
+  // 90 capsules of LDN45 (99 made, 90 shells): API 449.547 mg -> 179.8188; filler 23310.453 mg -> 93.241812;
+  //   shells 180 = 453.060612; x 1.5 = 679.590918; + 2200 = 2879.590918; less 5 % (143.979546) = 2735.61
+  //   -> 2736 c.
   @Test("a quantity tier discounts the subtotal, and the minimum price holds")
   func tiersAndMinimum() throws {
     let pharmacy = try pharmacy("[pricing]\nrounding = \"none\"\n")
     let quote = try pharmacy.ok(["price", "quote", "--formula", "LDN45", "--quantity", "90", "--json"]).json()
     #expect(quote["discountPercent"] as? NSNumber == 5)
-    #expect(quote["total"] as? String == "27.61")
+    #expect(quote["total"] as? String == "27.36")
     let minimum = try self.pharmacy("[pricing]\nrounding = \"none\"\nminimum_price = 40.0\n")
     let floored = try minimum.ok(["price", "quote", "--formula", "LDN45", "--quantity", "30", "--json"]).json()
     #expect(floored["total"] as? String == "40.00")
@@ -116,6 +117,30 @@ struct PricingEndToEndTests {
     try (settings + "ingredient_markup = 3.0\nshow_price_on_label = true\n").write(
       toFile: pharmacy.settings, atomically: true, encoding: .utf8)
     #expect(try pharmacy.ok(["label", "print", "--fill", "1", "--by", "dchen"]).stdout.contains("Price $24.27"))
+  }
+
+  @Test("one pricing rule: 30 capsules quote and fill at the same price, from a batch of 30 or of 90")
+  func quoteEqualsFill() throws {
+    let pharmacy = try pharmacy("[pricing]\nrounding = \"none\"\n")
+    let quoted = try total(pharmacy, "LDN45", 30)
+    #expect(quoted == "24.27")
+    // A batch of 90 weighed exactly as planned (three times the 30's masses), 90 filled.
+    let record = try pharmacy.ok([
+      "batch", "record", "--formula", "LDN45", "--quantity", "90", "--weighed", "NALTREXONE-HCL=449.547mg",
+      "--weighed", "AVICEL-PH102=23310.453mg", "--yield", "90", "--by", "mtorres", "--json",
+    ]).json()
+    let lot = try #require(record["lotNumber"] as? String)
+    try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
+    try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
+    try pharmacy.ok(["batch", "release", lot, "--by", "dchen"])
+    try pharmacy.ok(["patient", "add", "--name", "A Patient", "--dob", "1970-01-01"])
+    try pharmacy.ok(["prescriber", "add", "--name", "Dr. B", "--npi", "1234567893"])
+    try pharmacy.ok([
+      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
+      "2026-11-20", "--by", "dchen",
+    ])
+    let fill = try pharmacy.ok(["rx", "fill", "600001", "--by", "dchen", "--json"]).json()
+    #expect((fill["price"] as? [String: Any])?["total"] as? String == quoted)
   }
 
   @Test("Config/pricing.toml documents exactly the built-in price model")
