@@ -59,14 +59,17 @@ public enum WeighingPlanner {
     guard fillerPerCapsule > 0 else {
       throw FormulationError("the API fills the whole capsule: choose a larger capsule size")
     }
-    let fillerTotal = Mass.milligrams(fillerPerCapsule * Decimal(capsules))
+    // The total from the figures the record prints, rounded once at the end: the line adds up as printed.
+    let fillerTotal = Mass.milligrams(formula.packStat.milligrams * Decimal(capsules) - apiTotal.milligrams * ratio)
     let densityText =
       api.density == nil
       ? "API density unknown: equal densities assumed" : "filler/API density ratio \(ratio.trimmed(maximum: 4))"
     calculations.append(
       "filler per capsule: pack stat \(formula.packStat) - API \(apiPerCapsule.trimmed(maximum: 3)) mg x \(ratio.trimmed(maximum: 4)) (\(densityText)) = \(fillerPerCapsule.trimmed(maximum: 3)) mg"
     )
-    calculations.append("filler: \(fillerPerCapsule.trimmed(maximum: 3)) mg x \(capsules) capsules = \(fillerTotal)")
+    calculations.append(
+      "filler: pack stat \(formula.packStat) x \(capsules) capsules - API \(apiTotal) x \(ratio.trimmed(maximum: 6)) = \(fillerTotal)"
+    )
     let fillerLot = try choose(filler, request: request, role: .filler, need: { _ in fillerTotal.micrograms })
 
     var components = [

@@ -63,6 +63,19 @@ struct WeighingPlannerTests {
     #expect(plan.component(.api)?.quantity == 49_500)
     #expect(plan.component(.filler)?.quantity == 7_890_300)
     #expect(plan.theoreticalFill == Fixtures.mg("240.6"))
+    #expect(plan.calculations.contains("filler: pack stat 240.0 mg x 33 capsules - API 49.5 mg x 0.6 = 7890.3 mg"))
+  }
+
+  @Test("the filler line adds up as printed, whatever the capsule count (the record's arithmetic is checkable)")
+  func fillerLineAddsUp() throws {
+    for quantity in [30, 90, 700, 900] {
+      let plan = try Fixtures.plan(Fixtures.formula(strength: "4.5"), quantity: quantity, lots: Fixtures.standardLots)
+      let line = try #require(plan.calculations.first { $0.hasPrefix("filler: pack stat") })
+      // "filler: pack stat P mg x N capsules - API A mg x R = F mg"
+      let numbers = line.split(separator: " ").compactMap { Decimal.exact(String($0)) }
+      try #require(numbers.count == 5, "\(line)")
+      #expect(numbers[0] * numbers[1] - numbers[2] * numbers[3] == numbers[4], "\(line)")
+    }
   }
 
   @Test("lots are chosen first-expiry-first-out among released, unexpired lots with enough stock")
