@@ -122,12 +122,17 @@ struct LabelCommand: ParsableCommand {
         phone: context.settings.pharmacy.phone)
       let content: LabelContent
       if let record = fillRecord {
+        // The filler's warning for the patient ("Contains lactose monohydrate"), by the rule that recognises it.
+        let rules = try context.rules()
+        let filler = try database.ingredients().first { $0.code.uppercased() == record.formula.filler.uppercased() }
+        let excipientWarnings = filler.flatMap(rules.filler(for:))?.labelWarning.map { [$0] } ?? []
         content = try LabelContent.patient(
           pharmacy: pharmacy, rxNumber: record.rxNumber, filled: record.filledOn, patient: record.patient,
           prescriber: record.prescriber, formula: record.formula, quantity: record.quantity,
           directions: record.labelDirections, refillsRemaining: record.refillsRemaining,
           discardAfter: record.beyondUseDate, lotNumber: record.lotNumber, reprint: reprint,
-          price: context.settings.pricing.showPriceOnLabel ? record.price.map { "$\($0.total)" } : nil)
+          price: context.settings.pricing.showPriceOnLabel ? record.price.map { "$\($0.total)" } : nil,
+          excipientWarnings: excipientWarnings)
       } else {
         content = try LabelContent.batch(
           pharmacy: pharmacy, formula: batchRecord.formula, lotNumber: batchRecord.lotNumber,

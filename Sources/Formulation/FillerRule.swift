@@ -25,6 +25,9 @@ public struct FillerRule: Sendable, Hashable, Codable {
     self.warning = warning
   }
 
+  /// What the patient label says about this filler ("Contains lactose monohydrate"), when it carries a warning.
+  public var labelWarning: String? { warning.isEmpty ? nil : "Contains \(name.lowercased())" }
+
   /// The middle of the bulk density range, g/mL.
   public var typicalDensity: Decimal { (bulkDensityMin.value + bulkDensityMax.value) / 2 }
 

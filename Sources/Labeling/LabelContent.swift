@@ -28,11 +28,12 @@ public struct LabelContent: Sendable, Hashable, Codable {
     }
   }
 
-  /// A patient label (USP <17>, 16 CCR 1707.5, 22 TAC 291.131): every required item.
+  /// A patient label (USP <17>, 16 CCR 1707.5, 22 TAC 291.131): every required item, with the formula's
+  /// warnings and those of its excipients (`excipientWarnings`: "Contains lactose monohydrate").
   public static func patient(
     pharmacy: Pharmacy, rxNumber: String, filled: CalendarDate, patient: Patient, prescriber: Prescriber,
     formula: Formula, quantity: Int, directions: String, refillsRemaining: Int, discardAfter: CalendarDate,
-    lotNumber: String, reprint: Bool, price: String? = nil
+    lotNumber: String, reprint: Bool, price: String? = nil, excipientWarnings: [String] = []
   ) throws(LabelError) -> LabelContent {
     guard !pharmacy.name.isEmpty, !pharmacy.phone.isEmpty else {
       throw LabelError("the pharmacy's name and phone are not set: add them under [pharmacy] in the settings file")
@@ -49,7 +50,7 @@ public struct LabelContent: Sendable, Hashable, Codable {
       "prescriber": "Prescriber: \(prescriber.name)",
       "discard": "Discard after \(discardAfter)   Lot \(lotNumber)",
       "storage": "Compounded by \(pharmacy.name). \(formula.storage).",
-      "warnings": formula.warnings.map { "• \($0)" }.joined(separator: " "),
+      "warnings": (formula.warnings + excipientWarnings).map { "• \($0)" }.joined(separator: " "),
       "compounded": "Compounded by \(pharmacy.name)",
     ]
     return LabelContent(fields: try clean(fields), barcode: rxNumber)

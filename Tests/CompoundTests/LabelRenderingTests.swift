@@ -53,6 +53,29 @@ struct LabelRenderingTests {
     FileManager.default.temporaryDirectory.appendingPathComponent("compound-label-\(UUID().uuidString)-\(name)")
   }
 
+  @Test("a filler with a warning puts it on the patient label: lactose says so")
+  func excipientWarning() throws {
+    let lactose = FillerRule(
+      id: "lactose-monohydrate", name: "Lactose monohydrate", match: ["lactose"],
+      bulkDensityMin: ExactNumber(Decimal(string: "0.5") ?? 0, decimals: 1),
+      bulkDensityMax: ExactNumber(Decimal(string: "0.8") ?? 0, decimals: 1), warning: "contains lactose")
+    #expect(lactose.labelWarning == "Contains lactose monohydrate")
+    var avicel = lactose
+    avicel.warning = ""
+    #expect(avicel.labelWarning == nil)
+    let formula = try Self.formula()
+    let content = try LabelContent.patient(
+      pharmacy: Self.pharmacy, rxNumber: "600001", filled: try CalendarDate.parse("2026-11-22"),
+      patient: Patient(
+        id: 1, name: "A Patient", dateOfBirth: try CalendarDate.parse("1961-04-12"), address: "", phone: ""),
+      prescriber: Prescriber(id: 1, name: "Dr. Ana Ruiz, MD", npi: "1234567893", phone: ""), formula: formula,
+      quantity: 30, directions: "Take 1 capsule by mouth at bedtime", refillsRemaining: 2,
+      discardAfter: try CalendarDate.parse("2027-05-21"), lotNumber: "LDN45-261122-01", reprint: false,
+      excipientWarnings: [lactose.labelWarning ?? ""])
+    let text = content.text(layout: try Self.layout("patient-3x4"))
+    #expect(text.contains("• Contains lactose monohydrate"), "\(text)")
+  }
+
   @Test("the PDF carries every required item, in embedded fonts")
   func pdfItems() throws {
     let rendered = try CairoRenderer.render(try Self.content(), layout: try Self.layout("patient-3x4"), format: .pdf)
