@@ -171,7 +171,8 @@ extension InventoryCommand {
       let zone = context.zone
       let expiringDays = context.settings.inventory.expiringDays
       let written = try MonthlyWorkbook.write(
-        year: year, month: number, to: output, pharmacy: name, generated: context.now, progress: isatty(2) == 1
+        year: year, month: number, to: output, pharmacy: name, zone: zone, generated: context.now,
+        progress: isatty(2) == 1
       ) { sink in
         try database.monthReport(year: year, month: number, zone: zone, expiringDays: expiringDays, into: &sink)
       }

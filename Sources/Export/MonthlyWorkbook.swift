@@ -13,7 +13,7 @@ public enum MonthlyWorkbook {
   /// returns the report, and writes it all to `output`; `progress` reports movement rows on standard error.
   @discardableResult
   public static func write(
-    year: Int, month: Int, to output: OutputPath, pharmacy: String, generated: Date, progress: Bool,
+    year: Int, month: Int, to output: OutputPath, pharmacy: String, zone: TimeZone, generated: Date, progress: Bool,
     read: (inout MovementWriter) throws -> MonthReport
   ) throws(ExportError) -> (report: MonthReport, items: Int, lots: Int) {
     let path = output.path
@@ -22,8 +22,8 @@ public enum MonthlyWorkbook {
     let written: (report: MonthReport, items: Int, lots: Int)
     do {
       written = try writeFile(
-        year: year, month: month, to: temporary.path, pharmacy: pharmacy, generated: generated, progress: progress,
-        read: read)
+        year: year, month: month, to: temporary.path, pharmacy: pharmacy, zone: zone, generated: generated,
+        progress: progress, read: read)
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       throw error
@@ -33,7 +33,7 @@ public enum MonthlyWorkbook {
   }
 
   private static func writeFile(
-    year: Int, month: Int, to path: String, pharmacy: String, generated: Date, progress: Bool,
+    year: Int, month: Int, to path: String, pharmacy: String, zone: TimeZone, generated: Date, progress: Bool,
     read: (inout MovementWriter) throws -> MonthReport
   ) throws(ExportError) -> (report: MonthReport, items: Int, lots: Int) {
     var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 1)
@@ -50,9 +50,11 @@ public enum MonthlyWorkbook {
       var lotsSheet = try Sheet(workbook, name: "Lots at month end", header: Headers.lots, formats: formats)
       var batchesSheet = try Sheet(workbook, name: "Batches compounded", header: Headers.batches, formats: formats)
       var dispensedSheet = try Sheet(workbook, name: "Dispensed", header: Headers.dispensed, formats: formats)
-      let movementsSheet = try Sheet(workbook, name: "Movements", header: Headers.movements, formats: formats)
+      let movementsSheet = try Sheet(
+        workbook, name: "Movements", header: [("When (\(zone.identifier))", 21)] + Headers.movements.dropFirst(),
+        formats: formats)
       var expiringSheet = try Sheet(workbook, name: "Expiring", header: Headers.expiring, formats: formats)
-      var writer = MovementWriter(sheet: movementsSheet, formats: formats, progress: progress)
+      var writer = MovementWriter(sheet: movementsSheet, formats: formats, progress: progress, zone: zone)
       let report: MonthReport
       do {
         report = try read(&writer)
@@ -119,7 +121,7 @@ public enum MonthlyWorkbook {
     ]
     static let lots: [(String, Double)] = [
       ("Lot", 18), ("Item", 18), ("Kind", 11), ("Supplier", 14), ("Expiry or BUD", 13), ("Status", 12), ("Unit", 6),
-      ("Quantity", 14), ("Unit cost ($ per g or piece)", 22), ("Value", 12),
+      ("Quantity", 14), ("Unit cost ($ per mg or piece)", 24), ("Value", 12),
     ]
     static let batches: [(String, Double)] = [
       ("Lot", 18), ("Formula", 12), ("Compounded", 12), ("Quantity", 10), ("Yield", 8), ("BUD", 12), ("Assay", 18),
@@ -171,12 +173,12 @@ public enum MonthlyWorkbook {
     ])
     worksheet_write_string(
       sheet.handle, sheet.row + 1, 0, "Month \(monthText); generated \(Timestamp.string(generated))", nil)
-    if last > 1, let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_COLUMN.rawValue)) {
-      chart_title_set_name(chart, "Usage in \(monthText): consumed and dispensed")
-      let consumed = chart_add_series(chart, "=Summary!$A$2:$A$\(last)", "=Summary!$G$2:$G$\(last)")
-      chart_series_set_name(consumed, "Consumed")
-      let dispensed = chart_add_series(chart, "=Summary!$A$2:$A$\(last)", "=Summary!$H$2:$H$\(last)")
-      chart_series_set_name(dispensed, "Dispensed")
+    // One measure every item shares: the value of its stock at the month's end, in the currency.
+    if last > 1, let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_BAR.rawValue)) {
+      chart_title_set_name(chart, "Value of stock at the end of \(monthText), by item")
+      let value = chart_add_series(chart, "=Summary!$A$2:$A$\(last)", "=Summary!$K$2:$K$\(last)")
+      chart_series_set_name(value, "Closing value at cost ($)")
+      chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
       worksheet_insert_chart(sheet.handle, sheet.row + 3, 0, chart)
     }
   }
@@ -194,9 +196,10 @@ public enum MonthlyWorkbook {
           .text(lot.expires < report.monthEnd ? "expired" : lot.status), .text(lot.unit == .mass ? "mg" : "pcs"),
           amount(lot.quantity, lot.unit, formats),
           lot.unitCost.map { cents in
-            // Cents per microgram or per piece, shown as dollars per gram or per piece.
-            let dollars = lot.unit == .mass ? cents * 1_000_000 / 100 : cents / 100
-            return .number(Double(truncating: dollars as NSNumber), formats.unitCost)
+            // Cents per microgram or per piece, as dollars per mg or per piece: the Quantity's own unit, so
+            // Quantity x Unit cost is the Value (to the cent).
+            let dollars = lot.unit == .mass ? cents * 1000 / 100 : cents / 100
+            return .number(Sheet.number(dollars, scale: 12), formats.unitCost)
           } ?? .text("unknown"),
           lot.value.map { .number(Double($0.cents) / 100, formats.money) } ?? .text("unknown"),
         ], highlight: flagged)

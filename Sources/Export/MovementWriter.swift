@@ -11,11 +11,13 @@ public struct MovementWriter: MovementSink {
   private let progress: Bool
   private var count = 0
   private var written = 0
+  private var time: LocalTime
 
-  init(sheet: Sheet, formats: Formats, progress: Bool) {
+  init(sheet: Sheet, formats: Formats, progress: Bool, zone: TimeZone) {
     self.sheet = sheet
     self.formats = formats
     self.progress = progress
+    time = LocalTime(zone: zone)
   }
 
   public mutating func start(count: Int) { self.count = count }
@@ -23,7 +25,12 @@ public struct MovementWriter: MovementSink {
   public mutating func add(_ movement: MonthReport.MovementRow) throws {
     let row = sheet.row
     let handle = sheet.handle
-    worksheet_write_string(handle, row, 0, movement.at, nil)
+    // When, as a date-time in the pharmacy's zone (the stored UTC text if it is not one).
+    if var local = time.datetime(movement.at) {
+      worksheet_write_datetime(handle, row, 0, &local, formats.dateTime)
+    } else {
+      worksheet_write_string(handle, row, 0, movement.at, nil)
+    }
     worksheet_write_string(handle, row, 1, movement.lotNumber, nil)
     worksheet_write_string(handle, row, 2, movement.item, nil)
     worksheet_write_string(handle, row, 3, movement.kind.rawValue, nil)

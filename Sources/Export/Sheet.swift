@@ -1,5 +1,6 @@
 import CXlsxWriter
 import Foundation
+import Quantities
 
 /// One worksheet written row by row (libxlsxwriter's constant-memory mode writes rows in order).
 struct Sheet {
@@ -21,8 +22,16 @@ struct Sheet {
       worksheet_write_string(sheet, 0, UInt16(index), column.0, formats.header)
     }
     worksheet_freeze_panes(sheet, 1, 0)
+    // Printed: landscape, one page wide, the header row on every page.
+    worksheet_set_landscape(sheet)
+    worksheet_fit_to_pages(sheet, 1, 0)
+    worksheet_repeat_rows(sheet, 0, 0)
     row = 1
   }
+
+  /// A decimal number as the nearest double to its exact text, rounded first to `scale` decimals: the cell
+  /// shows 0.085, never 0.08499999999999999.
+  static func number(_ value: Decimal, scale: Int) -> Double { Double(value.rounded(scale: scale).description) ?? 0 }
 
   /// A cell of the current row.
   enum Cell {
@@ -64,6 +73,7 @@ struct Sheet {
 struct Formats {
   let header: UnsafeMutablePointer<lxw_format>
   let date: UnsafeMutablePointer<lxw_format>
+  let dateTime: UnsafeMutablePointer<lxw_format>
   let milligrams: UnsafeMutablePointer<lxw_format>
   let count: UnsafeMutablePointer<lxw_format>
   let money: UnsafeMutablePointer<lxw_format>
@@ -85,10 +95,11 @@ struct Formats {
       format_set_bottom($0, UInt8(LXW_BORDER_THIN.rawValue))
     }
     date = try make { format_set_num_format($0, "yyyy-mm-dd") }
+    dateTime = try make { format_set_num_format($0, "yyyy-mm-dd hh:mm") }
     milligrams = try make { format_set_num_format($0, "#,##0.000") }
     count = try make { format_set_num_format($0, "#,##0") }
     money = try make { format_set_num_format($0, "$#,##0.00") }
-    unitCost = try make { format_set_num_format($0, "$#,##0.0000") }
+    unitCost = try make { format_set_num_format($0, "$#,##0.000000") }
     check = try make { format_set_num_format($0, "0.000") }
     flagged = try make { format_set_bg_color($0, 0xFFE699) }
   }

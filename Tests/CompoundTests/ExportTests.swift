@@ -32,6 +32,15 @@ struct ExportTests {
       'freeze': ws.freeze_panes, 'filter': ws.auto_filter.ref,
       'movements': wb['Movements'].max_row - 1,
       'title': formulas.properties.title,
+      'lot_values': [[r[7], r[8], r[9]] for r in wb['Lots at month end'].iter_rows(min_row=2, values_only=True)
+        if isinstance(r[8], (int, float))],
+      'times': [str(r[0]) for r in wb['Movements'].iter_rows(min_row=2, values_only=True)],
+      'time_types': [type(r[0]).__name__ for r in wb['Movements'].iter_rows(min_row=2, values_only=True)],
+      'when': wb['Movements']['A1'].value,
+      'print': [[s.page_setup.orientation, s.print_title_rows, s.page_setup.fitToWidth or 1,
+        s.page_setup.fitToHeight, s.sheet_properties.pageSetUpPr.fitToPage] for s in formulas.worksheets],
+      'chart': any('Value of stock' in __import__('zipfile').ZipFile(path).read(n).decode('utf-8', 'ignore')
+        for n in __import__('zipfile').ZipFile(path).namelist() if n.startswith('xl/charts/')),
     }
     print(json.dumps(out, default=str))
     """
@@ -85,6 +94,22 @@ struct ExportTests {
     // 3 received, 3 consumed, 1 produced, 1 dispensed, 1 wasted.
     #expect(out["movements"] as? Int == 9)
     #expect((out["title"] as? String)?.contains("2026-11") == true)
+    // Quantity x Unit cost = Value to the cent on every lot row: one unit for both.
+    let values = try #require(out["lot_values"] as? [[Double]])
+    #expect(!values.isEmpty)
+    for row in values {
+      #expect(abs((row[0] * row[1] * 100).rounded() / 100 - row[2]) < 0.000_001, "\(row)")
+    }
+    // Movement times are date-times in the pharmacy's zone; printing is landscape, one page wide, headers repeated.
+    #expect(out["when"] as? String == "When (America/Chicago)")
+    #expect((out["time_types"] as? [String])?.allSatisfy { $0 == "datetime" } == true)
+    #expect((out["times"] as? [String])?.first == "2026-11-22 15:00:00")
+    for sheet in try #require(out["print"] as? [[Any]]) {
+      #expect(sheet[0] as? String == "landscape" && sheet[1] as? String == "$1:$1", "\(sheet)")
+      // One page wide (1, OOXML's default when unwritten), as many pages tall as it takes (0).
+      #expect((sheet[2] as? Int) == 1 && (sheet[3] as? Int) == 0 && (sheet[4] as? Bool) == true, "\(sheet)")
+    }
+    #expect(out["chart"] as? Bool == true)
   }
 
   @Test("a past month exported again gives the same numbers after later movements; an empty month is valid")
@@ -126,7 +151,10 @@ struct ExportTests {
     try pharmacy.ok(["inventory", "export", "--month", "2026-11", "--out", november])
     // October: the three receipts and the 23:30 recount; November: the two recounts after midnight.
     #expect((try read(october, Self.summary) as? [String: Any])?["movements"] as? Int == 4)
-    #expect((try read(november, Self.summary) as? [String: Any])?["movements"] as? Int == 2)
+    let novemberOut = try #require(try read(november, Self.summary) as? [String: Any])
+    #expect(novemberOut["movements"] as? Int == 2)
+    // Shown in the pharmacy's zone: 00:30 before the clocks fall back, 01:30 after.
+    #expect(novemberOut["times"] as? [String] == ["2026-11-01 00:30:00", "2026-11-01 01:30:00"])
   }
 
   @Test("a bad month or an unwritable place is refused, and no file is left under the final name")

@@ -1,0 +1,62 @@
+import CXlsxWriter
+import Foundation
+
+/// Stored UTC instants (`2026-11-22T05:10:00Z`) as Excel date-times in the pharmacy's zone, fast enough for a
+/// million movements: the text is read by position, and the zone's offset is looked up once an hour.
+struct LocalTime {
+  let zone: TimeZone
+  private var offsets: [Int64: Int] = [:]
+
+  init(zone: TimeZone) { self.zone = zone }
+
+  /// The instant `text` as a date-time in the zone; nil when it is not a stored UTC instant.
+  mutating func datetime(_ text: String) -> lxw_datetime? {
+    let bytes = Array(text.utf8)
+    guard bytes.count == 20, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
+      bytes[19] == 90
+    else { return nil }
+    func number(_ range: Range<Int>) -> Int? {
+      var value = 0
+      for byte in bytes[range] {
+        guard (48...57).contains(byte) else { return nil }
+        value = value * 10 + Int(byte - 48)
+      }
+      return value
+    }
+    guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+      let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month)
+    else { return nil }
+    // Days since 1970-01-01 of the civil date (Howard Hinnant's algorithm), then seconds since the epoch.
+    let shifted = month <= 2 ? year - 1 : year
+    let era = (shifted >= 0 ? shifted : shifted - 399) / 400
+    let yearOfEra = shifted - era * 400
+    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    let days = era * 146_097 + dayOfEra - 719_468
+    let epoch = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    let hourKey = epoch / 3600
+    let offset: Int
+    if let cached = offsets[hourKey] {
+      offset = cached
+    } else {
+      offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(epoch)))
+      offsets[hourKey] = offset
+    }
+    let local = epoch + Int64(offset)
+    let localDays = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+    let secondsOfDay = Int(local - Int64(localDays) * 86_400)
+    // Back to a civil date.
+    let z = localDays + 719_468
+    let era2 = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era2 * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let localDay = doy - (153 * mp + 2) / 5 + 1
+    let localMonth = mp < 10 ? mp + 3 : mp - 9
+    let localYear = yoe + era2 * 400 + (localMonth <= 2 ? 1 : 0)
+    return lxw_datetime(
+      year: Int32(localYear), month: Int32(localMonth), day: Int32(localDay), hour: Int32(secondsOfDay / 3600),
+      min: Int32(secondsOfDay % 3600 / 60), sec: Double(secondsOfDay % 60))
+  }
+}
