@@ -38,7 +38,7 @@ struct BatchCommand: ParsableCommand {
       let plan = try context.database().planBatch(
         formulaCode: formula, quantity: count, lotChoices: choices, rules: try context.rules(), today: context.today)
       if json { return try Output.json(plan) }
-      print(BatchText.plan(plan, zone: context.zone))
+      print(BatchText.plan(plan, zone: context.zone, display: context.display))
     }
   }
 

@@ -7,7 +7,7 @@ import Store
 
 /// The worksheet and the compounding record as a person reads them.
 enum BatchText {
-  static func plan(_ plan: WeighingPlan, zone: TimeZone) -> String {
+  static func plan(_ plan: WeighingPlan, zone: TimeZone, display: QuantityDisplay = .standard) -> String {
     var lines = [
       "WEIGHING WORKSHEET  \(plan.formulaCode) version \(plan.formulaVersion): \(plan.formulaName)",
       "Capsules: \(plan.quantity) ordered + \(plan.extraCapsules) extra for loss = \(plan.capsules) (size \(plan.capsuleSize))",
@@ -19,9 +19,10 @@ enum BatchText {
           [
             component.role.rawValue, component.ingredientCode, component.lotNumber,
             "\(component.supplier) \(component.supplierLot)", component.expiry.description,
-            component.unit.formatExact(component.quantity),
+            component.unit.format(component.quantity, display: display),
             component.unit == .mass
-              ? "\(Mass(micrograms: component.minimum)) to \(Mass(micrograms: component.maximum))" : "-",
+              ? "\(display.mass(Mass(micrograms: component.minimum))) to \(display.mass(Mass(micrograms: component.maximum)))"
+              : "-",
           ]
         }),
       "",
@@ -53,6 +54,7 @@ enum BatchText {
   }
 
   static func record(_ record: BatchRecord, settings: Settings, zone: TimeZone, today: CalendarDate) -> String {
+    let display = settings.quantityDisplay
     let pharmacy = settings.pharmacy
     let formula = record.formula
     let local = { (text: String) in Timestamp.local(text, zone: zone) }
@@ -83,8 +85,8 @@ enum BatchText {
           return [
             planned.role.rawValue, "\(planned.ingredientCode) (\(planned.ingredientName))", planned.lotNumber,
             planned.supplier, planned.supplierLot, planned.expiry.description,
-            planned.unit.formatExact(planned.quantity),
-            planned.unit.formatExact(component.measured),
+            planned.unit.format(planned.quantity, display: display),
+            planned.unit.format(component.measured, display: display),
             planned.unit == .mass
               ? "\(component.percentOfPlan.fixed(2))\(component.withinTolerance ? "" : " OUT")" : "-",
           ]

@@ -37,6 +37,9 @@ final class Context {
   /// The capsule and batch rules in force.
   func rules() throws -> FormulationRules { try inForce().settings.formulationRules }
 
+  /// How quantities are shown (`display.grams_from`).
+  var display: QuantityDisplay { settings.quantityDisplay }
+
   init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
     self.environment = environment
     loaded = try SettingsLoader.load(

@@ -18,7 +18,9 @@ enum InventoryText {
     startOfDay(day.adding(days: 1), zone: zone).addingTimeInterval(-1)
   }
 
-  static func show(_ lines: [InventoryLine], title: String, today: CalendarDate) -> String {
+  static func show(
+    _ lines: [InventoryLine], title: String, today: CalendarDate, display: QuantityDisplay = .standard
+  ) -> String {
     var totals: [String: (StockUnit, Int64)] = [:]
     for line in lines { totals[line.item, default: (line.unit, 0)].1 += line.onHand }
     return [
@@ -28,12 +30,13 @@ enum InventoryText {
         lines.map {
           [
             $0.lotNumber, $0.kind, $0.item, "\($0.expires)\($0.expires < today ? " (past)" : "")", $0.status.rawValue,
-            $0.unit.formatExact($0.onHand),
+            $0.unit.format($0.onHand, display: display),
           ]
         }),
       "Per item:",
       Output.table(
-        ["ITEM", "ON HAND"], totals.keys.sorted().map { [$0, totals[$0].map { $0.0.formatExact($0.1) } ?? ""] }),
+        ["ITEM", "ON HAND"],
+        totals.keys.sorted().map { [$0, totals[$0].map { $0.0.format($0.1, display: display) } ?? ""] }),
     ].joined(separator: "\n")
   }
 

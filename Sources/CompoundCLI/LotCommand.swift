@@ -68,7 +68,7 @@ struct LotCommand: ParsableCommand {
       let lot = try database.lots(ingredient: item.code).first { $0.lot.lotNumber == number }
       if json, let lot { return try Output.json(lot) }
       print(
-        "received \(number): \(item.unit.format(receipt.quantity)) of \(item.code) (\(receipt.supplier) lot \(receipt.supplierLot), expires \(receipt.expiry)); status quarantined until a pharmacist releases it"
+        "received \(number): \(item.unit.format(receipt.quantity, display: context.display)) of \(item.code) (\(receipt.supplier) lot \(receipt.supplierLot), expires \(receipt.expiry)); status quarantined until a pharmacist releases it"
       )
       if receipt.cost == nil { print("note: no cost recorded; the lot's value is unknown until one is") }
     }
@@ -117,7 +117,8 @@ struct LotCommand: ParsableCommand {
             let assay = lot.assayPercent.map { "\($0) % \(lot.assayBasis?.rawValue ?? "")" } ?? "-"
             return [
               lot.lotNumber, lot.ingredientCode, "\(lot.supplier) \(lot.supplierLot)", lot.expiry.description,
-              item.unit.format(lot.onHand), status, assay, item.cost.map { "$\($0)" } ?? "unknown",
+              item.unit.format(lot.onHand, display: context.display), status, assay,
+              item.cost.map { "$\($0)" } ?? "unknown",
             ]
           }))
     }

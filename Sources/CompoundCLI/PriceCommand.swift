@@ -98,10 +98,16 @@ struct PriceCommand: ParsableCommand {
       let context = try Context(global)
       let rows = try context.database().valuation()
       if json { return try Output.json(rows) }
+      let display = context.display
       print(
         Output.table(
           ["LOT", "INGREDIENT", "ON HAND", "VALUE"],
-          rows.map { [$0.lotNumber, $0.ingredient, $0.unit.format($0.onHand), $0.value.map { "\($0)" } ?? "unknown"] }))
+          rows.map {
+            [
+              $0.lotNumber, $0.ingredient, $0.unit.format($0.onHand, display: display),
+              $0.value.map { "\($0)" } ?? "unknown",
+            ]
+          }))
       let total = rows.compactMap(\.value).reduce(0) { $0 + $1.cents }
       let unknown = rows.filter { $0.value == nil }.count
       print("total \(Money(cents: total))\(unknown > 0 ? " (\(unknown) lots without a cost are not counted)" : "")")

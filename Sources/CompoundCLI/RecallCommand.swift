@@ -47,7 +47,10 @@ struct RecallCommand: ParsableCommand {
         Output.table(
           ["LOT", "INGREDIENT", "SUPPLIER", "SUPPLIER LOT", "USED"],
           report.components.map {
-            [$0.lotNumber, $0.ingredient, $0.supplier, $0.supplierLot, $0.unit.formatExact($0.used)]
+            [
+              $0.lotNumber, $0.ingredient, $0.supplier, $0.supplierLot,
+              $0.unit.format($0.used, display: context.display),
+            ]
           }))
     }
     lines.append("Batches (\(report.batches.count)):")
@@ -71,7 +74,7 @@ struct RecallCommand: ParsableCommand {
         + (report.onHand.isEmpty
           ? "nothing"
           : report.onHand.sorted { $0.key < $1.key }.map {
-            "\($0.key) (\((report.onHandUnits[$0.key] ?? .count).formatExact($0.value)))"
+            "\($0.key) (\((report.onHandUnits[$0.key] ?? .count).format($0.value, display: context.display)))"
           }.joined(separator: ", ")))
     if hold {
       lines.append(

@@ -32,7 +32,7 @@ struct StockCommand: ParsableCommand {
       let result = try context.database().moveStock(
         lot, kind: .adjusted, quantity: quantity, reason: reason, witness: nil, by: try context.user(signer.by),
         now: context.now)
-      print("adjusted \(lot) by \(quantity): \(result.unit.formatExact(result.onHand)) on hand")
+      print("adjusted \(lot) by \(quantity): \(result.unit.format(result.onHand, display: context.display)) on hand")
     }
   }
 
@@ -55,7 +55,7 @@ struct StockCommand: ParsableCommand {
         lot, kind: .wasted, quantity: quantity, reason: reason,
         witness: try witness.map { try context.witness($0, for: "waste of \(lot)") },
         by: try context.user(signer.by), now: context.now)
-      print("wasted \(quantity) of \(lot): \(result.unit.formatExact(result.onHand)) on hand")
+      print("wasted \(quantity) of \(lot): \(result.unit.format(result.onHand, display: context.display)) on hand")
     }
   }
 }
@@ -86,7 +86,9 @@ struct InventoryCommand: ParsableCommand {
       let lines = try context.database().inventory(asOf: instant).filter { $0.onHand != 0 }
       if json { return try Output.json(lines) }
       print(
-        InventoryText.show(lines, title: asOf.map { "Stock at the end of \($0)" } ?? "Stock now", today: context.today))
+        InventoryText.show(
+          lines, title: asOf.map { "Stock at the end of \($0)" } ?? "Stock now", today: context.today,
+          display: context.display))
     }
   }
 
@@ -111,7 +113,9 @@ struct InventoryCommand: ParsableCommand {
       let lines = try context.database().inventory().filter { $0.onHand > 0 && $0.expires <= horizon }
       if json { return try Output.json(lines) }
       if lines.isEmpty { return print("nothing on hand expires within \(days) days") }
-      print(InventoryText.show(lines, title: "Expiring by \(horizon) (within \(days) days)", today: context.today))
+      print(
+        InventoryText.show(
+          lines, title: "Expiring by \(horizon) (within \(days) days)", today: context.today, display: context.display))
     }
   }
 
@@ -131,7 +135,10 @@ struct InventoryCommand: ParsableCommand {
       let shortages = try InventoryText.shortages(
         points, lines: try context.database().inventory(), today: context.today)
       if json { return try Output.json(shortages) }
-      let below = shortages.map { [$0.item, $0.unit.formatExact($0.stock), $0.unit.formatExact($0.level)] }
+      let display = context.display
+      let below = shortages.map {
+        [$0.item, $0.unit.format($0.stock, display: display), $0.unit.format($0.level, display: display)]
+      }
       if below.isEmpty { return print("every item is at or above its reorder level") }
       print(Output.table(["ITEM", "USABLE STOCK", "REORDER BELOW"], below))
     }

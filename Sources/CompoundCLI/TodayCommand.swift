@@ -44,7 +44,7 @@ struct TodayCommand: ParsableCommand {
       ingredientLots: Set(lines.filter { $0.kind == "ingredient" }.map(\.lotNumber)),
       shortages: try InventoryText.shortages(context.settings.inventory.reorder, lines: lines, today: today),
       requireAssay: try context.inForce().settings.qualityPolicy.requireAssayBeforeRelease, expiringDays: within,
-      today: today)
+      today: today, display: context.display)
     if json { return try Output.json(items) }
     guard !items.isEmpty else { return print("nothing needs attention on \(today)") }
     print("Today, \(today): \(items.count) thing\(items.count == 1 ? "" : "s") to do, most urgent first")

@@ -43,7 +43,8 @@ public enum WorkQueue {
   /// BUD ends within 7 days; usable stock expiring within `expiringDays`; items below their reorder level.
   public static func items(
     fills: [Fill], batches: [Batch], stock: [StockLine], ingredientLots: Set<String>,
-    shortages: [ReorderLevel.Shortage], requireAssay: Bool, expiringDays: Int, today: CalendarDate
+    shortages: [ReorderLevel.Shortage], requireAssay: Bool, expiringDays: Int, today: CalendarDate,
+    display: QuantityDisplay = .standard
   ) -> [WorkItem] {
     var items: [WorkItem] = []
     for fill in fills {
@@ -92,13 +93,13 @@ public enum WorkQueue {
         items.append(
           WorkItem(
             urgency: .dates, subject: "batch \(line.lotNumber)",
-            what: "BUD \(line.expires) ends this week with \(line.unit.formatExact(line.onHand)) left",
+            what: "BUD \(line.expires) ends this week with \(line.unit.format(line.onHand, display: display)) left",
             command: "compound inventory expiring --within 7"))
       } else if line.expires <= horizon {
         items.append(
           WorkItem(
             urgency: .dates, subject: "\(isBatch ? "batch" : "lot") \(line.lotNumber) (\(line.item))",
-            what: "expires \(line.expires) with \(line.unit.formatExact(line.onHand)) left",
+            what: "expires \(line.expires) with \(line.unit.format(line.onHand, display: display)) left",
             command: "compound inventory expiring --within \(expiringDays)"))
       }
     }
@@ -107,7 +108,7 @@ public enum WorkQueue {
         WorkItem(
           urgency: .stock, subject: shortage.item,
           what:
-            "usable stock \(shortage.unit.formatExact(shortage.stock)) is below its reorder level \(shortage.unit.formatExact(shortage.level))",
+            "usable stock \(shortage.unit.format(shortage.stock, display: display)) is below its reorder level \(shortage.unit.format(shortage.level, display: display))",
           command: "compound inventory reorder"))
     }
     return items.enumerated().sorted { ($0.element.urgency, $0.offset) < ($1.element.urgency, $1.offset) }.map(

@@ -56,14 +56,14 @@ public struct BatchRecordCheck: Sendable, Hashable, Codable {
       let available = onHand[planned.lotNumber] ?? 0
       guard quantity <= available else {
         throw FormulationError(
-          "lot \(planned.lotNumber) of \(planned.ingredientCode) has only \(planned.unit.formatExact(available)) on hand, less than the \(planned.unit.formatExact(quantity)) used"
+          "lot \(planned.lotNumber) of \(planned.ingredientCode) has only \(planned.unit.format(available)) on hand, less than the \(planned.unit.format(quantity)) used"
         )
       }
       let within = planned.unit == .count || (planned.minimum...planned.maximum).contains(quantity)
       let percent = (Decimal(quantity) * 100 / Decimal(max(planned.quantity, 1))).rounded(scale: 2)
       if !within {
         outOfRange.append(
-          "\(planned.ingredientCode) weighed \(planned.unit.formatExact(quantity)) (\(percent.fixed(2)) % of plan), outside \(planned.unit.formatExact(planned.minimum)) to \(planned.unit.formatExact(planned.maximum))"
+          "\(planned.ingredientCode) weighed \(planned.unit.format(quantity)) (\(percent.fixed(2)) % of plan), outside \(planned.unit.format(planned.minimum)) to \(planned.unit.format(planned.maximum))"
         )
       }
       measured.append(

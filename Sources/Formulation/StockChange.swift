@@ -17,7 +17,7 @@ public enum StockChange {
     }
     let delta = kind == .wasted || negative ? -amount : amount
     guard onHand + delta >= 0 else {
-      throw FormulationError("lot \(lotNumber) has \(unit.formatExact(onHand)) on hand: it cannot go below zero")
+      throw FormulationError("lot \(lotNumber) has \(unit.format(onHand)) on hand: it cannot go below zero")
     }
     return delta
   }

@@ -146,7 +146,7 @@ public enum WeighingPlanner {
       }
       guard lot.onHand >= needed else {
         throw FormulationError(
-          "lot \(lot.lotNumber) of \(ingredient.code) has \(unit.formatExact(lot.onHand)) on hand, the batch needs \(unit.formatExact(needed))"
+          "lot \(lot.lotNumber) of \(ingredient.code) has \(unit.format(lot.onHand)) on hand, the batch needs \(unit.format(needed))"
         )
       }
       return lot
@@ -166,9 +166,9 @@ public enum WeighingPlanner {
       throw FormulationError("no released, unexpired lot of \(ingredient.code) (\(ingredient.name)): \(hint)")
     }
     let largest = usable.max { $0.onHand < $1.onHand }
-    let neededText = largest.flatMap(need).map { unit.formatExact($0) } ?? "more"
+    let neededText = largest.flatMap(need).map { unit.format($0) } ?? "more"
     throw FormulationError(
-      "no released lot of \(ingredient.code) has enough stock: the batch needs \(neededText), the largest is \(largest?.lotNumber ?? "-") with \(unit.formatExact(largest?.onHand ?? 0))"
+      "no released lot of \(ingredient.code) has enough stock: the batch needs \(neededText), the largest is \(largest?.lotNumber ?? "-") with \(unit.format(largest?.onHand ?? 0))"
     )
   }
 }

@@ -83,9 +83,6 @@ public struct Mass: Sendable, Hashable, Comparable, Codable, CustomStringConvert
   /// Milligrams with up to three decimals and at least one: `49.5 mg`, `9405.125 mg`.
   public var description: String { "\(milligrams.trimmed(minimum: 1, maximum: 3)) mg" }
 
-  /// The mass in grams when it is a gram or more, else in milligrams: `9.405 g`, `49.5 mg`.
-  public var readable: String {
-    micrograms >= 1_000_000
-      ? "\((Decimal(micrograms) / 1_000_000).trimmed(minimum: 1, maximum: 6)) g" : description
-  }
+  /// The mass by the standard display rule: in grams from a gram, else in milligrams: `9.405 g`, `49.5 mg`.
+  public var readable: String { QuantityDisplay.standard.mass(self) }
 }

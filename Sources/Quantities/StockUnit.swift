@@ -7,17 +7,9 @@ public enum StockUnit: String, Sendable, Codable, CaseIterable {
   /// Capsule shells, containers, labels; quantities are whole pieces.
   case count
 
-  /// Formats a stored quantity in this unit for a person.
-  public func format(_ quantity: Int64) -> String {
-    switch self {
-    case .mass: return Mass(micrograms: quantity).readable
-    case .count: return "\(quantity) pcs"
-    }
-  }
-
-  /// Formats a quantity exactly, masses always in mg: for worksheets and records.
-  public func formatExact(_ quantity: Int64) -> String {
-    self == .mass ? Mass(micrograms: quantity).description : "\(quantity) pcs"
+  /// Formats a stored quantity in this unit for a person, by the standard display rule (`QuantityDisplay`).
+  public func format(_ quantity: Int64, display: QuantityDisplay = .standard) -> String {
+    display.quantity(quantity, self)
   }
 
   /// Parses a quantity with its unit (`25 g`, `500mg`, `1000 count`, `1000 caps`) into this unit.

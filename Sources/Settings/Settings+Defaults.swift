@@ -87,7 +87,8 @@ extension Settings {
         Pricing.Tier(minQuantity: 180, discountPercent: number("10.0")),
       ]),
     inventory: Inventory(expiringDays: 60, reorder: []),
-    signing: Signing(lockoutAttempts: 5, lockoutMinutes: 15))
+    signing: Signing(lockoutAttempts: 5, lockoutMinutes: 15),
+    display: Display(gramsFrom: "1g"))
 
   private static func number(_ text: String) -> ExactNumber {
     ExactNumber(text) ?? ExactNumber(0, decimals: 0)

@@ -29,10 +29,11 @@ public struct Settings: Sendable, Equatable, Codable {
   public var pricing: Pricing
   public var inventory: Inventory
   public var signing: Signing
+  public var display: Display
 
   enum CodingKeys: String, CodingKey {
     case version, database, pharmacy, capsules, excipients, bud, lots, weighing, formulation, certificates
-    case quality, dispensing, labels, pricing, inventory, signing
+    case quality, dispensing, labels, pricing, inventory, signing, display
     case pricingFile = "pricing_file"
   }
 
@@ -220,6 +221,21 @@ public struct Settings: Sendable, Equatable, Codable {
     }
   }
 
+  /// How quantities are shown to a person.
+  public struct Display: Sendable, Equatable, Codable {
+    /// Masses from this one on are shown in grams, smaller ones in milligrams ("1g").
+    public var gramsFrom: String
+
+    enum CodingKeys: String, CodingKey {
+      case gramsFrom = "grams_from"
+    }
+  }
+
+  /// The display rule the settings give (`display.grams_from`).
+  public var quantityDisplay: QuantityDisplay {
+    QuantityDisplay(gramsFrom: (try? Mass.parse(display.gramsFrom)) ?? Mass(micrograms: 1_000_000))
+  }
+
   /// Electronic signatures: wrong PINs in a row lock the user for a while.
   public struct Signing: Sendable, Equatable, Codable {
     /// Wrong PINs in a row that lock a user (3 to 10).
@@ -398,6 +414,10 @@ public struct Settings: Sendable, Equatable, Codable {
       throw SettingsError("BUD category \(category.id) must allow 1 to 3650 days, not \(category.days)")
     }
     try validateMaterials()
+    guard let threshold = try? Mass.parse(display.gramsFrom, what: "display.grams_from"), threshold.micrograms > 0
+    else {
+      throw SettingsError("display.grams_from '\(display.gramsFrom)' must be a mass above zero, for example \"1g\"")
+    }
     guard (0...3650).contains(inventory.expiringDays) else {
       throw SettingsError("inventory.expiring_days must be 0 to 3650, not \(inventory.expiringDays)")
     }

@@ -129,4 +129,19 @@ struct InventoryTests {
     let settings = try pharmacy.ok(["config", "show", "--json"]).jsonArray()
     #expect(settings.contains { $0["key"] as? String == "labels.zpl_dpi" && $0["source"] as? String == "default" })
   }
+
+  @Test("stock reads the same in every command: lot list, inventory show and valuation, by display.grams_from")
+  func oneDisplayRule() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    for command in [["lot", "list"], ["inventory", "show"], ["price", "valuation"]] {
+      let text = try pharmacy.ok(command).stdout
+      #expect(text.contains("500.0 g") && text.contains("5.0 g") && !text.contains("500000"), "\(command): \(text)")
+    }
+    let milligrams = try Pharmacy(settings: "[display]\ngrams_from = \"1000g\"\n")
+    try milligrams.seed()
+    #expect(try milligrams.ok(["inventory", "show"]).stdout.contains("5000.0 mg"))
+    let zero = try Pharmacy(settings: "[display]\ngrams_from = \"0g\"\n")
+    #expect(try zero.refused(["config", "show"]).contains("display.grams_from '0g' must be a mass above zero"))
+  }
 }

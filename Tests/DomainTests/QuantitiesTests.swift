@@ -112,3 +112,25 @@ struct QuantitiesTests {
         == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
   }
 }
+
+@Suite("One display rule for quantities")
+struct QuantityDisplayTests {
+  @Test("mg below 1 g and g from 1 g, to the microgram, always with the unit; counts in pieces")
+  func standard() {
+    let display = QuantityDisplay.standard
+    #expect(display.quantity(449_546, .mass) == "449.546 mg")
+    #expect(display.quantity(999_999, .mass) == "999.999 mg")
+    #expect(display.quantity(1_000_000, .mass) == "1.0 g")
+    #expect(display.quantity(23_310_454, .mass) == "23.310454 g")
+    #expect(display.quantity(390_916_200, .mass) == "390.9162 g")
+    #expect(display.quantity(910, .count) == "910 pcs")
+    #expect(StockUnit.mass.format(5_000_000) == "5.0 g")
+  }
+
+  @Test("the threshold is a setting: grams from 10 g shows 5 g as 5000 mg")
+  func threshold() throws {
+    let display = QuantityDisplay(gramsFrom: try Mass.parse("10g"))
+    #expect(display.quantity(5_000_000, .mass) == "5000.0 mg")
+    #expect(display.quantity(10_000_000, .mass) == "10.0 g")
+  }
+}
