@@ -77,6 +77,7 @@ final class Context {
       )
     }
     database.setCommand(Invocation.command)
+    database.setZone(zone)
     opened = database
   }
 

@@ -13,7 +13,7 @@ enum DispensingText {
       "\(steps); \(prescription.refills) refill\(prescription.refills == 1 ? "" : "s"); \(prescription.fillsDone) of \(prescription.fillsAllowed) fills done\(ended)"
   }
 
-  static func prescription(_ record: PrescriptionRecord) -> String {
+  static func prescription(_ record: PrescriptionRecord, zone: TimeZone) -> String {
     var lines = [
       "Rx \(record.prescription.rxNumber), written \(record.prescription.written)",
       "Patient: \(record.patient.name) (id \(record.patient.id), born \(record.patient.dateOfBirth))",
@@ -30,8 +30,12 @@ enum DispensingText {
       )
       if let note = fill.decision.stepNote { lines.append("  \(note)") }
       if let price = fill.price { lines.append("  price \(price.currency) \(price.total)") }
-      if let check = fill.finalCheck { lines.append("  final check by \(check.by) at \(check.at)") }
-      if let voided = fill.voided { lines.append("  voided by \(voided.by) at \(voided.at): \(voided.reason)") }
+      if let check = fill.finalCheck {
+        lines.append("  final check by \(check.by) at \(Timestamp.local(check.at, zone: zone))")
+      }
+      if let voided = fill.voided {
+        lines.append("  voided by \(voided.by) at \(Timestamp.local(voided.at, zone: zone)): \(voided.reason)")
+      }
       if let version = fill.rulesVersion { lines.append("  checked against clinical rules version \(version)") }
       lines += fill.decision.warnings.map { "  warning: \($0)" }
       lines += fill.decision.overridden.map { "  overridden (\(fill.decision.overrideReason ?? "")): \($0)" }

@@ -113,7 +113,7 @@ struct RxCommand: ParsableCommand {
       let context = try Context(global)
       let record = try context.database().prescription(rx)
       if json { return try Output.json(record) }
-      print(DispensingText.prescription(record))
+      print(DispensingText.prescription(record, zone: context.zone))
     }
   }
 

@@ -279,7 +279,7 @@ extension AppDatabase {
     try write(stamp(signer.id, now)) { db in
       let fill = try fillRecord(db, id)
       if let refusal = FinalCheck.refusal(
-        id: id, voidedBy: fill.voided?.by, checked: fill.finalCheck.map { ($0.by, $0.at) },
+        id: id, voidedBy: fill.voided?.by, checked: fill.finalCheck.map { ($0.by, local($0.at)) },
         labelsPrinted: fill.labelsPrinted)
       {
         throw StoreError(refusal)

@@ -20,7 +20,7 @@ extension AppDatabase {
       failures: state.failures, lastFailure: state.lastFailure.flatMap(Timestamp.date), now: now)
     {
       try recordFailure(user.id, action: action, locked: true, at: nowText)
-      let until = Timestamp.string(locked)
+      let until = local(Timestamp.string(locked))
       throw StoreError(
         "\(user.id) is locked after \(state.failures) wrong PINs until \(until): nothing was signed; wait, or a pharmacist resets the PIN ('compound user pin \(user.id) --by PHARMACIST')",
         code: .signature)

@@ -21,6 +21,8 @@ public final class AppDatabase: Sendable {
   public let path: String
   /// The command line this process runs, as every audit entry it writes names it.
   private let command = Mutex("")
+  /// The pharmacy's zone, for the instants messages show.
+  private let zone = Mutex(TimeZone(identifier: "UTC") ?? .current)
   /// For a database made by `create`: the name `publish` gives it.
   private let publishAs: String?
 
@@ -52,6 +54,14 @@ public final class AppDatabase: Sendable {
   public func setCommand(_ text: String) {
     command.withLock { $0 = text }
   }
+
+  /// Sets the zone in which messages show instants (the pharmacy's `time_zone`).
+  public func setZone(_ zone: TimeZone) {
+    self.zone.withLock { $0 = zone }
+  }
+
+  /// A stored instant as a person in the pharmacy reads it: `2026-11-22 06:10 -06:00`.
+  func local(_ instant: String) -> String { Timestamp.local(instant, zone: zone.withLock { $0 }) }
 
   /// Opens the compound database at `path`, migrating an older compound file to this version's schema.
   ///
@@ -189,7 +199,7 @@ public final class AppDatabase: Sendable {
       return try pool.write { db in
         if let newest = try String.fetchOne(db, sql: "SELECT max(at) FROM audit"), stamp.at < newest {
           throw StoreError(
-            "the clock reads \(stamp.at), earlier than the newest record (\(newest)): nothing was written; set the computer's clock right",
+            "the clock reads \(local(stamp.at)), earlier than the newest record (\(local(newest))): nothing was written; set the computer's clock right",
             code: .clock)
         }
         try AuditTrail.capture(db)

@@ -166,7 +166,7 @@ struct DispensingSafetyTests {
     let voided = try pharmacy.ok(["rx", "void", "\(id)", "--reason", "filled for the wrong patient", "--by", "dchen"])
     #expect(voided.stdout.contains("30 capsules returned to batch \(lot)"))
     #expect(try onHand() == 31)
-    #expect(try pharmacy.ok(["rx", "show", number]).stdout.contains("voided by dchen"))
+    #expect(try pharmacy.ok(["rx", "show", number]).stdout.contains("voided by dchen at 2026-11-22 15:00 -06:00"))
     #expect(
       try pharmacy.refused([
         "label", "print", "--fill", "\(id)", "--format", "pdf", "--out", "x.pdf", "--by", "mtorres",
@@ -198,7 +198,9 @@ struct DispensingSafetyTests {
         .contains(
           "wrong PIN"))
     #expect(try pharmacy.ok(["rx", "check", id, "--by", "aokafor"]).stdout.contains("ready for the patient"))
-    #expect(try pharmacy.refused(["rx", "check", id, "--by", "aokafor"]).contains("already checked by aokafor"))
+    #expect(
+      try pharmacy.refused(["rx", "check", id, "--by", "aokafor"]).contains(
+        "already checked by aokafor at 2026-11-22 15:00 -06:00"))
     // The shell cannot make the filler the checker either.
     let sneaky = try pharmacy.sqlite(
       "INSERT INTO fill_check (fill_id, checked_at, checked_by) VALUES (\(id), 'x', 'DCHEN')")

@@ -198,7 +198,7 @@ struct RecordsTests {
       ).contains("mtorres is now locked for 15 minutes"))
     #expect(
       try pharmacy.refusedSignature(["batch", "hold", lot, "--reason", "check", "--by", "mtorres"]).contains(
-        "mtorres is locked after 5 wrong PINs"))
+        "mtorres is locked after 5 wrong PINs until 2026-11-22 15:15 -06:00"))
     let failures = try pharmacy.ok(["audit", "log", "--json"]).jsonArray().filter {
       $0["table"] as? String == "signature_failure"
     }
@@ -269,7 +269,7 @@ struct RecordsTests {
     training.now = "2026-11-21T09:00:00-06:00"
     #expect(
       try training.refused(["batch", "hold", lot, "--reason", "x", "--by", "dchen"]).contains(
-        "earlier than the newest record"))
+        "the clock reads 2026-11-21 09:00 -06:00, earlier than the newest record (2026-11-22 15:00 -06:00)"))
   }
 
   @Test("every label is logged before it leaves, a text label too; a failed delivery is logged as failed")
