@@ -11,13 +11,20 @@ public struct CompoundCommand: ParsableCommand {
     commandName: "compound",
     abstract: "Batch, quality and label records for a compounding pharmacy.",
     discussion: """
+      Start the day with 'compound today': what needs someone now, with the command for each.
+
       Settings come from --config, COMPOUND_CONFIG, or ~/.config/compound/compound.toml over the built-in \
-      defaults (Config/compound.toml documents every key); the clinical rules live in the database \
-      ('compound rules show'). The database is --db, COMPOUND_DB, the settings' database key, or \
-      ~/.local/share/compound/compound.sqlite. Every write is signed by the user its --by names: their PIN is \
-      asked for without echo; a script sets COMPOUND_PIN (COMPOUND_WITNESS_PIN for a witness, \
-      COMPOUND_NEW_PIN for 'user add' and 'user pin'). COMPOUND_NOW (ISO 8601 with a zone) fixes the clock, \
-      on a training database only ('compound init --training').
+      defaults (Config/compound.toml documents every key). The clinical rules live in the database \
+      ('compound rules show').
+
+      The database is --db, COMPOUND_DB, the settings' database key, or ~/.local/share/compound/compound.sqlite.
+
+      Every write is signed by the user its --by names: their PIN is asked for without echo. A script sets \
+      COMPOUND_PIN (COMPOUND_WITNESS_PIN for a witness, COMPOUND_NEW_PIN for 'user add' and 'user pin').
+
+      COMPOUND_NOW (ISO 8601 with a zone) fixes the clock, on a training database only ('compound init \
+      --training'). Exit statuses: 0 done, 1 refused, 3 incomplete price, 4 doctor found problems, 5 audit \
+      mismatch, 6 uniformity not met, 64 a command line that is wrong.
       """,
     version: CompoundVersion.current,
     subcommands: [

@@ -37,9 +37,16 @@ extension AppDatabase {
       let negative = body.hasPrefix("-")
       if negative || body.hasPrefix("+") { body.removeFirst() }
       let onHand: Int64 = row["on_hand"]
+      let amount: Int64
+      do {
+        amount = try unit.parse(body, what: "--quantity")
+      } catch let error as QuantityError {
+        // Name the quantity as typed, sign and all.
+        let typed = text.trimmingCharacters(in: .whitespaces)
+        throw StoreError(error.message.replacingOccurrences(of: body, with: typed), cause: error)
+      }
       let delta = try StockChange.delta(
-        kind: kind, amount: try unit.parse(body, what: "--quantity"), negative: negative, onHand: onHand, unit: unit,
-        lotNumber: lotNumber)
+        kind: kind, amount: amount, negative: negative, onHand: onHand, unit: unit, lotNumber: lotNumber)
       let fullReason = witness.map { "\(reason) (witness \($0.id))" } ?? reason
       if lot != nil {
         try Ledger.move(db, lot: row["id"], kind: kind, quantity: delta, by: user, now: now, reason: fullReason)

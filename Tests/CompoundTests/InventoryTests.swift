@@ -40,7 +40,7 @@ struct InventoryTests {
         .contains("below zero"))
     #expect(
       try pharmacy.refused(["stock", "adjust", avicel, "--quantity", "-1.5", "--reason", "x", "--by", "mtorres"])
-        .contains("no unit"))
+        .contains("--quantity '-1.5' has no unit: write it as -1.5mg or -1.5g"))
     #expect(
       try pharmacy.refused(["stock", "adjust", avicel, "--quantity", "-1g", "--reason", " ", "--by", "mtorres"])
         .contains("--reason"))
