@@ -144,8 +144,15 @@ struct LabelCommand: ParsableCommand {
       case .zpl:
         bytes = Array(try ZPLRenderer.render(content, layout: layout, dpi: context.settings.labels.zplDpi).utf8)
       case .text: bytes = Array(content.text(layout: layout).utf8)
-      case .png: bytes = try CairoRenderer.render(content, layout: layout, format: .png).bytes
-      case .pdf: bytes = try CairoRenderer.render(content, layout: layout, format: .pdf).bytes
+      // The printer's resolution (labels.zpl_dpi) sets the barcode's whole-dot modules in every format.
+      case .png:
+        bytes = try CairoRenderer.render(
+          content, layout: layout, format: .png, dpi: Double(context.settings.labels.zplDpi)
+        ).bytes
+      case .pdf:
+        bytes = try CairoRenderer.render(
+          content, layout: layout, format: .pdf, dpi: Double(context.settings.labels.zplDpi)
+        ).bytes
       }
 
       // Every label is logged before it leaves, in the transaction that decides it may be printed.

@@ -15,7 +15,8 @@ public enum CairoRenderer {
     case png
   }
 
-  /// Renders `content` on `layout`; PNG at `dpi` dots per inch.
+  /// Renders `content` on `layout`; PNG at `dpi` dots per inch. Barcode modules are whole dots at `dpi` in both
+  /// formats (a PDF's `dpi` is the printer's), so that a thermal printer at 203 or 300 dpi prints bars that scan.
   public static func render(
     _ content: LabelContent, layout: LabelLayout, format: Format, dpi: Double = 300
   ) throws(LabelError) -> RenderedLabel {
@@ -50,7 +51,9 @@ public enum CairoRenderer {
       let boxWidth = block.widthIn * 72
       let boxHeight = block.heightIn * 72
       if block.type == "barcode" {
-        try drawBarcode(cr, content.barcode, x: x, y: y, width: boxWidth, height: boxHeight, font: layout.font)
+        try drawBarcode(
+          cr, content.barcode, x: x, y: y, width: boxWidth, height: boxHeight, font: layout.font, dpi: dpi,
+          layoutName: layout.name)
         continue
       }
       guard let text = content.fields[block.field], !text.isEmpty else { continue }
@@ -123,7 +126,8 @@ public enum CairoRenderer {
   }
 
   private static func drawBarcode(
-    _ cr: OpaquePointer, _ data: String, x: Double, y: Double, width: Double, height: Double, font: String
+    _ cr: OpaquePointer, _ data: String, x: Double, y: Double, width: Double, height: Double, font: String,
+    dpi: Double, layoutName: String
   ) throws(LabelError) {
     guard let symbol = ZBarcode_Create() else { throw LabelError("zint is not available") }
     defer { ZBarcode_Delete(symbol) }
@@ -136,17 +140,34 @@ public enum CairoRenderer {
       throw LabelError("the barcode for '\(data)' cannot be encoded")
     }
     let textHeight = 8.0
-    let scaleX = width / Double(vector.pointee.width)
+    // The narrowest bar is one module; each module is a whole number of dots at `dpi`, as wide as the box allows.
+    var narrowest = Double.greatestFiniteMagnitude
+    var walk = vector.pointee.rectangles
+    while let current = walk {
+      narrowest = min(narrowest, Double(current.pointee.width))
+      walk = current.pointee.next
+    }
+    let modules = Double(vector.pointee.width) / narrowest
+    let dotsPerModule = ((width / 72 * dpi) / modules).rounded(.down)
+    guard dotsPerModule >= 1 else {
+      throw LabelError(
+        "the barcode '\(data)' is too wide for its box on \(layoutName) at \(Int(dpi)) dpi: choose a wider label stock")
+    }
+    let scaleX = dotsPerModule * 72 / dpi / narrowest
+    // The left edge on a whole dot; every bar then starts a whole number of modules from it.
+    let left = ((x + (width - Double(vector.pointee.width) * scaleX) / 2) * dpi / 72).rounded(.down) * 72 / dpi
     let scaleY = (height - textHeight) / Double(vector.pointee.height)
     var rectangle = vector.pointee.rectangles
     while let current = rectangle {
       let bar = current.pointee
-      cairo_rectangle(
-        cr, x + Double(bar.x) * scaleX, y + Double(bar.y) * scaleY, Double(bar.width) * scaleX,
-        Double(bar.height) * scaleY)
+      let start = ((left + Double(bar.x) * scaleX) * dpi / 72).rounded() * 72 / dpi
+      cairo_rectangle(cr, start, y + Double(bar.y) * scaleY, Double(bar.width) * scaleX, Double(bar.height) * scaleY)
       rectangle = bar.next
     }
+    // Hard edges: a grey half-dot at a bar's edge is what a 203 dpi scanner misreads.
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE)
     cairo_fill(cr)
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT)
     guard let layout = textLayout(cr), let description = pango_font_description_new() else { return }
     defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
     pango_font_description_set_family(description, font)

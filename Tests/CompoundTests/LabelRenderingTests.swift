@@ -120,6 +120,40 @@ struct LabelRenderingTests {
     #expect(decoded.trimmingCharacters(in: .whitespacesAndNewlines) == "600001")
   }
 
+  @Test(
+    "every layout's barcode scans from the PNG and the PDF at a thermal printer's 203 and 300 dpi",
+    arguments: [203, 300])
+  func scansAtPrinterResolutions(dpi: Int) throws {
+    var short = try Self.formula()
+    short.warnings = ["Do not take opioid medicines"]
+    let batch = try LabelContent.batch(
+      pharmacy: Self.pharmacy, formula: try Self.formula(), lotNumber: "LDN45-261122-01", capsules: 30,
+      compounded: try CalendarDate.parse("2026-11-22"), beyondUseDate: try CalendarDate.parse("2027-05-21"))
+    let cases: [(String, LabelContent, String)] = [
+      ("patient-3x4", try Self.content(), "600001"), ("patient-2x3", try Self.content(formula: short), "600001"),
+      ("batch-container", batch, "LDN45-261122-01"),
+    ]
+    for (name, content, expected) in cases {
+      let layout = try Self.layout(name)
+      let image = temporary("\(name)-\(dpi).png")
+      defer { try? FileManager.default.removeItem(at: image) }
+      try Data(try CairoRenderer.render(content, layout: layout, format: .png, dpi: Double(dpi)).bytes).write(to: image)
+      let fromPNG = try Self.tool("/usr/bin/zbarimg", ["--quiet", "--raw", image.path])
+      #expect(fromPNG.trimmingCharacters(in: .whitespacesAndNewlines) == expected, "\(name) PNG at \(dpi) dpi")
+      let pdf = temporary("\(name)-\(dpi).pdf")
+      defer { try? FileManager.default.removeItem(at: pdf) }
+      try Data(try CairoRenderer.render(content, layout: layout, format: .pdf, dpi: Double(dpi)).bytes).write(to: pdf)
+      let stem = temporary("\(name)-\(dpi)-pdf").path
+      defer { try? FileManager.default.removeItem(atPath: stem + ".png") }
+      _ = try Self.tool("/usr/bin/pdftoppm", ["-r", "\(dpi)", "-aa", "no", "-png", "-singlefile", pdf.path, stem])
+      let fromPDF = try Self.tool("/usr/bin/zbarimg", ["--quiet", "--raw", stem + ".png"])
+      #expect(fromPDF.trimmingCharacters(in: .whitespacesAndNewlines) == expected, "\(name) PDF at \(dpi) dpi")
+      // ZPL: every layout renders its Code 128 (whole-dot modules by ^BY), none refused as too wide.
+      let zpl = try ZPLRenderer.render(content, layout: layout, dpi: dpi)
+      #expect(zpl.contains("^BCN,"), "\(name) ZPL at \(dpi)")
+    }
+  }
+
   @Test("the batch container label's barcode scans as the lot number")
   func batchBarcode() throws {
     let content = try LabelContent.batch(
