@@ -40,6 +40,11 @@ struct LabelCommand: ParsableCommand {
       help: "pdf, png, zpl or text (default: zpl for --tcp, otherwise pdf).",
       transform: ArgumentTypes.choice(LabelFormat.self, "--format"))
     var format: LabelFormat?
+    @Option(
+      help:
+        "The label stock for this print: a layout in the Labels folder, for example patient-2x3 (default: labels.patient_stock or labels.batch_stock)."
+    )
+    var layout: String?
     @Option(help: "Write the label to this new file (never the database, a folder or a device).") var out: String?
     @Flag(help: "Replace the --out file if it exists.") var force = false
     @Option(help: "Send the label to this CUPS queue (lp).") var printer: String?
@@ -68,7 +73,7 @@ struct LabelCommand: ParsableCommand {
       var fillRecord: FillRecord?
       if let batch {
         lotNumber = batch
-        layoutName = context.settings.labels.batchStock
+        layoutName = self.layout ?? context.settings.labels.batchStock
       } else {
         let record: FillRecord
         if let fill {
@@ -87,7 +92,7 @@ struct LabelCommand: ParsableCommand {
         fillID = record.id
         fillRecord = record
         lotNumber = record.lotNumber
-        layoutName = context.settings.labels.patientStock
+        layoutName = self.layout ?? context.settings.labels.patientStock
       }
       let transport: Transport?
       if let out {
@@ -117,6 +122,12 @@ struct LabelCommand: ParsableCommand {
       if reprint { _ = try context.signer(user.id, for: "reprint the label of \(lotNumber)") }
 
       let layout = try loadLayout(layoutName, settings: context.settings)
+      let wanted = fillRecord == nil ? "batch" : "patient"
+      guard layout.kind == wanted else {
+        throw CLIError(
+          "--layout \(layoutName) is a \(layout.kind) label: a \(wanted) label needs a \(wanted) layout, for example \(wanted == "batch" ? context.settings.labels.batchStock : context.settings.labels.patientStock)"
+        )
+      }
       let pharmacy = LabelContent.Pharmacy(
         name: context.settings.pharmacy.name, address: context.settings.pharmacy.address,
         phone: context.settings.pharmacy.phone)
@@ -179,6 +190,10 @@ struct LabelCommand: ParsableCommand {
     }
 
     private func loadLayout(_ name: String, settings: Settings) throws -> LabelLayout {
+      guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+      else {
+        throw CLIError("--layout '\(name)' is not a layout name: use a file name from the Labels folder, without .toml")
+      }
       let folder =
         settings.labels.folder.isEmpty
         ? ProjectFolder.find("Labels", containing: name + ".toml") : settings.labels.folder

@@ -15,8 +15,10 @@ public enum CairoRenderer {
     case png
   }
 
-  /// Renders `content` on `layout`; PNG at `dpi` dots per inch. Barcode modules are whole dots at `dpi` in both
-  /// formats (a PDF's `dpi` is the printer's), so that a thermal printer at 203 or 300 dpi prints bars that scan.
+  /// Renders `content` on `layout`; PNG at `dpi` dots per inch.
+  ///
+  /// Barcode modules are whole dots at `dpi` in both formats (a PDF's `dpi` is the printer's), so that a
+  /// thermal printer at 203 or 300 dpi prints bars that scan.
   public static func render(
     _ content: LabelContent, layout: LabelLayout, format: Format, dpi: Double = 300
   ) throws(LabelError) -> RenderedLabel {

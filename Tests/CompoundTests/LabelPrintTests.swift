@@ -161,5 +161,19 @@ struct LabelPrintTests {
     let text = try pharmacy.ok(["label", "print", "--fill", "1", "--by", "mtorres"]).stdout
     #expect(text.contains("Eleanor O'Brien"))
     #expect(text.contains("[barcode: 600001]"))
+    // The stock is chosen per print: a layout of the label's kind, by its name in the Labels folder.
+    #expect(
+      try pharmacy.refused(["label", "print", "--fill", "1", "--layout", "batch-container", "--by", "mtorres"])
+        .contains("--layout batch-container is a batch label: a patient label needs a patient layout"))
+    #expect(
+      try pharmacy.refused(["label", "print", "--fill", "1", "--layout", "../../etc/passwd", "--by", "mtorres"])
+        .contains("is not a layout name"))
+    let lot = try #require(try pharmacy.ok(["batch", "list", "--json"]).jsonArray().first?["lotNumber"] as? String)
+    let zpl = pharmacy.folder.appendingPathComponent("batch.zpl").path
+    try pharmacy.ok([
+      "label", "print", "--batch", lot, "--layout", "batch-container", "--format", "zpl", "--out", zpl, "--by",
+      "mtorres",
+    ])
+    #expect(try String(contentsOfFile: zpl, encoding: .utf8).contains("^FD\(lot)^FS"))
   }
 }
