@@ -1,7 +1,9 @@
 import Accounts
 import ArgumentParser
+import FileOutput
 import Formulation
 import Foundation
+import LabelRendering
 import Quantities
 import Settings
 import Store
@@ -163,12 +165,37 @@ struct BatchCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Batch lot number.", transform: ArgumentTypes.lotNumber) var lot: String
     @Flag(help: "Print JSON (masses in mg; component quantities in micrograms or pieces).") var json = false
+    @Option(
+      help: "text (default) or pdf: the record as a paginated PDF with the audit head on every page (needs --out).",
+      transform: ArgumentTypes.choice(RecordFormat.self, "--format"))
+    var format: RecordFormat = .text
+    @Option(help: "Write the record to this new file (never the database, a folder or a device).") var out: String?
+    @Flag(help: "Replace the --out file if it exists.") var force = false
 
     func run() throws {
       let context = try Context(global)
-      let record = try context.database().batch(lot)
+      // The output is checked before anything is read: a refused --out leaves nothing behind.
+      let output = try out.map { try OutputPath($0, protected: [context.loaded.databasePath], force: force) }
+      if format == .pdf, output == nil { throw CLIError("--format pdf writes a file: add --out record.pdf") }
+      let database = try context.database()
+      let record = try database.batch(lot)
       if json { return try Output.json(record) }
-      print(BatchText.record(record, settings: context.settings, zone: context.zone, today: context.today))
+      let text = BatchText.record(record, settings: context.settings, zone: context.zone, today: context.today)
+      guard let output else { return print(text) }
+      let bytes: [UInt8]
+      switch format {
+      case .text: bytes = Array((text + "\n").utf8)
+      case .pdf:
+        let head = try database.auditHead()
+        bytes = try RecordDocument.pdf(
+          title: "Compounding record \(record.lotNumber) · \(context.settings.pharmacy.name)",
+          lines: text.components(separatedBy: "\n"),
+          footer:
+            "\(record.lotNumber) · printed \(Timestamp.local(Timestamp.string(context.now), zone: context.zone)) · audit trail \(head.entries) entries, head \(head.head)"
+        )
+      }
+      try output.write(bytes)
+      print("wrote the compounding record of \(record.lotNumber) to \(output.path)")
     }
   }
 

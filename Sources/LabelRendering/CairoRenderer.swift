@@ -115,7 +115,7 @@ public enum CairoRenderer {
   }
 
   /// A pango layout in points with unhinted metrics, so PDF and PNG measure text the same way.
-  private static func textLayout(_ cr: OpaquePointer) -> OpaquePointer? {
+  static func textLayout(_ cr: OpaquePointer) -> OpaquePointer? {
     guard let layout = pango_cairo_create_layout(cr), let options = cairo_font_options_create() else { return nil }
     let context = pango_layout_get_context(layout)
     pango_cairo_context_set_resolution(context, 72)

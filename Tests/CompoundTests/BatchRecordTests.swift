@@ -145,4 +145,34 @@ struct BatchRecordTests {
     #expect(record.contains("by David Chen, PharmD (dchen)"))
     #expect(record.contains("Result: PASS"))
   }
+
+  @Test("batch show --format pdf: the signed record as a PDF an inspector files, audit head on the page")
+  func recordPDF() throws {
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
+    try pharmacy.seed()
+    let lot = try pharmacy.verifiedBatch()
+    #expect(try pharmacy.refused(["batch", "show", lot, "--format", "pdf"]).contains("--format pdf writes a file"))
+    let file = pharmacy.folder.appendingPathComponent("record.pdf").path
+    try pharmacy.ok(["batch", "show", lot, "--format", "pdf", "--out", file])
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+    process.arguments = ["-layout", file, "-"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let head = try pharmacy.ok(["audit", "verify"]).stdout
+    let hash = try #require(
+      head.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
+    for fact in [
+      lot, "Verified:", "dchen", "mtorres", "NALTREXONE-HCL", "Capsule weight check", "head \(hash)", "page 1 of",
+    ] {
+      #expect(text.contains(fact), "the record PDF does not show \(fact)")
+    }
+    // An existing file is never replaced without --force, and the database never.
+    #expect(try pharmacy.refused(["batch", "show", lot, "--format", "pdf", "--out", file]).contains("already exists"))
+    #expect(
+      try pharmacy.refused(["batch", "show", lot, "--format", "pdf", "--out", pharmacy.database]).contains("database"))
+  }
 }

@@ -154,6 +154,30 @@ struct LabelRenderingTests {
     }
   }
 
+  @Test("a long record is paginated: every page has its footer with the page number and the audit head")
+  func recordPages() throws {
+    let lines = (1...400).map { "line \($0): " + String(repeating: "x", count: $0 % 7 == 0 ? 300 : 20) }
+    let bytes = try RecordDocument.pdf(title: "Compounding record TEST", lines: lines, footer: "TEST · head abc123")
+    let pdf = temporary("record.pdf")
+    defer { try? FileManager.default.removeItem(at: pdf) }
+    try Data(bytes).write(to: pdf)
+    let info = try Self.tool("/usr/bin/pdfinfo", [pdf.path])
+    let pages = try #require(
+      info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.split(separator: " ").last ?? "") })
+    #expect(pages > 5)
+    for page in 1...pages {
+      let text = try Self.tool("/usr/bin/pdftotext", ["-f", "\(page)", "-l", "\(page)", "-layout", pdf.path, "-"])
+      #expect(text.contains("TEST · head abc123") && text.contains("page \(page) of \(pages)"), "page \(page)")
+      #expect(text.contains("Compounding record TEST"))
+    }
+    // Every line is there once, none cut between pages.
+    let all = try Self.tool("/usr/bin/pdftotext", ["-layout", pdf.path, "-"])
+    #expect(all.contains("line 1:") && all.contains("line 400:"))
+    let fonts = try Self.tool("/usr/bin/pdffonts", [pdf.path]).split(separator: "\n").dropFirst(2)
+    #expect(
+      !fonts.isEmpty && fonts.allSatisfy { $0.split(separator: " ", omittingEmptySubsequences: true).contains("yes") })
+  }
+
   @Test("the batch container label's barcode scans as the lot number")
   func batchBarcode() throws {
     let content = try LabelContent.batch(
