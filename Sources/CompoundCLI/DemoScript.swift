@@ -224,11 +224,10 @@ final class DemoScript {
     try step(["backup", "--to", backup])
     outputs.append(("backup", backup))
 
-    let record = try context.database().batch(batch.lotNumber)
-    let text = folder.appendingPathComponent("compounding-record-\(batch.lotNumber).txt")
-    try (BatchText.record(record, settings: context.settings, zone: context.zone, today: context.today) + "\n")
-      .write(to: text, atomically: true, encoding: .utf8)
-    outputs.append(("compounding record", text.path))
+    print("\n(the compounding record as an inspector files it: a PDF with the audit head on every page)")
+    let pdf = folder.appendingPathComponent("compounding-record-\(batch.lotNumber).pdf").path
+    try step(["batch", "show", batch.lotNumber, "--format", "pdf", "--out", pdf])
+    outputs.append(("compounding record", pdf))
   }
 
   private func makeOptions() throws -> GlobalOptions {

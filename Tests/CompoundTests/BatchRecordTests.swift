@@ -138,10 +138,16 @@ struct BatchRecordTests {
     #expect(outcome.status == 0, "\(outcome.stderr)")
     let summary = outcome.stdout.components(separatedBy: "Where everything went:").last ?? ""
     let lines = summary.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
-    #expect(lines.contains("compounding record: \(folder.path)/compounding-record-LDN45-261122-01.txt"))
+    #expect(lines.contains("compounding record: \(folder.path)/compounding-record-LDN45-261122-01.pdf"))
     #expect(lines.contains("database: \(folder.path)/compound.sqlite"))
-    let record = try String(
-      contentsOf: folder.appendingPathComponent("compounding-record-LDN45-261122-01.txt"), encoding: .utf8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+    process.arguments = [folder.appendingPathComponent("compounding-record-LDN45-261122-01.pdf").path, "-"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let record = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
     #expect(record.contains("by David Chen, PharmD (dchen)"))
     #expect(record.contains("Result: PASS"))
   }
