@@ -150,20 +150,29 @@ struct LabelCommand: ParsableCommand {
           capsules: batchRecord.actualYield, compounded: batchRecord.compoundingDate,
           beyondUseDate: batchRecord.beyondUseDate)
       }
+      // A small stock prints its warnings on the auxiliary warning label it names, printed with it.
+      var labels: [(content: LabelContent, layout: LabelLayout)] = [(content, layout)]
+      if fillRecord != nil, let auxiliary = layout.auxiliary {
+        let warningLayout = try loadLayout(auxiliary, settings: context.settings)
+        guard warningLayout.kind == "warnings" else {
+          throw CLIError(
+            "layout \(layout.name) names \(auxiliary) as its warning label, but that is a \(warningLayout.kind) label")
+        }
+        let moved = content.movingWarnings()
+        labels = [(moved.label, layout), (moved.warnings, warningLayout)]
+      }
+      let dpi = context.settings.labels.zplDpi
       let bytes: [UInt8]
       switch chosen {
       case .zpl:
-        bytes = Array(try ZPLRenderer.render(content, layout: layout, dpi: context.settings.labels.zplDpi).utf8)
-      case .text: bytes = Array(content.text(layout: layout).utf8)
+        var zpl = ""
+        for label in labels { zpl += try ZPLRenderer.render(label.content, layout: label.layout, dpi: dpi) }
+        bytes = Array(zpl.utf8)
+      case .text:
+        bytes = Array(labels.map { $0.content.text(layout: $0.layout) }.joined(separator: "\n").utf8)
       // The printer's resolution (labels.zpl_dpi) sets the barcode's whole-dot modules in every format.
-      case .png:
-        bytes = try CairoRenderer.render(
-          content, layout: layout, format: .png, dpi: Double(context.settings.labels.zplDpi)
-        ).bytes
-      case .pdf:
-        bytes = try CairoRenderer.render(
-          content, layout: layout, format: .pdf, dpi: Double(context.settings.labels.zplDpi)
-        ).bytes
+      case .png: bytes = try CairoRenderer.render(labels, format: .png, dpi: Double(dpi)).bytes
+      case .pdf: bytes = try CairoRenderer.render(labels, format: .pdf, dpi: Double(dpi)).bytes
       }
 
       // Every label is logged before it leaves, in the transaction that decides it may be printed.

@@ -22,18 +22,28 @@ public enum CairoRenderer {
   public static func render(
     _ content: LabelContent, layout: LabelLayout, format: Format, dpi: Double = 300
   ) throws(LabelError) -> RenderedLabel {
-    let width = layout.widthIn * 72
-    let height = layout.heightIn * 72
+    try render([(content, layout)], format: format, dpi: dpi)
+  }
+
+  /// Renders labels printed together (a label and its auxiliary warning label): one page each in a PDF, one
+  /// below the other in a PNG.
+  public static func render(
+    _ pages: [(content: LabelContent, layout: LabelLayout)], format: Format, dpi: Double = 300
+  ) throws(LabelError) -> RenderedLabel {
+    guard let first = pages.first else { throw LabelError("there is no label to render") }
     let sink = ByteSink()
     let closure = Unmanaged.passRetained(sink)
     defer { closure.release() }
     let surface: OpaquePointer?
     switch format {
     case .pdf:
-      surface = cairo_pdf_surface_create_for_stream(ByteSink.write, closure.toOpaque(), width, height)
+      surface = cairo_pdf_surface_create_for_stream(
+        ByteSink.write, closure.toOpaque(), first.layout.widthIn * 72, first.layout.heightIn * 72)
     case .png:
+      let width = pages.map(\.layout.widthIn).max() ?? 0
+      let height = pages.map(\.layout.heightIn).reduce(0, +)
       surface = cairo_image_surface_create(
-        CAIRO_FORMAT_RGB24, Int32((layout.widthIn * dpi).rounded()), Int32((layout.heightIn * dpi).rounded()))
+        CAIRO_FORMAT_RGB24, Int32((width * dpi).rounded()), Int32((height * dpi).rounded()))
     }
     guard let surface, cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
       throw LabelError("cannot create the \(format.rawValue) surface")
@@ -44,25 +54,19 @@ public enum CairoRenderer {
     if format == .png { cairo_scale(cr, dpi / 72, dpi / 72) }
     cairo_set_source_rgb(cr, 1, 1, 1)
     cairo_paint(cr)
-    cairo_set_source_rgb(cr, 0, 0, 0)
-
     var placements: [RenderedLabel.Placement] = []
-    for block in layout.blocks {
-      let x = block.xIn * 72
-      let y = block.yIn * 72
-      let boxWidth = block.widthIn * 72
-      let boxHeight = block.heightIn * 72
-      if block.type == "barcode" {
-        try drawBarcode(
-          cr, content.barcode, x: x, y: y, width: boxWidth, height: boxHeight, font: layout.font, dpi: dpi,
-          layoutName: layout.name)
-        continue
+    var top = 0.0
+    for (index, page) in pages.enumerated() {
+      if format == .pdf, index > 0 {
+        cairo_pdf_surface_set_size(surface, page.layout.widthIn * 72, page.layout.heightIn * 72)
       }
-      guard let text = content.fields[block.field], !text.isEmpty else { continue }
-      let placement = try drawText(
-        cr, text, block: block, font: layout.font, x: x, y: y, width: boxWidth, height: boxHeight,
-        layoutName: layout.name)
-      placements.append(placement)
+      cairo_set_source_rgb(cr, 0, 0, 0)
+      placements += try drawLabel(cr, page.content, layout: page.layout, top: top, dpi: dpi)
+      if format == .pdf {
+        cairo_show_page(cr)
+      } else {
+        top += page.layout.heightIn * 72
+      }
     }
     cairo_surface_flush(surface)
     if format == .png {
@@ -77,6 +81,31 @@ public enum CairoRenderer {
       throw LabelError("cairo could not write the \(format.rawValue)")
     }
     return RenderedLabel(bytes: sink.bytes, placements: placements)
+  }
+
+  /// Draws one label's boxes `top` points down the surface; returns where each text landed.
+  private static func drawLabel(
+    _ cr: OpaquePointer, _ content: LabelContent, layout: LabelLayout, top: Double, dpi: Double
+  ) throws(LabelError) -> [RenderedLabel.Placement] {
+    var placements: [RenderedLabel.Placement] = []
+    for block in layout.blocks {
+      let x = block.xIn * 72
+      let y = top + block.yIn * 72
+      let boxWidth = block.widthIn * 72
+      let boxHeight = block.heightIn * 72
+      if block.type == "barcode" {
+        try drawBarcode(
+          cr, content.barcode, x: x, y: y, width: boxWidth, height: boxHeight, font: layout.font, dpi: dpi,
+          layoutName: layout.name)
+        continue
+      }
+      guard let text = content.fields[block.field], !text.isEmpty else { continue }
+      let placement = try drawText(
+        cr, text, block: block, font: layout.font, x: x, y: y, width: boxWidth, height: boxHeight,
+        layoutName: layout.name)
+      placements.append(placement)
+    }
+    return placements
   }
 
   private static func drawText(

@@ -56,6 +56,20 @@ public struct LabelContent: Sendable, Hashable, Codable {
     return LabelContent(fields: try clean(fields), barcode: rxNumber)
   }
 
+  /// This patient label with its warnings moved to an auxiliary warning label printed with it: the label says
+  /// "See the warning label (N)"; the warning label names the patient and the Rx and lists every warning.
+  public func movingWarnings() -> (label: LabelContent, warnings: LabelContent) {
+    let text = fields["warnings"] ?? ""
+    let count = text.components(separatedBy: "• ").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+    var label = fields
+    label["warnings"] = count == 0 ? "" : "See the attached warning label (\(count) warning\(count == 1 ? "" : "s"))"
+    let warnings: [String: String] = [
+      "title": "WARNINGS", "patient": fields["patient"] ?? "", "rx": fields["rx"] ?? "",
+      "warnings": text.replacingOccurrences(of: " • ", with: "\n• "),
+    ]
+    return (LabelContent(fields: label, barcode: barcode), LabelContent(fields: warnings, barcode: barcode))
+  }
+
   /// A batch container label (USP <795>): lot, preparation, strength, quantity, BUD, storage.
   public static func batch(
     pharmacy: Pharmacy, formula: Formula, lotNumber: String, capsules: Int, compounded: CalendarDate,

@@ -10,10 +10,14 @@ public struct LabelLayout: Sendable, Hashable, Codable {
   public var heightIn: Double
   public var font: String
   public var blocks: [LabelBlock]
+  /// A `warnings` layout printed with this one: the patient's warnings go on it, and this label says so.
+  public var auxiliary: String?
 
   public init(
-    name: String, version: Int, kind: String, widthIn: Double, heightIn: Double, font: String, blocks: [LabelBlock]
+    name: String, version: Int, kind: String, widthIn: Double, heightIn: Double, font: String, blocks: [LabelBlock],
+    auxiliary: String? = nil
   ) {
+    self.auxiliary = auxiliary
     self.name = name
     self.version = version
     self.kind = kind
@@ -30,13 +34,14 @@ public struct LabelLayout: Sendable, Hashable, Codable {
       "warnings",
     ],
     "batch": ["drug", "lot", "quantity", "discard", "barcode", "storage", "compounded"],
+    "warnings": ["patient", "rx", "warnings"],
   ]
 
   /// Checks the layout: a known kind with every required field, boxes on the label, none overlapping,
   /// and text sizes of at least 12 pt for the patient's name, the drug and the directions.
   public func validate() throws(LabelError) {
     guard let required = Self.requiredFields[kind] else {
-      throw LabelError("layout \(name): kind '\(kind)' is not patient or batch")
+      throw LabelError("layout \(name): kind '\(kind)' is not patient, batch or warnings")
     }
     guard version >= 1, widthIn > 0, heightIn > 0, widthIn <= 12, heightIn <= 12 else {
       throw LabelError("layout \(name): version and a size up to 12 x 12 in are required")

@@ -13,9 +13,10 @@ public enum LabelLayoutFile {
     var heightIn: ExactNumber
     var font: String
     var block: [Block]
+    var auxiliary: String?
 
     enum CodingKeys: String, CodingKey {
-      case name, version, kind, font, block
+      case name, version, kind, font, block, auxiliary
       case widthIn = "width_in"
       case heightIn = "height_in"
     }
@@ -56,7 +57,7 @@ public enum LabelLayoutFile {
           field: $0.field, type: $0.type ?? "text", xIn: double($0.xIn) ?? 0, yIn: double($0.yIn) ?? 0,
           widthIn: double($0.widthIn) ?? 0, heightIn: double($0.heightIn) ?? 0, sizePt: double($0.sizePt) ?? 10,
           minSizePt: double($0.minSizePt) ?? double($0.sizePt) ?? 10, bold: $0.bold ?? false)
-      })
+      }, auxiliary: parsed.auxiliary)
     do {
       try layout.validate()
     } catch {

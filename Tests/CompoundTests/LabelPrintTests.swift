@@ -143,6 +143,40 @@ struct LabelPrintTests {
     #expect(expired.contains("past its beyond-use date"))
   }
 
+  @Test("the 2 x 3 in vial label prints LDN: its warnings go on the auxiliary warning label printed with it")
+  func vialWithWarningLabel() throws {
+    let pharmacy = try filled()
+    let pdf = pharmacy.folder.appendingPathComponent("vial.pdf").path
+    try pharmacy.ok([
+      "label", "print", "--fill", "1", "--layout", "patient-2x3", "--format", "pdf", "--out", pdf, "--by", "mtorres",
+    ])
+    func page(_ number: Int) throws -> String {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+      process.arguments = ["-f", "\(number)", "-l", "\(number)", pdf, "-"]
+      let pipe = Pipe()
+      process.standardOutput = pipe
+      try process.run()
+      let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+    let label = try page(1)
+    let warnings = try page(2)
+    #expect(label.contains("See the attached warning label (5 warnings)") && !label.contains("vivid dreams"))
+    #expect(warnings.contains("WARNINGS") && warnings.contains("Eleanor O'Brien") && warnings.contains("Rx 600001"))
+    for warning in ["Do not take opioid medicines", "Carry a card", "pregnant", "vivid dreams", "Stop 7 days"] {
+      #expect(warnings.contains(warning), "the warning label lacks \(warning)")
+    }
+    let zpl = pharmacy.folder.appendingPathComponent("vial.zpl").path
+    try pharmacy.ok([
+      "label", "print", "--fill", "1", "--layout", "patient-2x3", "--format", "zpl", "--out", zpl, "--reason",
+      "the Zebra copy", "--by", "mtorres",
+    ])
+    let formats = try String(contentsOfFile: zpl, encoding: .utf8).components(separatedBy: "^XA").count - 1
+    #expect(formats == 2)
+  }
+
   @Test("bad print requests are refused")
   func badRequests() throws {
     let pharmacy = try filled()
