@@ -2,7 +2,7 @@
 export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 
-.PHONY: setup build demo test stress lint bench clean
+.PHONY: setup build demo test stress lint bench man install clean
 
 setup:
 	@bash scripts/setup.sh
@@ -36,6 +36,19 @@ bench: setup
 	cc -O2 scripts/bench/movements.c -o bench-out/movements $$(pkg-config --cflags --libs xlsxwriter) -lsqlite3
 	python3 -m pip install --quiet --disable-pip-version-check XlsxWriter
 	.build/release/compound-bench --binary .build/release/compound --work bench-out/run --reference bench-out/movements
+
+# The manual page, generated from the command tree by swift-argument-parser's manual plugin (a release build).
+MANUAL := .build/plugins/GenerateManual/outputs/compound/compound.1
+man: setup
+	rm -rf .build/plugins/GenerateManual/outputs/compound
+	$(SWIFT) package generate-manual
+	@echo "manual page: $(MANUAL) (read it with: man -l $(MANUAL))"
+
+# compound and its manual page under $(PREFIX) (default /usr/local; DESTDIR for staging).
+PREFIX ?= /usr/local
+install: man
+	install -D -m 0755 .build/release/compound $(DESTDIR)$(PREFIX)/bin/compound
+	install -D -m 0644 $(MANUAL) $(DESTDIR)$(PREFIX)/share/man/man1/compound.1
 
 clean:
 	rm -rf .build demo bench-out stress.log
