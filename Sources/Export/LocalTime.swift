@@ -1,8 +1,10 @@
 import CXlsxWriter
 import Foundation
+import Quantities
 
 /// Stored UTC instants (`2026-11-22T05:10:00Z`) as Excel date-times in the pharmacy's zone, fast enough for a
-/// million movements: the text is read by position, and the zone's offset is looked up once an hour.
+/// million movements: the text is read by position, days go through `CalendarDate`, and the zone's offset is
+/// looked up once an hour.
 struct LocalTime {
   let zone: TimeZone
   private var offsets: [Int64: Int] = [:]
@@ -26,14 +28,8 @@ struct LocalTime {
     guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
       let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month)
     else { return nil }
-    // Days since 1970-01-01 of the civil date (Howard Hinnant's algorithm), then seconds since the epoch.
-    let shifted = month <= 2 ? year - 1 : year
-    let era = (shifted >= 0 ? shifted : shifted - 399) / 400
-    let yearOfEra = shifted - era * 400
-    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-    let days = era * 146_097 + dayOfEra - 719_468
-    let epoch = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    guard let date = CalendarDate(year: year, month: month, day: day) else { return nil }
+    let epoch = Int64(date.dayNumber) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     let hourKey = epoch / 3600
     let offset: Int
     if let cached = offsets[hourKey] {
@@ -45,18 +41,10 @@ struct LocalTime {
     let local = epoch + Int64(offset)
     let localDays = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
     let secondsOfDay = Int(local - Int64(localDays) * 86_400)
-    // Back to a civil date.
-    let z = localDays + 719_468
-    let era2 = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era2 * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let localDay = doy - (153 * mp + 2) / 5 + 1
-    let localMonth = mp < 10 ? mp + 3 : mp - 9
-    let localYear = yoe + era2 * 400 + (localMonth <= 2 ? 1 : 0)
+    let localDate = CalendarDate(dayNumber: localDays)
     return lxw_datetime(
-      year: Int32(localYear), month: Int32(localMonth), day: Int32(localDay), hour: Int32(secondsOfDay / 3600),
+      year: Int32(localDate.year), month: Int32(localDate.month), day: Int32(localDate.day),
+      hour: Int32(secondsOfDay / 3600),
       min: Int32(secondsOfDay % 3600 / 60), sec: Double(secondsOfDay % 60))
   }
 }

@@ -35,6 +35,16 @@ struct PricingEndToEndTests {
     return pharmacy
   }
 
+  /// A patient, a prescriber and Rx 600001 for 30 capsules of LDN 4.5 mg.
+  func prescribeThirty(_ pharmacy: Pharmacy) throws {
+    try pharmacy.ok(["patient", "add", "--name", "A Patient", "--dob", "1970-01-01"])
+    try pharmacy.ok(["prescriber", "add", "--name", "Dr. B", "--npi", "1234567893"])
+    try pharmacy.ok([
+      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
+      "2026-11-20", "--by", "dchen",
+    ])
+  }
+
   func total(_ pharmacy: Pharmacy, _ formula: String, _ quantity: Int) throws -> String? {
     try pharmacy.ok(["price", "quote", "--formula", formula, "--quantity", "\(quantity)", "--json"]).json()["total"]
       as? String
@@ -97,12 +107,7 @@ struct PricingEndToEndTests {
   func fillPrice() throws {
     let pharmacy = try pharmacy("[pricing]\nrounding = \"none\"\n")
     try pharmacy.verifiedBatch()
-    try pharmacy.ok(["patient", "add", "--name", "A Patient", "--dob", "1970-01-01"])
-    try pharmacy.ok(["prescriber", "add", "--name", "Dr. B", "--npi", "1234567893"])
-    try pharmacy.ok([
-      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
-      "2026-11-20", "--by", "dchen",
-    ])
+    try prescribeThirty(pharmacy)
     // The batch used 149.8 mg (59.92 c), 7770.2 mg (31.0808 c) and 30 shells (60 c) = 151.0008 c for 30
     // capsules; x 1.5 = 226.5012 + 1000 + 1200 = 2426.5012 -> 2427 c.
     let fill = try pharmacy.ok(["rx", "fill", "600001", "--by", "dchen", "--json"]).json()
@@ -133,12 +138,7 @@ struct PricingEndToEndTests {
     try pharmacy.ok(["batch", "weights", lot, "--mg", Pharmacy.goodWeights])
     try pharmacy.ok(["batch", "verify", lot, "--by", "dchen"])
     try pharmacy.ok(["batch", "release", lot, "--by", "dchen"])
-    try pharmacy.ok(["patient", "add", "--name", "A Patient", "--dob", "1970-01-01"])
-    try pharmacy.ok(["prescriber", "add", "--name", "Dr. B", "--npi", "1234567893"])
-    try pharmacy.ok([
-      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
-      "2026-11-20", "--by", "dchen",
-    ])
+    try prescribeThirty(pharmacy)
     let fill = try pharmacy.ok(["rx", "fill", "600001", "--by", "dchen", "--json"]).json()
     #expect((fill["price"] as? [String: Any])?["total"] as? String == quoted)
   }
