@@ -65,9 +65,13 @@ public enum MonthlyWorkbook {
       }
       writer.finish()
       let anchor = "audit trail of \(report.auditEntries) entries, head \(report.auditHead)"
-      worksheet_write_string(summarySheet.handle, 0, UInt16(Headers.summary.count + 1), "Audit: \(anchor)", nil)
       properties(workbook, report, pharmacy: pharmacy, monthText: monthText, anchor: anchor, generated: generated)
-      summary(workbook, &summarySheet, report.totals, formats, monthText: monthText, generated: generated)
+      summary(
+        workbook, &summarySheet, report.totals, formats, monthText: monthText,
+        footer: [
+          "Month \(monthText); generated \(Timestamp.local(Timestamp.string(generated), zone: zone))",
+          "Audit: \(anchor)",
+        ])
       lots(&lotsSheet, report.totals, report, formats)
       batches(&batchesSheet, report, formats)
       dispensed(&dispensedSheet, report, formats)
@@ -147,7 +151,7 @@ public enum MonthlyWorkbook {
 
   private static func summary(
     _ workbook: UnsafeMutablePointer<lxw_workbook>, _ sheet: inout Sheet, _ report: MonthReport.Totals,
-    _ formats: Formats, monthText: String, generated: Date
+    _ formats: Formats, monthText: String, footer: [String]
   ) {
     for line in report.summary {
       let row = sheet.row + 1
@@ -168,18 +172,20 @@ public enum MonthlyWorkbook {
       .text("Total"), .empty, .empty, .empty, .empty, .empty, .empty, .empty, .empty, .empty,
       .formula(
         last > 1 ? "=SUM(K2:K\(last))" : "=0",
-        Double(report.summary.compactMap(\.closingValue).reduce(0) { $0 + $1.cents }) / 100),
+        Double(report.summary.compactMap(\.closingValue).reduce(0) { $0 + $1.cents }) / 100, format: formats.money),
       .formula(last > 1 ? "=SUMPRODUCT(ABS(L2:L\(last)))" : "=0", 0),
     ])
-    worksheet_write_string(
-      sheet.handle, sheet.row + 1, 0, "Month \(monthText); generated \(Timestamp.string(generated))", nil)
+    // Below the table, inside the printed width: the month, when it was generated, and the audit anchor.
+    for (offset, line) in footer.enumerated() {
+      worksheet_write_string(sheet.handle, sheet.row + 1 + UInt32(offset), 0, line, nil)
+    }
     // One measure every item shares: the value of its stock at the month's end, in the currency.
     if last > 1, let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_BAR.rawValue)) {
       chart_title_set_name(chart, "Value of stock at the end of \(monthText), by item")
       let value = chart_add_series(chart, "=Summary!$A$2:$A$\(last)", "=Summary!$K$2:$K$\(last)")
       chart_series_set_name(value, "Closing value at cost ($)")
       chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
-      worksheet_insert_chart(sheet.handle, sheet.row + 3, 0, chart)
+      worksheet_insert_chart(sheet.handle, sheet.row + 2 + UInt32(footer.count), 0, chart)
     }
   }
 

@@ -38,7 +38,8 @@ struct Sheet {
     case text(String)
     case number(Double, UnsafeMutablePointer<lxw_format>?)
     case date(Int, Int, Int)
-    case formula(String, Double)
+    /// A formula with its cached result, in `format` (the check column's when nil).
+    case formula(String, Double, format: UnsafeMutablePointer<lxw_format>? = nil)
     case empty
   }
 
@@ -52,8 +53,8 @@ struct Sheet {
       case .date(let year, let month, let day):
         var date = lxw_datetime(year: Int32(year), month: Int32(month), day: Int32(day), hour: 0, min: 0, sec: 0)
         worksheet_write_datetime(handle, row, column, &date, formats.date)
-      case .formula(let formula, let value):
-        worksheet_write_formula_num(handle, row, column, formula, formats.check, value)
+      case .formula(let formula, let value, let format):
+        worksheet_write_formula_num(handle, row, column, formula, format ?? formats.check, value)
       case .empty: worksheet_write_blank(handle, row, column, highlight ? formats.flagged : nil)
       }
     }

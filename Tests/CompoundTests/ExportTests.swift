@@ -21,7 +21,8 @@ struct ExportTests {
     wb = openpyxl.load_workbook(path, data_only=True)
     formulas = openpyxl.load_workbook(path)
     ws = wb['Summary']
-    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] and r[0] != 'Total' and not str(r[0]).startswith('Month')]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True)
+      if r[0] and r[0] != 'Total' and not str(r[0]).startswith(('Month', 'Audit:'))]
     out = {
       'sheets': wb.sheetnames,
       'closing': {r[0]: r[9] for r in rows},
@@ -37,6 +38,8 @@ struct ExportTests {
       'times': [str(r[0]) for r in wb['Movements'].iter_rows(min_row=2, values_only=True)],
       'time_types': [type(r[0]).__name__ for r in wb['Movements'].iter_rows(min_row=2, values_only=True)],
       'when': wb['Movements']['A1'].value,
+      'footer': [r[0] for r in ws.iter_rows(min_row=2, values_only=True) if str(r[0]).startswith(('Month', 'Audit:'))],
+      'max_column': ws.max_column,
       'print': [[s.page_setup.orientation, s.print_title_rows, s.page_setup.fitToWidth or 1,
         s.page_setup.fitToHeight, s.sheet_properties.pageSetUpPr.fitToPage] for s in formulas.worksheets],
       'chart': any('Value of stock' in __import__('zipfile').ZipFile(path).read(n).decode('utf-8', 'ignore')
@@ -110,6 +113,10 @@ struct ExportTests {
       #expect((sheet[2] as? Int) == 1 && (sheet[3] as? Int) == 0 && (sheet[4] as? Bool) == true, "\(sheet)")
     }
     #expect(out["chart"] as? Bool == true)
+    // The month, the local generation time and the audit anchor sit below the table, inside the printed width.
+    let footer = try #require(out["footer"] as? [String])
+    #expect(footer.first == "Month 2026-11; generated 2026-11-22 15:00 -06:00", "\(footer)")
+    #expect(footer.last?.hasPrefix("Audit: audit trail of ") == true && out["max_column"] as? Int == 12)
   }
 
   @Test("a past month exported again gives the same numbers after later movements; an empty month is valid")
