@@ -51,7 +51,7 @@ public enum MonthlyWorkbook {
       var batchesSheet = try Sheet(workbook, name: "Batches compounded", header: Headers.batches, formats: formats)
       var dispensedSheet = try Sheet(workbook, name: "Dispensed", header: Headers.dispensed, formats: formats)
       let movementsSheet = try Sheet(
-        workbook, name: "Movements", header: [("When (\(zone.identifier))", 21)] + Headers.movements.dropFirst(),
+        workbook, name: "Movements", header: [("When (\(zone.identifier))", 25)] + Headers.movements.dropFirst(),
         formats: formats)
       var expiringSheet = try Sheet(workbook, name: "Expiring", header: Headers.expiring, formats: formats)
       var writer = MovementWriter(sheet: movementsSheet, formats: formats, progress: progress, zone: zone)
@@ -125,7 +125,7 @@ public enum MonthlyWorkbook {
     ]
     static let lots: [(String, Double)] = [
       ("Lot", 18), ("Item", 18), ("Kind", 11), ("Supplier", 14), ("Expiry or BUD", 13), ("Status", 12), ("Unit", 6),
-      ("Quantity", 14), ("Unit cost ($ per mg or piece)", 24), ("Value", 12),
+      ("Quantity", 14), ("Unit cost ($ per mg or piece)", 28), ("Value", 12),
     ]
     static let batches: [(String, Double)] = [
       ("Lot", 18), ("Formula", 12), ("Compounded", 12), ("Quantity", 10), ("Yield", 8), ("BUD", 12), ("Assay", 18),
