@@ -51,7 +51,7 @@ public enum MonthlyWorkbook {
       var batchesSheet = try Sheet(workbook, name: "Batches compounded", header: Headers.batches, formats: formats)
       var dispensedSheet = try Sheet(workbook, name: "Dispensed", header: Headers.dispensed, formats: formats)
       let movementsSheet = try Sheet(
-        workbook, name: "Movements", header: [("When (\(zone.identifier))", 25)] + Headers.movements.dropFirst(),
+        workbook, name: "Movements", header: [("When (\(zone.identifier))", Headers.movements[0].1)] + Headers.movements.dropFirst(),
         formats: formats)
       var expiringSheet = try Sheet(workbook, name: "Expiring", header: Headers.expiring, formats: formats)
       var writer = MovementWriter(sheet: movementsSheet, formats: formats, progress: progress, zone: zone)
@@ -135,7 +135,7 @@ public enum MonthlyWorkbook {
       ("Date", 12), ("Rx", 10), ("Patient", 26), ("Lot", 18), ("Quantity", 10), ("Price", 10),
     ]
     static let movements: [(String, Double)] = [
-      ("When (UTC)", 21), ("Lot", 18), ("Item", 18), ("Movement", 11), ("Unit", 6), ("Quantity", 14), ("By", 10),
+      ("When", 25), ("Lot", 18), ("Item", 18), ("Movement", 11), ("Unit", 6), ("Quantity", 14), ("By", 10),
       ("Reason", 30),
     ]
     static let expiring: [(String, Double)] = [
