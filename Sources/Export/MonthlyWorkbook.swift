@@ -51,7 +51,8 @@ public enum MonthlyWorkbook {
       var batchesSheet = try Sheet(workbook, name: "Batches compounded", header: Headers.batches, formats: formats)
       var dispensedSheet = try Sheet(workbook, name: "Dispensed", header: Headers.dispensed, formats: formats)
       let movementsSheet = try Sheet(
-        workbook, name: "Movements", header: [("When (\(zone.identifier))", Headers.movements[0].1)] + Headers.movements.dropFirst(),
+        workbook, name: "Movements",
+        header: [("When (\(zone.identifier))", Headers.movements[0].1)] + Headers.movements.dropFirst(),
         formats: formats)
       var expiringSheet = try Sheet(workbook, name: "Expiring", header: Headers.expiring, formats: formats)
       var writer = MovementWriter(sheet: movementsSheet, formats: formats, progress: progress, zone: zone)
