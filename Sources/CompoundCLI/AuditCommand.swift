@@ -62,6 +62,7 @@ struct AuditCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "An anchor written earlier by 'compound audit anchor': its entry must still be there unchanged.")
     var anchor: String?
+    @Flag(help: "Print JSON: entries, head and problems (exit 5 still on a mismatch).") var json = false
 
     func run() throws {
       let context = try Context(global)
@@ -77,6 +78,11 @@ struct AuditCommand: ParsableCommand {
         } else if let problem = try database.anchorProblem(entries: taken.entries, head: taken.head) {
           report.problems.insert("\(problem) (anchor of \(context.local(taken.at)))", at: 0)
         }
+      }
+      if json {
+        try Output.json(report)
+        if !report.problems.isEmpty { throw ExitStatus.auditMismatch }
+        return
       }
       guard let first = report.problems.first else {
         return print(

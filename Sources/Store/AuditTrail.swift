@@ -293,7 +293,7 @@ public struct AuditStamp: Sendable, Equatable {
 }
 
 /// What `compound audit verify` found.
-public struct AuditReport: Sendable, Equatable {
+public struct AuditReport: Sendable, Equatable, Codable {
   /// Entries checked.
   public var entries: Int64
   /// The hash of the last entry: writing it down lets a later check see the trail was not cut short.

@@ -110,7 +110,7 @@ struct InventoryTests {
     #expect(text.contains("Batches on the bench") && text.contains("Deliveries to release"))
   }
 
-  @Test("every reading command prints JSON: expiring, reorder, valuation, doctor, config show")
+  @Test("every reading command prints JSON: expiring, reorder, valuation, doctor, audit verify, config show")
   func readingCommandsPrintJSON() throws {
     let pharmacy = try Pharmacy(settings: "[[inventory.reorder]]\nitem = \"NALTREXONE-HCL\"\nbelow = \"10g\"\n")
     try pharmacy.seed()
@@ -126,6 +126,9 @@ struct InventoryTests {
     #expect(try pharmacy.ok(["price", "valuation"]).stdout.contains("5.0 g"))
     let doctor = try pharmacy.ok(["doctor", "--json"]).json()
     #expect(doctor["passed"] as? Bool == true && (doctor["problems"] as? [Any])?.isEmpty == true)
+    let audit = try pharmacy.ok(["audit", "verify", "--json"]).json()
+    #expect((audit["entries"] as? Int ?? 0) > 0 && (audit["head"] as? String)?.count == 64)
+    #expect((audit["problems"] as? [Any])?.isEmpty == true)
     let settings = try pharmacy.ok(["config", "show", "--json"]).jsonArray()
     #expect(settings.contains { $0["key"] as? String == "labels.zpl_dpi" && $0["source"] as? String == "default" })
   }

@@ -195,6 +195,7 @@ struct LabelPrintTests {
     let text = try pharmacy.ok(["label", "print", "--fill", "1", "--by", "mtorres"]).stdout
     #expect(text.contains("Eleanor O'Brien"))
     #expect(text.contains("[barcode: 600001]"))
+    #expect(try pharmacy.ok(["rx", "show", "600001"]).stdout.contains("LDN45 x 30; 1 refill; 1 of 2 fills done"))
     // The stock is chosen per print: a layout of the label's kind, by its name in the Labels folder.
     #expect(
       try pharmacy.refused(["label", "print", "--fill", "1", "--layout", "batch-container", "--by", "mtorres"])

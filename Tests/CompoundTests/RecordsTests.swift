@@ -105,6 +105,12 @@ struct RecordsTests {
       $0.contains(".before-restore-")
     }
     #expect(kept.count == 1)
+    // A second restore within the same second keeps its own copy of what it replaced.
+    try pharmacy.ok(["restore", "--from", backup, "--by", "dchen"])
+    let keptTwice = try FileManager.default.contentsOfDirectory(atPath: pharmacy.folder.path).filter {
+      $0.contains(".before-restore-")
+    }
+    #expect(keptTwice.count == 2 && keptTwice.contains { $0.hasSuffix("-2") }, "\(keptTwice)")
     // A damaged file, another pharmacy's, and one with no users are refused.
     let damaged = pharmacy.folder.appendingPathComponent("damaged.sqlite").path
     var bytes = try Data(contentsOf: URL(fileURLWithPath: backup))
