@@ -1,5 +1,6 @@
 import Accounts
 import Formulation
+import Quantities
 import Foundation
 import GRDB
 import Testing
@@ -12,8 +13,8 @@ struct StoreInProcessTests {
   static let start = Date(timeIntervalSince1970: 1_795_000_000)
 
   /// A migrated in-memory database with a pharmacist and a technician.
-  func database() throws -> AppDatabase {
-    let queue = try DatabaseQueue(configuration: AppDatabase.configuration())
+  func database(queue given: DatabaseQueue? = nil) throws -> AppDatabase {
+    let queue = try given ?? DatabaseQueue(configuration: AppDatabase.configuration())
     try Schema.migrator(training: true, now: Self.start).migrate(queue)
     let database = AppDatabase(pool: queue, path: ":memory:")
     database.setCommand("compound test")
@@ -71,5 +72,38 @@ struct StoreInProcessTests {
     #expect(try compact("movement").contains("CHECK(kindIN(\(MovementKind.sqlList)))"))
     let ingredientKinds = IngredientKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
     #expect(try compact("ingredient").contains("CHECK(kindIN(\(ingredientKinds)))"))
+  }
+
+  @Test("a full disk is one line that says so, and the refused write leaves nothing behind")
+  func fullDisk() throws {
+    let queue = try DatabaseQueue(configuration: AppDatabase.configuration())
+    let database = try database(queue: queue)
+    let chen = try database.activeUser("dchen")
+    // No more pages than the file has now: the next write that needs one finds the disk full.
+    try queue.writeWithoutTransaction { db in
+      let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+      _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)")
+    }
+    var failure: StoreError?
+    var written = 0
+    for index in 0..<500 where failure == nil {
+      do {
+        _ = try database.addPatient(
+          name: "Patient \(index) " + String(repeating: "x", count: 150), dateOfBirth: try CalendarDate.parse("1970-01-01"),
+          address: String(repeating: "y", count: 180), phone: "", medications: [], allergies: [], by: chen,
+          now: Self.start.addingTimeInterval(Double(index + 120)))
+        written += 1
+      } catch let error as StoreError {
+        failure = error
+      }
+    }
+    let error = try #require(failure)
+    #expect(error.code == .database && error.message.hasPrefix("the disk is full: nothing was written"), "\(error)")
+    // Every patient written has its audit entry; the refused one left neither.
+    let patients = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") }
+    let entries = try database.read { db in
+      try Int.fetchOne(db, sql: "SELECT count(*) FROM audit WHERE table_name = 'patient'")
+    }
+    #expect(written > 0 && patients == written && entries == written)
   }
 }
