@@ -38,6 +38,7 @@ struct ExportTests {
       'times': [str(r[0]) for r in wb['Movements'].iter_rows(min_row=2, values_only=True)],
       'time_types': [type(r[0]).__name__ for r in wb['Movements'].iter_rows(min_row=2, values_only=True)],
       'when': wb['Movements']['A1'].value,
+      'statuses': {r[0]: r[5] for r in wb['Lots at month end'].iter_rows(min_row=2, values_only=True) if r[0]},
       'footer': [r[0] for r in ws.iter_rows(min_row=2, values_only=True) if str(r[0]).startswith(('Month', 'Audit:'))],
       'max_column': ws.max_column,
       'print': [[s.page_setup.orientation, s.print_title_rows, s.page_setup.fitToWidth or 1,
@@ -128,10 +129,13 @@ struct ExportTests {
     pharmacy.now = "2026-12-03T10:00:00-06:00"
     let avicel = try #require(try pharmacy.lotNumbers()["AV-1"])
     try pharmacy.ok(["stock", "adjust", avicel, "--quantity", "-20g", "--reason", "recount", "--by", "mtorres"])
+    // Held in December: November's workbook still shows the lot as it was at November's end.
+    try pharmacy.ok(["lot", "hold", avicel, "--reason", "supplier notice", "--by", "dchen"])
     let again = pharmacy.folder.appendingPathComponent("again.xlsx").path
     try pharmacy.ok(["inventory", "export", "--month", "2026-11", "--out", again])
     let after = try #require(try read(again, Self.summary) as? [String: Any])
     #expect(after["closing"] as? [String: Double] == before["closing"] as? [String: Double])
+    #expect((after["statuses"] as? [String: String])?[avicel] == "released")
     let empty = pharmacy.folder.appendingPathComponent("empty.xlsx").path
     try pharmacy.ok(["inventory", "export", "--month", "2025-01", "--out", empty])
     let blank = try #require(try read(empty, Self.summary) as? [String: Any])

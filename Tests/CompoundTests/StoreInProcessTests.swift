@@ -1,8 +1,8 @@
 import Accounts
 import Formulation
-import Quantities
 import Foundation
 import GRDB
+import Quantities
 import Testing
 
 @testable import Store
@@ -89,7 +89,8 @@ struct StoreInProcessTests {
     for index in 0..<500 where failure == nil {
       do {
         _ = try database.addPatient(
-          name: "Patient \(index) " + String(repeating: "x", count: 150), dateOfBirth: try CalendarDate.parse("1970-01-01"),
+          name: "Patient \(index) " + String(repeating: "x", count: 150),
+          dateOfBirth: try CalendarDate.parse("1970-01-01"),
           address: String(repeating: "y", count: 180), phone: "", medications: [], allergies: [], by: chen,
           now: Self.start.addingTimeInterval(Double(index + 120)))
         written += 1
