@@ -29,7 +29,8 @@ struct FormulaCommand: ParsableCommand {
       let formula = try FormulaFile.parse(text, file: file)
       let approver = try context.user(signer.by)
       let result = try context.database().addFormula(
-        formula, source: text, approvedBy: approver, rules: try context.rules(), index: try context.inForce().index,
+        formula, source: text, approvedBy: approver, rules: try context.rules(),
+        index: try context.inForce().drugIndex(),
         now: context.now)
       if json { return try Output.json(result.version) }
       let stored = result.version

@@ -188,7 +188,7 @@ struct PatientCommand: ParsableCommand {
       guard meaning.isEmpty == unrelated else {
         throw CLIError("give either --as INGREDIENT-OR-CLASS (repeat for each) or --unrelated")
       }
-      let index = try context.inForce().index
+      let index = try context.inForce().drugIndex()
       var terms: [String] = []
       for text in meaning {
         let resolution = index.resolve(text)

@@ -15,7 +15,7 @@ enum PatientText {
       "Address: \(patient.address)",
       "Phone: \(patient.phone)",
     ]
-    let index = try context.inForce().index
+    let index = try context.inForce().drugIndex()
     for kind in [PatientEntry.Kind.medication, .allergy] {
       let entries = patient.entries.filter { $0.kind == kind }
       lines.append(kind == .medication ? "Medications:" : "Allergies:")
@@ -57,7 +57,7 @@ enum PatientText {
 
   /// Warnings for entries that will stop a fill until a pharmacist classifies them.
   static func unresolved(_ patient: Patient, context: Context) throws -> [String] {
-    let index = try context.inForce().index
+    let index = try context.inForce().drugIndex()
     return patient.entries.filter { $0.endedOn == nil && $0.review == nil }.compactMap { entry in
       let meaning = InteractionCheck.meaning(of: entry, index: index)
       guard !meaning.isResolved else { return nil }

@@ -4,12 +4,12 @@ import Settings
 import Store
 
 /// The clinical rules a command checks against: the newest version imported into the database.
-struct RulesInForce {
+final class RulesInForce {
   let record: RulesRecord
   let rules: ClinicalRules
   /// The local settings with these rules in place of their clinical parts.
   let settings: Settings
-  let index: DrugIndex
+  private var builtIndex: DrugIndex?
 
   /// Reads the rules in force from `database`; a database without any is refused, never run on defaults.
   init(database: AppDatabase, local: Settings) throws {
@@ -17,7 +17,14 @@ struct RulesInForce {
     self.record = record
     rules = try ClinicalRules.decode(json: record.json)
     settings = rules.applied(to: local)
-    index = try DrugIndex(rules.vocabulary)
+  }
+
+  /// The drug vocabulary's index, built once, when a command first needs it (a label print does not).
+  func drugIndex() throws -> DrugIndex {
+    if let builtIndex { return builtIndex }
+    let index = try DrugIndex(rules.vocabulary)
+    builtIndex = index
+    return index
   }
 
   /// "version 2 (3f9a1c0b2e4d)": how a person refers to it.

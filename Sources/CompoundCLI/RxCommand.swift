@@ -173,7 +173,7 @@ struct RxCommand: ParsableCommand {
       let user = try override == nil ? context.user(signer.by) : context.signer(signer.by, for: "override on Rx \(rx)")
       let rules = try context.inForce()
       let fill = try context.database().fillPrescription(
-        rx, lot: lot, reason: reason, override: override, by: user, index: rules.index,
+        rx, lot: lot, reason: reason, override: override, by: user, index: try rules.drugIndex(),
         rulesVersion: rules.record.version, refillPercent: rules.rules.refillTooSoonPercent,
         priceModel: try context.settings.priceModel(), today: context.today, now: context.now)
       if json { return try Output.json(fill) }

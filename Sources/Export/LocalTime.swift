@@ -13,7 +13,12 @@ struct LocalTime {
 
   /// The instant `text` as a date-time in the zone; nil when it is not a stored UTC instant.
   mutating func datetime(_ text: String) -> lxw_datetime? {
-    let bytes = Array(text.utf8)
+    var text = text
+    // The stored text's own bytes, not a copy: this runs once a movement.
+    return text.withUTF8 { bytes in datetime(bytes) }
+  }
+
+  private mutating func datetime(_ bytes: UnsafeBufferPointer<UInt8>) -> lxw_datetime? {
     guard bytes.count == 20, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
       bytes[19] == 90
     else { return nil }
