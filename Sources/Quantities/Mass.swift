@@ -83,6 +83,4 @@ public struct Mass: Sendable, Hashable, Comparable, Codable, CustomStringConvert
   /// Milligrams with up to three decimals and at least one: `49.5 mg`, `9405.125 mg`.
   public var description: String { "\(milligrams.trimmed(minimum: 1, maximum: 3)) mg" }
 
-  /// The mass by the standard display rule: in grams from a gram, else in milligrams: `9.405 g`, `49.5 mg`.
-  public var readable: String { QuantityDisplay.standard.mass(self) }
 }

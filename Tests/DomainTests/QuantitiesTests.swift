@@ -33,7 +33,7 @@ struct QuantitiesTests {
   func massDescription() {
     #expect(Mass(micrograms: 149_849).description == "149.849 mg")
     #expect(Mass(micrograms: 240_000).description == "240.0 mg")
-    #expect(Mass(micrograms: 7_770_151).readable == "7.770151 g")
+    #expect(QuantityDisplay.standard.mass(Mass(micrograms: 7_770_151)) == "7.770151 g")
   }
 
   @Test("money is whole cents")
