@@ -37,7 +37,9 @@ let package = Package(
     .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
     .target(name: "FileOutput", swiftSettings: strict),
     .systemLibrary(name: "CFileSystem"),
-    .target(name: "Printing", dependencies: ["FileOutput"], swiftSettings: strict),
+    .target(name: "Sockets", swiftSettings: strict),
+    .target(name: "Printing", dependencies: ["FileOutput", "Sockets"], swiftSettings: strict),
+    .target(name: "BalanceDevice", dependencies: ["Quantities", "Sockets"], swiftSettings: strict),
     .systemLibrary(
       name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]),
     .target(
@@ -64,7 +66,7 @@ let package = Package(
       dependencies: [
         "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Accounts", "Settings", "Store", "Digest",
         "Labeling",
-        "LabelRendering", "Printing", "Export", "FileOutput",
+        "LabelRendering", "Printing", "Export", "FileOutput", "BalanceDevice",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -88,7 +90,7 @@ let package = Package(
         "compound", "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Accounts", "Settings", "Store",
         "CompoundCLI",
         "Digest",
-        "Labeling", "LabelRendering",
+        "Labeling", "LabelRendering", "BalanceDevice",
       ],
       exclude: ["Golden", "Fixtures"],
       swiftSettings: strict

@@ -31,6 +31,10 @@ struct BatchCommand: ParsableCommand {
       transform: ArgumentTypes.whole("--quantity", 1...WeighingPlanner.maximumQuantity))
     var quantity: Int
     @Option(help: "Use this lot instead of the first-expiry-first-out choice: INGREDIENT=LOT.") var lot: [String] = []
+    @Option(help: "The balance to weigh on (default: bench.balance); each mass is checked against its minimum weight.")
+    var balance: String?
+    @Option(help: "Why a lot that brings the BUD under the minimum days is named with --lot.")
+    var shortDatedReason: String?
     @Flag(help: "Print JSON (masses in mg; component quantities in micrograms or pieces).") var json = false
 
     func run() throws {
@@ -38,7 +42,8 @@ struct BatchCommand: ParsableCommand {
       let count = quantity
       let choices = try Parsing.pairs(lot, option: "--lot", example: "NALTREXONE-HCL=R261122-001")
       let plan = try context.database().planBatch(
-        formulaCode: formula, quantity: count, lotChoices: choices, rules: try context.rules(), today: context.today)
+        formulaCode: formula, quantity: count, lotChoices: choices, balance: try context.balance(balance),
+        rules: try context.rules(), today: context.today, shortDatedReason: shortDatedReason)
       if json { return try Output.json(plan) }
       print(BatchText.plan(plan, zone: context.zone, display: context.display))
     }
@@ -50,8 +55,12 @@ struct BatchCommand: ParsableCommand {
       commandName: "record",
       abstract: "Record a compounded batch in one transaction; it starts quarantined.",
       discussion: """
+        The balance (--balance, default bench.balance) must have passed its check today. A mass not given with \
+        --weighed is read from the balance's device (or --device), in the plan's order, confirmed at the prompt; \
+        the record says which masses came from the balance and which were typed. A mass below the balance's \
+        minimum weight is refused: weigh a trituration. --scan checks each container in hand against the plan.
         Example: compound batch record --formula LDN45 --quantity 30 --weighed NALTREXONE-HCL=150.4mg \
-        --weighed AVICEL-PH102=7.771g --yield 30 --by mtorres
+        --weighed AVICEL-PH102=7.771g --yield 33 --by mtorres
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -67,6 +76,17 @@ struct BatchCommand: ParsableCommand {
       name: .customLong("yield"), parsing: .unconditional, help: "Capsules actually filled.",
       transform: ArgumentTypes.whole("--yield", 1...(WeighingPlanner.maximumQuantity * 2)))
     var actualYield: Int
+    @Option(
+      parsing: .unconditional, help: "Shells used, broken ones included (default: one a capsule filled).",
+      transform: ArgumentTypes.whole("--shells", 1...(WeighingPlanner.maximumQuantity * 3)))
+    var shells: Int?
+    @Option(help: "The balance weighed on (default: bench.balance); it must have passed its check today.")
+    var balance: String?
+    @Option(help: "Read the masses not given with --weighed from the balance at this address.") var device: String?
+    @Option(help: "A container's GS1 barcode as scanned, checked against the planned lot: INGREDIENT=TEXT.")
+    var scan: [String] = []
+    @Option(help: "Why a lot that brings the BUD under the minimum days is named with --lot.")
+    var shortDatedReason: String?
     @OptionGroup var signer: SignerOption
     @Option(help: "Why something is outside its range (required then).") var deviation: String?
     @Flag(help: "Print the record as JSON.") var json = false
@@ -81,11 +101,35 @@ struct BatchCommand: ParsableCommand {
         masses[key] = try Mass.parse(value, what: "--weighed \(key)")
       }
       let choices = try Parsing.pairs(lot, option: "--lot", example: "NALTREXONE-HCL=R261122-001")
+      let scale = try context.balance(balance)
+      var scans: [String: GS1Scan] = [:]
+      for (key, text) in try Parsing.pairs(scan, option: "--scan", example: "NALTREXONE-HCL=0100312345678906...") {
+        scans[key] = try GS1Scan.parse(text, today: context.today)
+      }
+      var sources: [String: String] = [:]
+      let database = try context.database()
+      let plan = try database.planBatch(
+        formulaCode: formula, quantity: count, lotChoices: choices, balance: scale, rules: try context.rules(),
+        today: context.today, shortDatedReason: shortDatedReason)
+      let typed = Set(masses.keys.map { $0.uppercased() })
+      let missing = plan.components.filter {
+        $0.unit == .mass && !typed.contains($0.ingredientCode.uppercased())
+          && !typed.contains($0.role.rawValue.uppercased())
+      }
+      if !missing.isEmpty, device != nil || scale.device != nil {
+        if let first = plan.belowMinimum.first { throw CLIError(first) }
+        let capture = try BenchCapture(balance: scale, device: device)
+        for (code, mass) in try capture.capture(missing, display: context.display) {
+          masses[code] = mass
+          sources[code] = capture.source
+        }
+      }
       let request = BatchRequest(
         formulaCode: formula, quantity: count, weighed: masses, lotChoices: choices, actualYield: filled,
-        deviation: deviation, by: user)
+        deviation: deviation, by: user, balance: scale, sources: sources, shellsUsed: shells, scans: scans,
+        shortDatedReason: shortDatedReason)
       let format = try LotNumberFormat(context.settings.lots.batchFormat)
-      let record = try context.database().recordBatch(
+      let record = try database.recordBatch(
         request, rules: try context.rules(), rulesVersion: try context.inForce().record.version, format: format,
         today: context.today, now: context.now)
       if json { return try Output.json(record) }

@@ -34,6 +34,7 @@ enum BatchText {
     ]
     lines += plan.calculations.map { "  \($0)" }
     lines += plan.warnings.map { "warning: \($0)" }
+    lines += plan.belowMinimum.map { "BELOW MINIMUM WEIGHT: \($0)" }
     return lines.joined(separator: "\n")
   }
 
@@ -71,7 +72,7 @@ enum BatchText {
       "Verified: "
         + (record.verifiedBy.map { "\(local(record.verifiedAt ?? "")) by \(record.verifiedByName ?? $0) (\($0))" }
           ?? "NOT YET VERIFIED by a pharmacist"),
-      "Quantity: \(record.quantity) ordered, powder for \(record.capsulesPlanned); actual yield \(record.actualYield) (\(record.yieldPercent.fixed(2)) % of ordered)",
+      "Quantity: \(record.quantity) ordered, powder for \(record.capsulesPlanned); actual yield \(record.actualYield) (\((Decimal(record.actualYield) * 100 / Decimal(max(record.capsulesPlanned, 1))).rounded(scale: 2).fixed(2)) % of the powder's capsules)",
       "BUD: \(record.beyondUseDate) (\(record.budBasis))",
       "Storage: \(record.storage)",
       "Container: \(formula.container)",
@@ -79,7 +80,7 @@ enum BatchText {
       "",
       "Components:",
       Output.table(
-        ["ROLE", "INGREDIENT", "LOT", "SUPPLIER", "SUPPLIER LOT", "EXPIRY", "PLANNED", "MEASURED", "% PLAN"],
+        ["ROLE", "INGREDIENT", "LOT", "SUPPLIER", "SUPPLIER LOT", "EXPIRY", "PLANNED", "MEASURED", "% PLAN", "SOURCE"],
         record.components.map { component in
           let planned = component.planned
           return [
@@ -89,6 +90,7 @@ enum BatchText {
             planned.unit.format(component.measured, display: display),
             planned.unit == .mass
               ? "\(component.percentOfPlan.fixed(2))\(component.withinTolerance ? "" : " OUT")" : "-",
+            component.source ?? (planned.unit == .mass ? "typed" : "counted"),
           ]
         }),
       "",

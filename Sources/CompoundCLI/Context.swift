@@ -123,4 +123,13 @@ final class Context {
 
   /// An instant as the pharmacy reads it.
   func local(_ timestamp: String) -> String { Timestamp.local(timestamp, zone: zone) }
+
+  /// The balance `id` names, else the bench's default one (`bench.balance`).
+  func balance(_ id: String?) throws -> Balance {
+    do {
+      return try settings.balance(id)
+    } catch {
+      throw CLIError(error.message)
+    }
+  }
 }

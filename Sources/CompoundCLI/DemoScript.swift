@@ -1,4 +1,5 @@
 import ArgumentParser
+import BalanceDevice
 import Formulation
 import Foundation
 import Quantities
@@ -52,11 +53,34 @@ final class DemoScript {
       "--capsule-size", "1", "--by", "dchen",
     ])
 
+    section("The bench: balances, their minimum weight (USP <41>) and the daily check")
+    try step(["balance", "list"])
+    try step(["balance", "check", "B1", "--test-weight", "100g", "--reading", "100.0003g", "--by", "mtorres"])
+    let balance = try SimulatedBalance(serial: "B729104455")
+    print("\n(a balance that speaks MT-SICS, simulated on loopback for the demo at \(balance.device))")
+    balance.queue([.stable(Mass(micrograms: 100_000_200))])
+    try step(["balance", "read", "--device", balance.device])
+
     section("Receive deliveries (they arrive quarantined) and release them after the certificate check")
+    let expiry = try CalendarDate.parse(later)
+    let yymmdd = String(format: "%02d%02d%02d", expiry.year % 100, expiry.month, expiry.day)
+    let scan = { (serial: String) in "]d2010030045678901717\(yymmdd)10NX-2406-118\u{1D}21\(serial)" }
+    let certificate = folder.appendingPathComponent("coa-medisca-NX-2406-118.txt")
+    try Data(
+      "Certificate of analysis: Naltrexone hydrochloride USP, lot NX-2406-118, assay 99.6 % (anhydrous basis), water 0.4 % (KF)\n"
+        .utf8
+    ).write(to: certificate)
+    print(
+      "\n(the container's GS1 DataMatrix, as the scanner types it, GS separator included, gives GTIN, expiry and lot)")
     try step([
-      "lot", "receive", "--ingredient", "NALTREXONE-HCL", "--supplier", "Medisca", "--supplier-lot", "NX-2406-118",
-      "--expiry", later, "--quantity", "5g", "--assay", "99.6", "--assay-basis", "anhydrous", "--water", "0.4",
-      "--cost", "185.00", "--by", "mtorres",
+      "lot", "receive", "--ingredient", "NALTREXONE-HCL", "--supplier", "Medisca", "--scan", scan("S0041"),
+      "--quantity", "5g", "--assay", "99.6", "--assay-basis", "anhydrous", "--water", "0.4", "--cost", "185.00",
+      "--certificate", certificate.path, "--by", "mtorres",
+    ])
+    print("\n(a second container of the same supplier lot: its own lot, sharing the first one's certificate)")
+    try step([
+      "lot", "receive", "--ingredient", "NALTREXONE-HCL", "--supplier", "Medisca", "--scan", scan("S0042"),
+      "--quantity", "5g", "--cost", "185.00", "--by", "mtorres",
     ])
     try step([
       "lot", "receive", "--ingredient", "NALTREXONE-HCL", "--supplier", "PCCA", "--supplier-lot", "C203117",
@@ -74,26 +98,42 @@ final class DemoScript {
     let lots = try context.database().lots()
     print("\n(a technician may not release: the command refuses)")
     try step(["lot", "release", lots[0].lot.lotNumber, "--by", "mtorres"], expectFailure: true)
-    for lot in lots { try step(["lot", "release", lot.lot.lotNumber, "--by", "dchen"]) }
+    print(
+      "\n(PCCA's certificate gives the assay as-is with no water content: it cannot be held to the anhydrous limits)")
+    for lot in lots {
+      try step(["lot", "release", lot.lot.lotNumber, "--by", "dchen"], expectFailure: lot.lot.supplier == "PCCA")
+    }
     try step(["lot", "list"])
+    if let first = lots.first(where: { $0.lot.supplier == "Medisca" && $0.lot.ingredientCode == "NALTREXONE-HCL" }) {
+      try step(["lot", "show", first.lot.lotNumber])
+    }
 
-    section("Master formulation records: LDN 1.5, 3.0 and 4.5 mg")
-    for code in ["LDN15", "LDN30", "LDN45"] {
+    section("Master formulation records: LDN 0.25, 1.5, 3.0 and 4.5 mg, and a 1 in 10 trituration")
+    for code in ["LDN025", "LDN15", "LDN30", "LDN45", "NTX-T10"] {
       try step(["formula", "add", "--file", "\(formulas)/\(code).toml", "--by", "aokafor"])
     }
     try step(["formula", "list"])
+    try step(["trituration", "list"])
 
     section("Plan and compound 90 capsules of LDN 4.5 mg")
     try step(["batch", "plan", "--formula", "LDN45", "--quantity", "90"])
     let plan = try context.database().planBatch(
-      formulaCode: "LDN45", quantity: 90, lotChoices: [:], rules: try context.rules(), today: today)
+      formulaCode: "LDN45", quantity: 90, lotChoices: [:], balance: try context.balance(nil),
+      rules: try context.rules(), today: today)
     var weighed: [String] = []
     for (component, offset) in zip(plan.components.filter { $0.unit == .mass }, ["1.0025", "0.9990"]) {
       let mass = (Mass(micrograms: component.quantity).milligrams * (Decimal(string: offset) ?? 1)).rounded(scale: 1)
       weighed += ["--weighed", "\(component.ingredientCode)=\(mass.fixed(1))mg"]
     }
+    print("\n(the container in hand is scanned: a wrong one is refused before anything is written)")
     try step(
-      ["batch", "record", "--formula", "LDN45", "--quantity", "90"] + weighed + ["--yield", "90", "--by", "mtorres"])
+      ["batch", "record", "--formula", "LDN45", "--quantity", "90"] + weighed + [
+        "--scan", "NALTREXONE-HCL=]d2010030045678901717\(yymmdd)10C203117", "--yield", "98", "--by", "mtorres",
+      ], expectFailure: true)
+    try step(
+      ["batch", "record", "--formula", "LDN45", "--quantity", "90"] + weighed + [
+        "--scan", "NALTREXONE-HCL=\(scan("S0041"))", "--yield", "98", "--by", "mtorres",
+      ])
     guard let batch = try context.database().batches().first else { throw CLIError("the demo batch was not recorded") }
     print("\n(the start of anyone's shift: what needs someone now, with the command for each)")
     try step(["today"])
@@ -120,6 +160,48 @@ final class DemoScript {
     ])
     try step(["batch", "release", batch.lotNumber, "--by", "dchen"])
     try step(["batch", "show", batch.lotNumber])
+
+    section("LDN 0.25 mg: 8.25 mg of naltrexone is below the balance's minimum weight; a trituration weighs it")
+    try step(["batch", "plan", "--formula", "LDN025", "--quantity", "30"])
+    try step(["trituration", "plan", "--formula", "NTX-T10", "--mass", "2g"])
+    print("\n(the masses come from the balance, in order; the technician presses Enter to read and to accept each)")
+    balance.queue([.stable(Mass(micrograms: 200_300)), .stable(Mass(micrograms: 1_800_400))])
+    try answering("\n\n\n\n") {
+      try step([
+        "trituration", "make", "--formula", "NTX-T10", "--mass", "2g", "--device", balance.device, "--by", "mtorres",
+      ])
+    }
+    guard
+      let trituration = try context.database().lots(ingredient: "NALTREXONE-HCL").first(where: {
+        $0.lot.triturationParts != nil
+      })
+    else { throw CLIError("the demo trituration was not made") }
+    print("\n(whoever made the trituration may not release it: another pharmacist checks its record and its assay)")
+    try step(["lot", "release", trituration.lot.lotNumber, "--by", "mtorres"], expectFailure: true)
+    try step(["lot", "release", trituration.lot.lotNumber, "--by", "dchen"], expectFailure: true)
+    try step([
+      "trituration", "assay", trituration.lot.lotNumber, "--lab", "Eagle Analytical Services", "--method", "HPLC-UV",
+      "--tested", today.description, "--percent", "99.4", "--by", "dchen",
+    ])
+    try step(["lot", "release", trituration.lot.lotNumber, "--by", "dchen"])
+    try step(["lot", "show", trituration.lot.lotNumber])
+    try step(["batch", "plan", "--formula", "LDN025", "--quantity", "30"])
+    let small = try context.database().planBatch(
+      formulaCode: "LDN025", quantity: 30, lotChoices: [:], balance: try context.balance(nil),
+      rules: try context.rules(), today: today)
+    balance.queue(
+      small.components.filter { $0.unit == .mass }.map {
+        .stable(Mass(micrograms: $0.quantity + $0.quantity / 1000))
+      })
+    try answering("\n\n\n\n") {
+      try step([
+        "batch", "record", "--formula", "LDN025", "--quantity", "30", "--device", balance.device, "--yield", "33",
+        "--by", "mtorres",
+      ])
+    }
+    if let made = try context.database().batches(formula: "LDN025").first {
+      try step(["batch", "show", made.lotNumber])
+    }
 
     section("A month of LDN 4.5 mg for the patient: the quote (Config/pricing.toml)")
     try step(["price", "quote", "--formula", "LDN45", "--quantity", "30"])
@@ -228,6 +310,22 @@ final class DemoScript {
     let pdf = folder.appendingPathComponent("compounding-record-\(batch.lotNumber).pdf").path
     try step(["batch", "show", batch.lotNumber, "--format", "pdf", "--out", pdf])
     outputs.append(("compounding record", pdf))
+  }
+
+  /// Runs `body` with `text` as standard input: the answers a technician types at the balance prompts.
+  private func answering(_ text: String, _ body: () throws -> Void) throws {
+    var ends: [Int32] = [0, 0]
+    guard pipe(&ends) == 0 else { throw CLIError("the demo cannot make a pipe for the balance prompts") }
+    _ = text.withCString { write(ends[1], $0, strlen($0)) }
+    close(ends[1])
+    let saved = dup(0)
+    dup2(ends[0], 0)
+    close(ends[0])
+    defer {
+      dup2(saved, 0)
+      close(saved)
+    }
+    try body()
   }
 
   private func makeOptions() throws -> GlobalOptions {

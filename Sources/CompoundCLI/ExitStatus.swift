@@ -12,6 +12,8 @@ enum ExitStatus {
   static let auditMismatch = ExitCode(5)
   /// `assay uniformity`: stage 1 is not met (test 20 more units) or the units fail USP <905>.
   static let uniformityNotMet = ExitCode(6)
+  /// A balance check was recorded and failed: do not weigh on that balance.
+  static let balanceCheckFailed = ExitCode(7)
   /// The command line itself is wrong (an unknown option, a missing value): argument-parser's usage status.
   static let usage = ExitCode(64)
 }

@@ -16,7 +16,10 @@ struct FormulaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
       abstract: "Add a formula from a TOML file; a changed formula becomes a new version.",
-      discussion: "See Config/formulas/ for the LDN 1.5, 3.0 and 4.5 mg formulas and every key explained.")
+      discussion: """
+        See Config/formulas/ for the LDN formulas and every key explained. A file with kind = "trituration" \
+        (Config/formulas/NTX-T10.toml) is a trituration's formula: made with 'compound trituration make'.
+        """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The formula's .toml file.") var file: String
@@ -26,6 +29,17 @@ struct FormulaCommand: ParsableCommand {
     func run() throws {
       let context = try Context(global)
       let text = try SettingsLoader.readText(file, what: "formula file")
+      if TriturationFile.isTrituration(text) {
+        let definition = try TriturationFile.parse(text, file: file)
+        let approver = try context.user(signer.by)
+        let result = try context.database().addTrituration(
+          definition, source: text, approvedBy: approver, rules: try context.rules(), now: context.now)
+        if json { return try Output.json(definition) }
+        return print(
+          result.created
+            ? "added trituration \(definition.code) version \(result.version): \(definition.name)"
+            : "trituration \(definition.code) version \(result.version) already has this content: nothing changed")
+      }
       let formula = try FormulaFile.parse(text, file: file)
       let approver = try context.user(signer.by)
       let result = try context.database().addFormula(

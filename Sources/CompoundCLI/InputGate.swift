@@ -7,8 +7,13 @@ enum InputGate {
   static let longest = 10_000
 
   /// Throws naming the first argument that is not plain text of a sensible length.
+  ///
+  /// The GS1 separator (U+001D, sent by barcode scanners between fields) is allowed in the value of `--scan`
+  /// alone, given as `--scan VALUE` or `--scan=VALUE`.
   static func check(_ arguments: [String]) throws {
     for (index, argument) in arguments.enumerated() {
+      let isScan = argument.hasPrefix("--scan=") || (index > 0 && arguments[index - 1] == "--scan")
+      let allowed: Set<Unicode.Scalar> = isScan ? ["\u{1D}"] : []
       let position = "argument \(index + 1)"
       if argument.count > longest {
         throw CLIError(
@@ -17,7 +22,9 @@ enum InputGate {
       if argument.unicodeScalars.contains("\u{FFFD}") {
         throw CLIError("\(position) is not valid UTF-8 text: retype it")
       }
-      if let control = argument.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+      if let control = argument.unicodeScalars.first(where: {
+        $0.properties.generalCategory == .control && !allowed.contains($0)
+      }) {
         throw CLIError(
           "\(position) contains the control character U+\(String(format: "%04X", control.value)): retype it without it")
       }

@@ -1,7 +1,10 @@
 import Accounts
 import ArgumentParser
+import Digest
+import FileOutput
 import Formulation
 import Foundation
+import Quality
 import Quantities
 import Settings
 import Store
@@ -10,7 +13,7 @@ import Store
 struct LotCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lot", abstract: "Receive, release and list ingredient lots.",
-    subcommands: [Receive.self, Release.self, LotReject.self, LotHold.self, LotRecall.self, List.self])
+    subcommands: [Receive.self, Release.self, LotReject.self, LotHold.self, LotRecall.self, List.self, Show.self])
 
   /// `compound lot receive`.
   struct Receive: ParsableCommand {
@@ -18,17 +21,25 @@ struct LotCommand: ParsableCommand {
       commandName: "receive",
       abstract: "Receive a delivered lot; it stays quarantined until a pharmacist releases it.",
       discussion: """
+        --scan takes the container's GS1 barcode as the scanner sends it (GTIN, lot, expiry, serial) in place of \
+        --supplier-lot and --expiry. Another container of a supplier lot already received becomes its own lot \
+        sharing that lot's certificate. --certificate keeps the supplier's certificate of analysis (by SHA-256).
         Example: compound lot receive --ingredient NALTREXONE-HCL --supplier Medisca --supplier-lot NX2406 \
-        --expiry 2028-06-30 --quantity 5g --assay 99.2 --assay-basis anhydrous --water 0.5 --cost 185.00
+        --expiry 2028-06-30 --quantity 5g --assay 99.2 --assay-basis anhydrous --water 0.5 --cost 185.00 \
+        --certificate coa-NX2406.pdf
         """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Ingredient code.") var ingredient: String
     @Option(help: "Supplier or manufacturer.") var supplier: String
-    @Option(help: "The supplier's lot number.") var supplierLot: String
+    @Option(help: "The supplier's lot number (or --scan).") var supplierLot: String?
     @Option(
-      help: "Expiry date, YYYY-MM-DD (YYYY-MM means the month's last day).", transform: ArgumentTypes.date("--expiry"))
-    var expiry: CalendarDate
+      help: "Expiry date, YYYY-MM-DD (YYYY-MM means the month's last day) (or --scan).",
+      transform: ArgumentTypes.date("--expiry"))
+    var expiry: CalendarDate?
+    @Option(help: "The container's GS1 barcode as scanned: ]d2010031234567890617281231 10NX2406...") var scan: String?
+    @Option(help: "The supplier's certificate of analysis (a PDF or text file, up to 20 MiB), kept with the lot.")
+    var certificate: String?
     @Option(help: "Quantity with its unit: 5g, 500mg, 1000count.") var quantity: String
     @Option(parsing: .unconditional, help: "Certificate assay in percent.", transform: ArgumentTypes.number("--assay"))
     var assay: ExactNumber?
@@ -55,22 +66,75 @@ struct LotCommand: ParsableCommand {
         throw CLIError("ingredient '\(ingredient)' is not in the catalog: add it with 'compound ingredient add'")
       }
       let basis = assayBasis
+      let scanned = try scan.map { try GS1Scan.parse($0, today: context.today) }
+      let typedLot = supplierLot?.trimmingCharacters(in: .whitespaces)
+      if let typedLot, let lot = scanned?.lot, typedLot.uppercased() != lot.uppercased() {
+        throw CLIError("--supplier-lot \(typedLot) differs from the scanned lot \(lot): check the container")
+      }
+      if let expiry, let date = scanned?.expiry, expiry != date {
+        throw CLIError("--expiry \(expiry) differs from the scanned expiry \(date): check the container")
+      }
+      guard let lotText = typedLot ?? scanned?.lot else {
+        throw CLIError("the supplier's lot is missing: add --supplier-lot LOT, or --scan the container")
+      }
+      guard let expiryDate = expiry ?? scanned?.expiry else {
+        throw CLIError("the expiry is missing: add --expiry YYYY-MM-DD, or --scan the container")
+      }
+      let document = try certificate.map { path in
+        do {
+          let data = try SettingsLoader.readData(path, what: "certificate", limit: 20 * 1_048_576)
+          guard !data.isEmpty else { throw CLIError("certificate \(path) is empty: give the certificate's file") }
+          return (name: URL(fileURLWithPath: path).lastPathComponent, bytes: [UInt8](data))
+        } catch let error as SettingsError {
+          throw CLIError(error.message)
+        }
+      }
       let receipt = LotReceipt(
         ingredientCode: item.code, supplier: supplier.trimmingCharacters(in: .whitespaces),
-        supplierLot: supplierLot.trimmingCharacters(in: .whitespaces),
-        expiry: expiry,
+        supplierLot: lotText, expiry: expiryDate,
         quantity: try item.unit.parse(quantity, what: "--quantity"),
         assayPercent: assay, assayBasis: basis,
         waterPercent: water,
-        cost: cost)
+        cost: cost, gtin: scanned?.gtin, serial: scanned?.serial)
       let format = try LotNumberFormat(context.settings.lots.receivingFormat)
-      let number = try database.receiveLot(receipt, format: format, by: user, today: context.today, now: context.now)
+      let number = try database.receiveLot(
+        receipt, certificate: document, format: format, by: user, today: context.today, now: context.now)
       let lot = try database.lots(ingredient: item.code).first { $0.lot.lotNumber == number }
       if json, let lot { return try Output.json(lot) }
       print(
         "received \(number): \(item.unit.format(receipt.quantity, display: context.display)) of \(item.code) (\(receipt.supplier) lot \(receipt.supplierLot), expires \(receipt.expiry)); status quarantined until a pharmacist releases it"
       )
+      if let scanned { print("scanned \(scanned.humanReadable)") }
+      if let document { print("certificate \(document.name) kept with the lot (sha256 \(SHA256.hex(document.bytes)))") }
       if receipt.cost == nil { print("note: no cost recorded; the lot's value is unknown until one is") }
+    }
+  }
+
+  /// `compound lot show`.
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "show",
+      abstract: "Show one lot: receipt, GTIN, certificate, status history, and a trituration's record.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The pharmacy's lot number.", transform: ArgumentTypes.lotNumber) var lot: String
+    @Option(help: "Write the kept certificate of analysis to this new file.") var certificateOut: String?
+    @Flag(help: "Print JSON (masses in micrograms).") var json = false
+
+    func run() throws {
+      let context = try Context(global)
+      let output = try certificateOut.map {
+        try OutputPath($0, protected: [context.loaded.databasePath], force: false, option: "--certificate-out")
+      }
+      let database = try context.database()
+      let detail = try database.lotDetail(lot)
+      if let output {
+        guard let hash = detail.certificateSha256 else { throw CLIError("lot \(lot) has no certificate on file") }
+        try output.write(try database.certificate(hash).bytes)
+        print("wrote the certificate of \(detail.lot.lot.lotNumber) to \(output.path)")
+      }
+      if json { return try Output.json(detail) }
+      print(LotText.detail(detail, context: context))
     }
   }
 
@@ -82,6 +146,8 @@ struct LotCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The pharmacy's lot number.", transform: ArgumentTypes.lotNumber) var lot: String
+    @Option(help: "Why an API lot is released with no certificate of analysis on file (required then).")
+    var reason: String?
     @OptionGroup var signer: SignerOption
 
     func run() throws {
@@ -89,7 +155,8 @@ struct LotCommand: ParsableCommand {
       let user = try context.signer(signer.by, for: "release lot \(lot)")
       let settings = try context.inForce().settings
       let released = try context.database().releaseLot(
-        lot, by: user, limit: { settings.certificateLimit(for: $0) }, today: context.today, now: context.now)
+        lot, by: user, reason: reason, limit: { settings.certificateLimit(for: $0) },
+        requireAssay: settings.qualityPolicy.requireAssayBeforeRelease, today: context.today, now: context.now)
       print("released \(released.lotNumber) (\(released.ingredientCode)) by \(user.name)")
     }
   }

@@ -53,6 +53,18 @@ struct RecallCommand: ParsableCommand {
             ]
           }))
     }
+    if !report.triturations.isEmpty {
+      lines.append("Triturations made from it (\(report.triturations.count)), traced to the batches that used them:")
+      lines.append(
+        Output.table(
+          ["TRITURATION LOT", "USED", "STATUS", "ON HAND"],
+          report.triturations.map {
+            [
+              $0.lotNumber, StockUnit.mass.format($0.used, display: context.display), $0.status,
+              StockUnit.mass.format($0.onHand, display: context.display),
+            ]
+          }))
+    }
     lines.append("Batches (\(report.batches.count)):")
     lines.append(
       Output.table(

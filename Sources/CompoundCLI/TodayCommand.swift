@@ -44,7 +44,7 @@ struct TodayCommand: ParsableCommand {
       ingredientLots: Set(lines.filter { $0.kind == "ingredient" }.map(\.lotNumber)),
       shortages: try InventoryText.shortages(context.settings.inventory.reorder, lines: lines, today: today),
       requireAssay: try context.inForce().settings.qualityPolicy.requireAssayBeforeRelease, expiringDays: within,
-      today: today, display: context.display)
+      today: today, balanceChecks: try balanceChecks(database, context), display: context.display)
     if json { return try Output.json(items) }
     guard !items.isEmpty else { return print("nothing needs attention on \(today)") }
     print("Today, \(today): \(items.count) thing\(items.count == 1 ? "" : "s") to do, most urgent first")
@@ -54,5 +54,11 @@ struct TodayCommand: ParsableCommand {
       print("\n\(urgency.heading)")
       for item in group { print("  \(item.subject): \(item.what)\n    \(item.command)") }
     }
+  }
+
+  /// Each configured balance with its latest check today: passed, failed, or nil when none.
+  private func balanceChecks(_ database: AppDatabase, _ context: Context) throws -> [(balance: String, passed: Bool?)] {
+    let checks = try database.balanceChecks(on: context.today)
+    return context.settings.balances.map { ($0.id, checks[$0.id.uppercased()]?.passed) }
   }
 }

@@ -40,13 +40,24 @@ public enum WorkQueue {
 
   /// The queue for `today`: fills awaiting a label or the final check; batches awaiting weights, verification,
   /// an assay (when the policy requires one) or release; ingredient lots awaiting release; released batches whose
-  /// BUD ends within 7 days; usable stock expiring within `expiringDays`; items below their reorder level.
+  /// BUD ends within 7 days; usable stock expiring within `expiringDays`; items below their reorder level; and
+  /// balances not checked today or whose check today failed (`balanceChecks`: each balance's latest check today,
+  /// passed or not, nil when none).
   public static func items(
     fills: [Fill], batches: [Batch], stock: [StockLine], ingredientLots: Set<String>,
     shortages: [ReorderLevel.Shortage], requireAssay: Bool, expiringDays: Int, today: CalendarDate,
-    display: QuantityDisplay = .standard
+    balanceChecks: [(balance: String, passed: Bool?)] = [], display: QuantityDisplay = .standard
   ) -> [WorkItem] {
     var items: [WorkItem] = []
+    for (balance, passed) in balanceChecks where passed != true {
+      items.append(
+        WorkItem(
+          urgency: .bench, subject: "balance \(balance)",
+          what: passed == false
+            ? "failed its check today: nothing may be weighed on it until it passes"
+            : "not checked today: nothing may be weighed on it until it is",
+          command: "compound balance check \(balance) --test-weight 100g --reading MASS --by USER"))
+    }
     for fill in fills {
       let subject = "Rx \(fill.rxNumber) fill \(fill.fillNumber) (id \(fill.id))"
       items.append(

@@ -9,8 +9,12 @@ public struct CertificateLimit: Sendable, Hashable, Codable {
   public var range: InclusiveRange
   /// The basis the limits are written on.
   public var basis: AssayBasis
+  /// The monograph's limits for an assay given as-is, when it has them.
+  public var asIsRange: InclusiveRange?
 
-  public init(name: String, match: [String], range: InclusiveRange, basis: AssayBasis) {
+  public init(name: String, match: [String], range: InclusiveRange, basis: AssayBasis, asIsRange: InclusiveRange? = nil)
+  {
+    self.asIsRange = asIsRange
     self.name = name
     self.match = match
     self.range = range
@@ -20,7 +24,8 @@ public struct CertificateLimit: Sendable, Hashable, Codable {
   /// Why `lot` of `ingredient` may not be released against these limits, or nil when it may.
   ///
   /// An as-is assay with a known water content is converted to the anhydrous basis when the limit is
-  /// anhydrous (assay x 100 / (100 - water)); the comparison uses USP rounding.
+  /// anhydrous (assay x 100 / (100 - water)); with no water content it is compared with the as-is limits when
+  /// there are some, and refused otherwise. The comparison uses USP rounding.
   public func refusal(of lot: IngredientLot) -> String? {
     guard let assay = lot.assayPercent else {
       return
@@ -28,13 +33,23 @@ public struct CertificateLimit: Sendable, Hashable, Codable {
     }
     var value = assay.value
     var note = "\(assay) % \(lot.assayBasis?.rawValue ?? "as-is")"
-    if basis == .anhydrous, lot.assayBasis != .anhydrous, let water = lot.waterPercent, water.value < 100 {
-      value = value * 100 / (100 - water.value)
-      note += " = \(range.reported(value)) % anhydrous (water \(water) %)"
+    var limits = range
+    var limitBasis = basis.rawValue
+    if basis == .anhydrous, lot.assayBasis != .anhydrous {
+      if let water = lot.waterPercent, water.value < 100 {
+        value = value * 100 / (100 - water.value)
+        note += " = \(range.reported(value)) % anhydrous (water \(water) %)"
+      } else if let asIsRange {
+        limits = asIsRange
+        limitBasis = AssayBasis.asIs.rawValue
+      } else {
+        return
+          "lot \(lot.lotNumber)'s certificate gives the assay \(note) with no water content, and the \(name) limits \(range) are on the anhydrous basis: the two cannot be compared; receive the lot with the certificate's --water, or reject it"
+      }
     }
-    guard range.contains(value) else {
+    guard limits.contains(value) else {
       return
-        "certificate assay \(note) of lot \(lot.lotNumber) is outside the \(name) limits \(range) (\(basis.rawValue)): the lot cannot be released; reject it or check the certificate"
+        "certificate assay \(note) of lot \(lot.lotNumber) is outside the \(name) limits \(limits) (\(limitBasis)): the lot cannot be released; reject it or check the certificate"
     }
     return nil
   }

@@ -17,8 +17,10 @@ public struct FormulationRules: Sendable, Hashable {
   /// Allowed difference of a weighed mass from the plan, in percent, for APIs and for excipients.
   public var apiTolerancePercent: ExactNumber
   public var excipientTolerancePercent: ExactNumber
-  /// Actual yield as a percent of the capsules ordered; outside it a deviation must be recorded.
+  /// Capsules filled as a percent of the capsules the powder was made for; outside it a deviation is recorded.
   public var yieldRange: InclusiveRange
+  /// First-expiry-first-out skips a lot that would bring a batch's BUD under this many days.
+  public var minimumBudDays: Int
   /// Fewest filled capsules a weight check may weigh.
   public var weightCheckMinimum: Int
   /// The widest assay limits a formula may set, % of label claim (a formula may only tighten them).
@@ -29,8 +31,9 @@ public struct FormulationRules: Sendable, Hashable {
     capsuleSizes: [CapsuleSize], fillers: [FillerRule], rejected: [RejectedExcipient],
     budCategories: [BudCategory], dayConvention: DayConvention, apiTolerancePercent: ExactNumber,
     excipientTolerancePercent: ExactNumber, yieldRange: InclusiveRange, weightCheckMinimum: Int,
-    preparationAssay: InclusiveRange
+    preparationAssay: InclusiveRange, minimumBudDays: Int = 30
   ) {
+    self.minimumBudDays = minimumBudDays
     self.strengthMin = strengthMin
     self.strengthMax = strengthMax
     self.packStatMinFactor = packStatMinFactor

@@ -18,12 +18,21 @@ public struct IngredientLot: Sendable, Hashable, Codable {
   /// Water content in percent, for an assay on the anhydrous basis.
   public var waterPercent: ExactNumber?
   public var receivedAt: Date
+  /// For a trituration lot: 1 part of API in this many parts, and the API powder's mass fraction as weighed.
+  public var triturationParts: Int?
+  public var apiFraction: Decimal?
+  /// The GTIN scanned from the container at receiving.
+  public var gtin: String?
 
   public init(
     lotNumber: String, ingredientCode: String, supplier: String, supplierLot: String,
     expiry: CalendarDate, onHand: Int64, status: LotStatus, assayPercent: ExactNumber? = nil,
-    assayBasis: AssayBasis? = nil, waterPercent: ExactNumber? = nil, receivedAt: Date
+    assayBasis: AssayBasis? = nil, waterPercent: ExactNumber? = nil, receivedAt: Date, triturationParts: Int? = nil,
+    apiFraction: Decimal? = nil, gtin: String? = nil
   ) {
+    self.triturationParts = triturationParts
+    self.apiFraction = apiFraction
+    self.gtin = gtin
     self.lotNumber = lotNumber
     self.ingredientCode = ingredientCode
     self.supplier = supplier

@@ -14,11 +14,17 @@ public struct LotReceipt: Sendable {
   public var waterPercent: ExactNumber?
   /// The lot's total cost; nil when not known.
   public var cost: Money?
+  /// The GTIN and serial scanned from the container, when it was scanned.
+  public var gtin: String?
+  public var serial: String?
 
   public init(
     ingredientCode: String, supplier: String, supplierLot: String, expiry: CalendarDate, quantity: Int64,
-    assayPercent: ExactNumber?, assayBasis: AssayBasis?, waterPercent: ExactNumber?, cost: Money?
+    assayPercent: ExactNumber?, assayBasis: AssayBasis?, waterPercent: ExactNumber?, cost: Money?,
+    gtin: String? = nil, serial: String? = nil
   ) {
+    self.gtin = gtin
+    self.serial = serial
     self.ingredientCode = ingredientCode
     self.supplier = supplier
     self.supplierLot = supplierLot
@@ -32,6 +38,29 @@ public struct LotReceipt: Sendable {
 }
 
 extension LotReceipt {
+  /// This receipt as another container of `earlier`, a lot of the same supplier lot already received: the
+  /// certificate's figures are taken from it when not given; a different expiry or assay is refused.
+  public func sharingCertificate(of earlier: IngredientLot) throws(FormulationError) -> LotReceipt {
+    let name = "\(supplier) lot \(supplierLot), received as \(earlier.lotNumber)"
+    guard expiry == earlier.expiry else {
+      throw FormulationError(
+        "\(name), expires \(earlier.expiry), not \(expiry): one manufacturing lot has one expiry; check the label")
+    }
+    var receipt = self
+    if assayPercent == nil, waterPercent == nil, assayBasis == nil {
+      receipt.assayPercent = earlier.assayPercent
+      receipt.assayBasis = earlier.assayBasis
+      receipt.waterPercent = earlier.waterPercent
+    } else if assayPercent != earlier.assayPercent || (assayBasis ?? .asIs) != (earlier.assayBasis ?? .asIs)
+      || waterPercent != earlier.waterPercent
+    {
+      throw FormulationError(
+        "\(name), has the certificate's assay \(earlier.assayPercent?.description ?? "none") % \(earlier.assayBasis?.rawValue ?? "")\(earlier.waterPercent.map { ", water \($0) %" } ?? ""): another container of the same lot shares it; leave out --assay, or check the certificate"
+      )
+    }
+    return receipt
+  }
+
   /// Why this delivery of an ingredient of `kind` cannot be received on `today`, or nil when it can.
   ///
   /// It needs the supplier and the supplier's lot, a quantity, an expiry not yet past, a plausible assay and

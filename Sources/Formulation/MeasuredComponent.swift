@@ -10,8 +10,13 @@ public struct MeasuredComponent: Sendable, Hashable, Codable {
   public var percentOfPlan: Decimal
   /// Whether the measured quantity lies within the planned range.
   public var withinTolerance: Bool
+  /// Where a weighed mass came from: `balance B1 (serial ...)`, or `typed`; nil for counts and older records.
+  public var source: String?
 
-  public init(planned: PlannedComponent, measured: Int64, percentOfPlan: Decimal, withinTolerance: Bool) {
+  public init(
+    planned: PlannedComponent, measured: Int64, percentOfPlan: Decimal, withinTolerance: Bool, source: String? = nil
+  ) {
+    self.source = source
     self.planned = planned
     self.measured = measured
     self.percentOfPlan = percentOfPlan

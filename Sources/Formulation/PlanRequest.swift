@@ -14,11 +14,29 @@ public struct PlanRequest: Sendable {
   public var lots: [IngredientLot]
   /// Lots named by the user, keyed by upper-cased ingredient code or role (`API`, `FILLER`, `SHELL`).
   public var lotChoices: [String: String]
+  /// The balance the batch is weighed on; nil plans without minimum-weight checks.
+  public var balance: Balance?
+  /// The triturations defined for the formula's API, to propose for a mass below the minimum weight.
+  public var triturations: [Trituration]
+  /// Why a lot that brings the BUD under the rules' minimum was named with `--lot`.
+  public var shortDatedReason: String?
+
+  /// The lots to choose from, as first-expiry-first-out sees them.
+  public var pool: LotPool {
+    LotPool(
+      lots: lots, lotChoices: lotChoices, today: today, balance: balance, shortDatedReason: shortDatedReason)
+  }
 
   public init(
     formula: Formula, formulaVersion: Int, quantity: Int, today: CalendarDate, ingredients: [Ingredient],
-    lots: [IngredientLot], lotChoices: [String: String] = [:]
+    lots: [IngredientLot], lotChoices: [String: String] = [:], balance: Balance? = nil,
+    triturations: [Trituration] = [], shortDatedReason: String? = nil
   ) {
+    self.balance = balance
+    self.triturations = triturations
+    self.shortDatedReason = shortDatedReason.flatMap {
+      $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0
+    }
     self.formula = formula
     self.formulaVersion = formulaVersion
     self.quantity = quantity

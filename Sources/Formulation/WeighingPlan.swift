@@ -29,14 +29,23 @@ public struct WeighingPlan: Sendable, Hashable, Codable {
   /// The calculations, line by line, as the compounding record keeps them.
   public var calculations: [String]
   public var warnings: [String]
+  /// The balance the plan was checked against, and its minimum weight.
+  public var balance: String?
+  public var minimumWeight: Mass?
+  /// Masses below that minimum weight, each with the trituration that fixes it; a record refuses them.
+  public var belowMinimum: [String]
 
   public init(
     formulaCode: String, formulaVersion: Int, formulaName: String, strength: Mass, strengthBasis: StrengthBasis,
     capsuleSize: String, quantity: Int, extraCapsules: Int, capsules: Int, saltFactor: Decimal,
     components: [PlannedComponent], theoreticalFill: Mass, fillMinimum: Mass, fillMaximum: Mass,
     fillRange: InclusiveRange, compoundingDate: CalendarDate, beyondUseDate: BeyondUseDate, storage: String,
-    calculations: [String], warnings: [String]
+    calculations: [String], warnings: [String], balance: String? = nil, minimumWeight: Mass? = nil,
+    belowMinimum: [String] = []
   ) {
+    self.balance = balance
+    self.minimumWeight = minimumWeight
+    self.belowMinimum = belowMinimum
     self.formulaCode = formulaCode
     self.formulaVersion = formulaVersion
     self.formulaName = formulaName

@@ -34,12 +34,11 @@ public enum WeighingPlanner {
 
     // API: choose the lot first, since the mass depends on that lot's certificate.
     let pureAPI = formula.strength.milligrams * salt.value * Decimal(capsules)
-    let apiLot = try choose(
-      api, request: request, role: .api,
-      need: { lot in
-        guard let potency = lot.potency, potency > 0 else { return nil }
-        return Mass.milligrams(pureAPI / potency).micrograms
-      })
+    let apiNeed: (IngredientLot) -> Int64? = { lot in
+      guard let potency = lot.potency, potency > 0 else { return nil }
+      return Mass.milligrams(pureAPI / potency).micrograms
+    }
+    let apiLot = try choose(api, pool: request.pool, role: .api, rules: rules, need: apiNeed)
     guard let potency = apiLot.potency, potency > 0 else {
       throw FormulationError("lot \(apiLot.lotNumber) of \(api.code) has no certificate assay: it cannot be dosed")
     }
@@ -49,12 +48,18 @@ public enum WeighingPlanner {
     if apiLot.assayBasis == .anhydrous, let water = apiLot.waterPercent {
       potencyText += ", water \(water) %"
     }
+    if let parts = apiLot.triturationParts {
+      potencyText =
+        "trituration lot \(apiLot.lotNumber), 1 in \(parts): potency \(apiLot.assayPercent?.description ?? "?") %"
+    }
     calculations.append(
       "API: \(formula.strength) x \(salt.value.trimmed(maximum: 6)) x \(capsules) capsules / \(potency.trimmed(maximum: 6)) (\(potencyText)) = \(apiTotal)"
     )
 
     // Filler: what is left of the pack stat once the API's volume is taken.
-    let ratio = FormulaValidator.densityRatio(filler: filler, rule: fillerRule, api: api)
+    // A trituration's diluent takes its own volume, as filler: only its API part has the API's density.
+    let apiRatio = FormulaValidator.densityRatio(filler: filler, rule: fillerRule, api: api)
+    let ratio = apiLot.apiFraction.map { $0 * apiRatio + (1 - $0) } ?? apiRatio
     let fillerPerCapsule = formula.packStat.milligrams - apiPerCapsule * ratio
     guard fillerPerCapsule > 0 else {
       throw FormulationError("the API fills the whole capsule: choose a larger capsule size")
@@ -70,7 +75,8 @@ public enum WeighingPlanner {
     calculations.append(
       "filler: pack stat \(formula.packStat) x \(capsules) capsules - API \(apiTotal) x \(ratio.trimmed(maximum: 6)) = \(fillerTotal)"
     )
-    let fillerLot = try choose(filler, request: request, role: .filler, need: { _ in fillerTotal.micrograms })
+    let fillerLot = try choose(
+      filler, pool: request.pool, role: .filler, rules: rules, need: { _ in fillerTotal.micrograms })
 
     var components = [
       component(
@@ -81,7 +87,7 @@ public enum WeighingPlanner {
         perCapsule: Mass.milligrams(fillerPerCapsule), calculation: calculations[4]),
     ]
     if let shellCode = formula.shell, let shell = request.ingredients[shellCode.uppercased()] {
-      let shellLot = try choose(shell, request: request, role: .shell, need: { _ in Int64(capsules) })
+      let shellLot = try choose(shell, pool: request.pool, role: .shell, rules: rules, need: { _ in Int64(capsules) })
       components.append(
         component(
           .shell, shell, shellLot, quantity: Int64(capsules), tolerance: ExactNumber(0, decimals: 0),
@@ -99,8 +105,35 @@ public enum WeighingPlanner {
       start: request.today, formula: formula, category: category, convention: rules.dayConvention,
       components: components)
     calculations.append("BUD \(bud.date): \(bud.basis)")
-    if bud.date.days(to: request.today.adding(days: 30)) > 0 {
-      warnings.append("the BUD \(bud.date) is less than 30 days away: check the component lots' expiry")
+    if let reason = request.shortDatedReason,
+      components.contains(where: { isShortDated($0.expiry, request.pool, rules) })
+    {
+      warnings.append(
+        "short-dated lot chosen: the BUD \(bud.date) is under \(rules.minimumBudDays) days, because \(reason)")
+    }
+    var belowMinimum: [String] = []
+    if let balance = request.balance {
+      for component in components where component.unit == .mass {
+        let mass = Mass(micrograms: component.quantity)
+        guard let refusal = balance.refusal(weighing: mass, what: "\(component.ingredientCode)") else { continue }
+        var line = refusal
+        if component.role == .api,
+          let parts = Trituration.proposedParts(for: mass, minimumWeight: balance.minimumWeight)
+        {
+          let defined = request.triturations.filter { $0.parts >= parts }.min { $0.parts < $1.parts }
+          let weighed = Mass(micrograms: mass.micrograms * Int64(defined?.parts ?? parts))
+          let batchMass = Mass(micrograms: balance.minimumWeight.micrograms * Int64(defined?.parts ?? parts))
+          if let defined {
+            line +=
+              ": weigh it as \(defined.code), a 1 in \(defined.parts) trituration in \(defined.diluent) (\(weighed) of trituration): make at least \(batchMass) with 'compound trituration make --formula \(defined.code) --mass MASS', release it, then plan with --lot api=ITS-LOT"
+          } else {
+            line +=
+              ": weigh it as a 1 in \(parts) trituration of \(component.ingredientCode) in \(formula.filler) (\(weighed) of trituration): add one with 'compound formula add --file TRITURATION.toml' (kind = \"trituration\", parts = \(parts)) and make at least \(batchMass)"
+          }
+        }
+        belowMinimum.append(line)
+      }
+      calculations.append(balance.minimumWeightExplanation)
     }
     return WeighingPlan(
       formulaCode: formula.code, formulaVersion: request.formulaVersion, formulaName: formula.name,
@@ -108,10 +141,11 @@ public enum WeighingPlanner {
       quantity: request.quantity, extraCapsules: extra, capsules: capsules, saltFactor: salt.value,
       components: components, theoreticalFill: fill, fillMinimum: fillMinimum, fillMaximum: fillMaximum,
       fillRange: range, compoundingDate: request.today, beyondUseDate: bud, storage: formula.storage,
-      calculations: calculations, warnings: warnings)
+      calculations: calculations, warnings: warnings, balance: request.balance?.id,
+      minimumWeight: request.balance?.minimumWeight, belowMinimum: belowMinimum)
   }
 
-  private static func component(
+  static func component(
     _ role: ComponentRole, _ ingredient: Ingredient, _ lot: IngredientLot, quantity: Int64,
     tolerance: ExactNumber, perCapsule: Mass?, calculation: String
   ) -> PlannedComponent {
@@ -126,9 +160,18 @@ public enum WeighingPlanner {
       perCapsule: perCapsule, calculation: calculation)
   }
 
+  /// Whether a lot expiring on `expiry` would bring a batch made today under the rules' minimum BUD.
+  static func isShortDated(_ expiry: CalendarDate, _ pool: LotPool, _ rules: FormulationRules) -> Bool {
+    pool.today.days(to: expiry) < rules.minimumBudDays
+  }
+
   /// The lot to use: the one named with `--lot`, checked, or else first-expiry-first-out.
-  private static func choose(
-    _ ingredient: Ingredient, request: PlanRequest, role: ComponentRole, need: (IngredientLot) -> Int64?
+  ///
+  /// First-expiry-first-out skips a lot that would bring the BUD under the rules' minimum (a named lot needs a
+  /// reason then), prefers a mass the balance can weigh, and a pure API to a trituration.
+  static func choose(
+    _ ingredient: Ingredient, pool request: LotPool, role: ComponentRole, rules: FormulationRules,
+    need: (IngredientLot) -> Int64?
   ) throws(FormulationError) -> IngredientLot {
     let unit = ingredient.unit
     let chosen = request.lotChoices[ingredient.code.uppercased()] ?? request.lotChoices[role.rawValue.uppercased()]
@@ -140,6 +183,11 @@ public enum WeighingPlanner {
         throw FormulationError("lot \(lot.lotNumber) is \(lot.ingredientCode), not \(ingredient.code)")
       }
       if let refusal = lot.refusal(on: request.today) { throw FormulationError(refusal) }
+      if isShortDated(lot.expiry, request, rules), request.shortDatedReason == nil {
+        throw FormulationError(
+          "lot \(lot.lotNumber) of \(ingredient.code) expires \(lot.expiry), \(request.today.days(to: lot.expiry)) days away: the batch's BUD would be under \(rules.minimumBudDays) days; give the reason with --short-dated-reason \"...\" or use a fresher lot"
+        )
+      }
       guard let needed = need(lot) else {
         throw FormulationError(
           "lot \(lot.lotNumber) of \(ingredient.code) has no certificate assay: it cannot be dosed")
@@ -152,10 +200,22 @@ public enum WeighingPlanner {
       return lot
     }
     let ofIngredient = request.lots.filter { $0.ingredientCode.uppercased() == ingredient.code.uppercased() }
-    let usable = ofIngredient.filter { $0.refusal(on: request.today) == nil }
-      .sorted { ($0.expiry, $0.receivedAt, $0.lotNumber) < ($1.expiry, $1.receivedAt, $1.lotNumber) }
+    let unexpired = ofIngredient.filter { $0.refusal(on: request.today) == nil }
+    let usable = unexpired.filter { !isShortDated($0.expiry, request, rules) }
+      .sorted { a, b in
+        let weighableA = weighable(a, request: request, need: need)
+        let weighableB = weighable(b, request: request, need: need)
+        if weighableA != weighableB { return weighableA }
+        if (a.triturationParts == nil) != (b.triturationParts == nil) { return a.triturationParts == nil }
+        return (a.expiry, a.receivedAt, a.lotNumber) < (b.expiry, b.receivedAt, b.lotNumber)
+      }
     for lot in usable {
       if let needed = need(lot), lot.onHand >= needed { return lot }
+    }
+    if usable.isEmpty, let soon = unexpired.min(by: { $0.expiry < $1.expiry }) {
+      throw FormulationError(
+        "every usable lot of \(ingredient.code) expires within \(rules.minimumBudDays) days (\(soon.lotNumber) on \(soon.expiry)): receive a fresher lot, or name one with --lot \(ingredient.code)=\(soon.lotNumber) --short-dated-reason \"...\""
+      )
     }
     if usable.isEmpty {
       let waiting = ofIngredient.filter { $0.status == .quarantined && !$0.isExpired(on: request.today) }
@@ -170,5 +230,11 @@ public enum WeighingPlanner {
     throw FormulationError(
       "no released lot of \(ingredient.code) has enough stock: the batch needs \(neededText), the largest is \(largest?.lotNumber ?? "-") with \(unit.format(largest?.onHand ?? 0))"
     )
+  }
+
+  /// Whether the balance of `request` can weigh what `lot` needs (true with no balance, or for a count).
+  private static func weighable(_ lot: IngredientLot, request: LotPool, need: (IngredientLot) -> Int64?) -> Bool {
+    guard let balance = request.balance, let needed = need(lot) else { return true }
+    return needed >= balance.minimumWeight.micrograms
   }
 }

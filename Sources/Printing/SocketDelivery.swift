@@ -1,4 +1,5 @@
 import Foundation
+import Sockets
 
 #if canImport(Glibc)
   import Glibc
@@ -10,66 +11,20 @@ import Foundation
 /// SIGPIPE that ends the process (`MSG_NOSIGNAL`); a call interrupted by a signal is retried.
 enum SocketDelivery {
   static func send(_ bytes: [UInt8], host: String, port: UInt16, timeout: Double) throws(PrintError) {
-    var hints = addrinfo()
-    hints.ai_family = AF_UNSPEC
-    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-    var result: UnsafeMutablePointer<addrinfo>?
-    guard getaddrinfo(host, String(port), &hints, &result) == 0, result != nil else {
-      throw PrintError("printer \(host):\(port) cannot be found: check the address")
+    // A connection that never opened moves on to the next address; a send that failed part-way does not
+    // start the label again elsewhere.
+    switch TCPConnector.connect(host: host, port: port, timeout: timeout) {
+    case .failure(.unknownHost): throw PrintError("printer \(host):\(port) cannot be found: check the address")
+    case .failure(.noSocket): throw PrintError("cannot open a connection to \(host):\(port)")
+    case .failure(.refused):
+      throw PrintError("printer \(host):\(port) refused the connection: is it on and listening on that port?")
+    case .failure(.timedOut):
+      throw PrintError(
+        "printer \(host):\(port) did not answer within \(Int(timeout)) s: check that it is on and reachable")
+    case .success(let descriptor):
+      defer { close(descriptor) }
+      try write(bytes, to: descriptor, host: host, port: port, timeout: timeout)
     }
-    defer { freeaddrinfo(result) }
-    var failure = PrintError("printer \(host):\(port) cannot be reached: check the address")
-    var address = result
-    while let current = address {
-      address = current.pointee.ai_next
-      // A connection that never opened moves on to the next address; a send that failed part-way does not
-      // start the label again elsewhere.
-      switch connect(current.pointee, host: host, port: port, timeout: timeout) {
-      case .failure(let error): failure = error
-      case .success(let descriptor):
-        defer { close(descriptor) }
-        try write(bytes, to: descriptor, host: host, port: port, timeout: timeout)
-        return
-      }
-    }
-    throw failure
-  }
-
-  /// A connected socket to one address, or why not.
-  private static func connect(
-    _ info: addrinfo, host: String, port: UInt16, timeout: Double
-  ) -> Result<Int32, PrintError> {
-    let descriptor = socket(info.ai_family, info.ai_socktype, info.ai_protocol)
-    guard descriptor >= 0 else { return .failure(PrintError("cannot open a connection to \(host):\(port)")) }
-    var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
-    setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-    let flags = fcntl(descriptor, F_GETFL, 0)
-    _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
-    var started = Glibc.connect(descriptor, info.ai_addr, info.ai_addrlen)
-    while started != 0 && errno == EINTR { started = Glibc.connect(descriptor, info.ai_addr, info.ai_addrlen) }
-    if started != 0 {
-      guard errno == EINPROGRESS || errno == EALREADY else {
-        close(descriptor)
-        return .failure(
-          PrintError("printer \(host):\(port) refused the connection: is it on and listening on that port?"))
-      }
-      var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-      var ready = poll(&poller, 1, Int32(timeout * 1000))
-      while ready < 0 && errno == EINTR { ready = poll(&poller, 1, Int32(timeout * 1000)) }
-      var problem: Int32 = 0
-      var length = socklen_t(MemoryLayout<Int32>.size)
-      getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &problem, &length)
-      guard ready == 1, problem == 0 else {
-        close(descriptor)
-        return .failure(
-          PrintError(
-            ready == 1 && problem == ECONNREFUSED
-              ? "printer \(host):\(port) refused the connection: is it on and listening on that port?"
-              : "printer \(host):\(port) did not answer within \(Int(timeout)) s: check that it is on and reachable"))
-      }
-    }
-    _ = fcntl(descriptor, F_SETFL, flags)
-    return .success(descriptor)
   }
 
   private static func write(

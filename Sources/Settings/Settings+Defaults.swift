@@ -60,7 +60,7 @@ extension Settings {
     lots: LotNumbers(batchFormat: "{formula}-{yy}{MM}{dd}-{seq:2}", receivingFormat: "R{yy}{MM}{dd}-{seq:3}"),
     weighing: Weighing(
       apiTolerancePercent: number("5.0"), excipientTolerancePercent: number("5.0"),
-      yieldMinPercent: number("95.0"), yieldMaxPercent: number("105.0"), weightCheckMinCapsules: 10),
+      yieldMinPercent: number("90.0"), yieldMaxPercent: number("100.0"), weightCheckMinCapsules: 10, minBudDays: 30),
     formulation: Limits(
       strengthMinMg: number("0.1"), strengthMaxMg: number("50"), packStatMinFactor: number("0.5"),
       packStatMaxFactor: number("2.5")),
@@ -88,7 +88,13 @@ extension Settings {
       ]),
     inventory: Inventory(expiringDays: 60, reorder: []),
     signing: Signing(lockoutAttempts: 5, lockoutMinutes: 15),
-    display: Display(gramsFrom: "1g"))
+    display: Display(gramsFrom: "1g"),
+    balances: [
+      BalanceEntry(
+        id: "B1", model: "Analytical balance, 220 g x 0.1 mg", readabilityMg: number("0.1"), capacityG: number("220"),
+        repeatabilitySdMg: number("0.03"), device: nil)
+    ],
+    bench: Bench(balance: "B1", checkTolerancePercent: number("0.10")))
 
   private static func number(_ text: String) -> ExactNumber {
     ExactNumber(text) ?? ExactNumber(0, decimals: 0)

@@ -30,10 +30,14 @@ public struct Settings: Sendable, Equatable, Codable {
   public var inventory: Inventory
   public var signing: Signing
   public var display: Display
+  /// The bench's balances (`[[balances]]`).
+  public var balances: [BalanceEntry]
+  /// Which balance weighs by default, and its daily check.
+  public var bench: Bench
 
   enum CodingKeys: String, CodingKey {
     case version, database, pharmacy, capsules, excipients, bud, lots, weighing, formulation, certificates
-    case quality, dispensing, labels, pricing, inventory, signing, display
+    case quality, dispensing, labels, pricing, inventory, signing, display, balances, bench
     case pricingFile = "pricing_file"
   }
 
@@ -89,8 +93,35 @@ public struct Settings: Sendable, Equatable, Codable {
     public var yieldMinPercent: ExactNumber
     public var yieldMaxPercent: ExactNumber
     public var weightCheckMinCapsules: Int
+    /// First-expiry-first-out skips a lot that would bring a batch's BUD under this many days.
+    public var minBudDays: Int
+
+    /// Makes the value from every stored property.
+    public init(
+      apiTolerancePercent: ExactNumber, excipientTolerancePercent: ExactNumber, yieldMinPercent: ExactNumber,
+      yieldMaxPercent: ExactNumber, weightCheckMinCapsules: Int, minBudDays: Int
+    ) {
+      self.apiTolerancePercent = apiTolerancePercent
+      self.excipientTolerancePercent = excipientTolerancePercent
+      self.yieldMinPercent = yieldMinPercent
+      self.yieldMaxPercent = yieldMaxPercent
+      self.weightCheckMinCapsules = weightCheckMinCapsules
+      self.minBudDays = minBudDays
+    }
+
+    /// Reads the table; rules stored before `min_bud_days` existed take its default, 30 days.
+    public init(from decoder: any Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      apiTolerancePercent = try container.decode(ExactNumber.self, forKey: .apiTolerancePercent)
+      excipientTolerancePercent = try container.decode(ExactNumber.self, forKey: .excipientTolerancePercent)
+      yieldMinPercent = try container.decode(ExactNumber.self, forKey: .yieldMinPercent)
+      yieldMaxPercent = try container.decode(ExactNumber.self, forKey: .yieldMaxPercent)
+      weightCheckMinCapsules = try container.decode(Int.self, forKey: .weightCheckMinCapsules)
+      minBudDays = try container.decodeIfPresent(Int.self, forKey: .minBudDays) ?? 30
+    }
 
     enum CodingKeys: String, CodingKey {
+      case minBudDays = "min_bud_days"
       case apiTolerancePercent = "api_tolerance_percent"
       case excipientTolerancePercent = "excipient_tolerance_percent"
       case yieldMinPercent = "yield_min_percent"
@@ -121,9 +152,14 @@ public struct Settings: Sendable, Equatable, Codable {
     public var minPercent: ExactNumber
     public var maxPercent: ExactNumber
     public var basis: AssayBasis
+    /// Limits for a certificate that gives the assay as-is with no water content, when the monograph has them.
+    public var asIsMinPercent: ExactNumber?
+    public var asIsMaxPercent: ExactNumber?
 
     enum CodingKeys: String, CodingKey {
       case name, match, basis
+      case asIsMinPercent = "as_is_min_percent"
+      case asIsMaxPercent = "as_is_max_percent"
       case minPercent = "min_percent"
       case maxPercent = "max_percent"
     }
@@ -221,6 +257,53 @@ public struct Settings: Sendable, Equatable, Codable {
     }
   }
 
+  /// A balance on the bench, as the settings describe it.
+  public struct BalanceEntry: Sendable, Equatable, Codable {
+    public var id: String
+    public var model: String
+    public var readabilityMg: ExactNumber
+    public var capacityG: ExactNumber
+    public var repeatabilitySdMg: ExactNumber?
+    public var device: String?
+
+    enum CodingKeys: String, CodingKey {
+      case id, model, device
+      case readabilityMg = "readability_mg"
+      case capacityG = "capacity_g"
+      case repeatabilitySdMg = "repeatability_sd_mg"
+    }
+
+    /// The balance for the formulation domain.
+    public var balance: Balance {
+      Balance(
+        id: id, model: model, readability: Mass.milligrams(readabilityMg.value),
+        capacity: Mass.milligrams(capacityG.value * 1000), repeatabilitySdMg: repeatabilitySdMg?.value,
+        device: device.flatMap { $0.isEmpty ? nil : $0 })
+    }
+  }
+
+  /// The weighing bench: the default balance and the daily check's tolerance.
+  public struct Bench: Sendable, Equatable, Codable {
+    public var balance: String
+    public var checkTolerancePercent: ExactNumber
+
+    enum CodingKeys: String, CodingKey {
+      case balance
+      case checkTolerancePercent = "check_tolerance_percent"
+    }
+  }
+
+  /// The balance named `id` (any case), or a message naming the known ones.
+  public func balance(_ id: String?) throws(SettingsError) -> Balance {
+    let wanted = id ?? bench.balance
+    guard let entry = balances.first(where: { $0.id.uppercased() == wanted.uppercased() }) else {
+      throw SettingsError(
+        "balance '\(wanted)' is not in the settings: known \(balances.map(\.id).joined(separator: ", ")) ('compound balance list')"
+      )
+    }
+    return entry.balance
+  }
+
   /// How quantities are shown to a person.
   public struct Display: Sendable, Equatable, Codable {
     /// Masses from this one on are shown in grams, smaller ones in milligrams ("1g").
@@ -296,7 +379,8 @@ public struct Settings: Sendable, Equatable, Codable {
       apiTolerancePercent: weighing.apiTolerancePercent,
       excipientTolerancePercent: weighing.excipientTolerancePercent,
       yieldRange: InclusiveRange(minimum: weighing.yieldMinPercent, maximum: weighing.yieldMaxPercent),
-      weightCheckMinimum: weighing.weightCheckMinCapsules, preparationAssay: quality.preparationAssay)
+      weightCheckMinimum: weighing.weightCheckMinCapsules, preparationAssay: quality.preparationAssay,
+      minimumBudDays: weighing.minBudDays)
   }
 
   /// The price model for the pricing domain; throws when an amount or the rounding rule is not valid.
@@ -333,10 +417,15 @@ public struct Settings: Sendable, Equatable, Codable {
   /// The certificate limits that apply to `ingredient`, if any.
   public func certificateLimit(for ingredient: Ingredient) -> CertificateLimit? {
     certificates.first { NameMatcher.matches(name: ingredient.name, code: ingredient.code, patterns: $0.match) }
-      .map {
-        CertificateLimit(
-          name: $0.name, match: $0.match, range: InclusiveRange(minimum: $0.minPercent, maximum: $0.maxPercent),
-          basis: $0.basis)
+      .map { entry in
+        var asIs: InclusiveRange?
+        if let low = entry.asIsMinPercent, let high = entry.asIsMaxPercent {
+          asIs = InclusiveRange(minimum: low, maximum: high)
+        }
+        return CertificateLimit(
+          name: entry.name, match: entry.match,
+          range: InclusiveRange(minimum: entry.minPercent, maximum: entry.maxPercent), basis: entry.basis,
+          asIsRange: asIs)
       }
   }
 
@@ -377,6 +466,10 @@ public struct Settings: Sendable, Equatable, Codable {
     guard weighing.weightCheckMinCapsules >= 1 else {
       throw SettingsError("weighing.weight_check_min_capsules must be at least 1")
     }
+    guard (0...365).contains(weighing.minBudDays) else {
+      throw SettingsError("weighing.min_bud_days must be 0 to 365 days, not \(weighing.minBudDays)")
+    }
+    try validateBalances()
     let assay = quality.preparationAssay
     let band = quality.preparationWarning
     guard assay.minimum.value > 0, assay.minimum.value < assay.maximum.value,
@@ -435,6 +528,34 @@ public struct Settings: Sendable, Equatable, Codable {
   }
 
   /// Capsule sizes, fillers and certificate limits: every figure above zero, every range the right way round.
+  private func validateBalances() throws(SettingsError) {
+    var ids = Set<String>()
+    for entry in balances {
+      guard !entry.id.isEmpty, ids.insert(entry.id.uppercased()).inserted else {
+        throw SettingsError("balances: id '\(entry.id)' is empty or listed twice: give each balance its own id")
+      }
+      let readability = entry.readabilityMg.value
+      guard readability > 0, readability * 1000 == (readability * 1000).rounded(scale: 0) else {
+        throw SettingsError(
+          "balance \(entry.id): readability_mg must be above zero and a whole number of micrograms, for example 0.1")
+      }
+      guard entry.capacityG.value > 0, (entry.repeatabilitySdMg?.value ?? 0) >= 0 else {
+        throw SettingsError("balance \(entry.id): capacity_g must be above zero and repeatability_sd_mg not negative")
+      }
+      if let device = entry.device, !device.isEmpty, !device.hasPrefix("tcp://"), !device.hasPrefix("serial:") {
+        throw SettingsError(
+          "balance \(entry.id): device '\(device)' is neither tcp://HOST:PORT nor serial:/dev/ttyUSB0")
+      }
+    }
+    guard balances.isEmpty || ids.contains(bench.balance.uppercased()) else {
+      throw SettingsError("bench.balance '\(bench.balance)' is not one of the [[balances]]: name one of them")
+    }
+    let tolerance = bench.checkTolerancePercent.value
+    guard tolerance > 0, tolerance <= 5 else {
+      throw SettingsError("bench.check_tolerance_percent must be above 0 and at most 5 %, not \(tolerance)")
+    }
+  }
+
   private func validateMaterials() throws(SettingsError) {
     var sizes = Set<String>()
     for capsule in capsules {

@@ -7,18 +7,24 @@ import Quantities
 
 extension AppDatabase {
   /// The weighing worksheet for `quantity` capsules of the latest version of `formulaCode`; writes nothing.
+  ///
+  /// Each mass is checked against `balance`'s minimum weight; one below it is flagged with the trituration
+  /// that fixes it.
   public func planBatch(
-    formulaCode: String, quantity: Int, lotChoices: [String: String], rules: FormulationRules, today: CalendarDate
+    formulaCode: String, quantity: Int, lotChoices: [String: String], balance: Balance?, rules: FormulationRules,
+    today: CalendarDate, shortDatedReason: String? = nil
   ) throws(StoreError) -> WeighingPlan {
     try read { db in
-      try plan(db, formulaCode: formulaCode, quantity: quantity, lotChoices: lotChoices, rules: rules, today: today)
-        .plan
+      try plan(
+        db, formulaCode: formulaCode, quantity: quantity, lotChoices: lotChoices, balance: balance, rules: rules,
+        today: today, shortDatedReason: shortDatedReason
+      ).plan
     }
   }
 
   private func plan(
-    _ db: Database, formulaCode: String, quantity: Int, lotChoices: [String: String], rules: FormulationRules,
-    today: CalendarDate
+    _ db: Database, formulaCode: String, quantity: Int, lotChoices: [String: String], balance: Balance?,
+    rules: FormulationRules, today: CalendarDate, shortDatedReason: String?
   ) throws -> (plan: WeighingPlan, formulaID: Int64, lotIDs: [String: Int64]) {
     let row = try formulaRow(db, formulaCode)
     let stored = try version(db, row, countingBatches: false)
@@ -39,7 +45,9 @@ extension AppDatabase {
     let plan = try WeighingPlanner.plan(
       PlanRequest(
         formula: formula, formulaVersion: stored.version, quantity: quantity, today: today, ingredients: ingredients,
-        lots: lotRows.map { try RowDecoding.lot($0) }, lotChoices: lotChoices),
+        lots: lotRows.map { try RowDecoding.lot($0) }, lotChoices: lotChoices, balance: balance,
+        triturations: try Self.latestTriturations(db, api: formula.api).map(\.definition),
+        shortDatedReason: shortDatedReason),
       rules: rules)
     let lotIDs = Dictionary(
       lotRows.map { (($0["lot_number"] as String), ($0["id"] as Int64)) }, uniquingKeysWith: { a, _ in a })
@@ -56,9 +64,25 @@ extension AppDatabase {
   ) throws(StoreError) -> BatchRecord {
     let lotNumber: String = try write(stamp(request.by.id, now)) { db in
       try Self.requireRulesInForce(db, version: rulesVersion)
+      try Self.requireBalanceCheck(db, request.balance, today: today)
       let (plan, formulaID, lotIDs) = try plan(
         db, formulaCode: request.formulaCode, quantity: request.quantity, lotChoices: request.lotChoices,
-        rules: rules, today: today)
+        balance: request.balance, rules: rules, today: today, shortDatedReason: request.shortDatedReason)
+      // The containers in hand, when scanned, must be the planned lots: checked before anything is written.
+      for (key, scan) in request.scans.sorted(by: { $0.key < $1.key }) {
+        guard
+          let component = plan.components.first(where: {
+            $0.ingredientCode.uppercased() == key || $0.role.rawValue.uppercased() == key
+          })
+        else {
+          throw StoreError(
+            "--scan names \(key), which this formula does not use: use \(plan.components.map(\.ingredientCode).joined(separator: ", "))"
+          )
+        }
+        let gtin = try String.fetchOne(
+          db, sql: "SELECT gtin FROM lot WHERE lot_number = ?", arguments: [component.lotNumber])
+        if let refusal = scan.refusal(for: component, gtin: gtin) { throw StoreError(refusal) }
+      }
       var onHand: [String: Int64] = [:]
       for component in plan.components {
         guard let lotID = lotIDs[component.lotNumber] else { continue }
@@ -68,7 +92,8 @@ extension AppDatabase {
       }
       let check = try BatchRecordCheck.check(
         plan: plan, weighed: request.weighed, actualYield: request.actualYield,
-        deviation: request.deviation, onHand: onHand, rules: rules)
+        deviation: request.deviation, onHand: onHand, rules: rules, shellsUsed: request.shellsUsed,
+        balance: request.balance, sources: request.sources)
       let lotNumber = try nextNumber(db, table: "batch", format: format, code: plan.formulaCode, today: today)
       let deviation = request.deviation.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
       try db.execute(

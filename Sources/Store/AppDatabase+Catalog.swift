@@ -1,4 +1,5 @@
 import Accounts
+import Digest
 import Formulation
 import Foundation
 import GRDB
@@ -38,9 +39,14 @@ extension AppDatabase {
   }
 
   /// Receives a delivery as a new quarantined lot with its `received` movement; returns its lot number.
+  ///
+  /// Another container of a supplier lot already received is its own lot sharing that lot's certificate.
+  /// `certificate` (the supplier's certificate of analysis) is kept by its SHA-256.
   public func receiveLot(
-    _ receipt: LotReceipt, format: LotNumberFormat, by user: User, today: CalendarDate, now: Date
+    _ receipt: LotReceipt, certificate: (name: String, bytes: [UInt8])? = nil, format: LotNumberFormat,
+    by user: User, today: CalendarDate, now: Date
   ) throws(StoreError) -> String {
+    var receipt = receipt
     return try write(stamp(user.id, now)) { db in
       guard
         let row = try Row.fetchOne(
@@ -51,26 +57,38 @@ extension AppDatabase {
       }
       let ingredient = try RowDecoding.ingredient(row)
       let ingredientID: Int64 = row["id"]
-      if let refusal = receipt.refusal(kind: ingredient.kind, today: today) { throw StoreError(refusal) }
-      let duplicate = try String.fetchOne(
-        db, sql: "SELECT lot_number FROM lot WHERE ingredient_id = ? AND supplier = ? AND supplier_lot = ?",
+      let earlier = try Row.fetchOne(
+        db,
+        sql: RowDecoding.lotSelect
+          + " WHERE lot.ingredient_id = ? AND lot.supplier = ? AND lot.supplier_lot = ? AND lot.trituration_parts IS NULL ORDER BY lot.id LIMIT 1",
         arguments: [ingredientID, receipt.supplier, receipt.supplierLot])
-      if let duplicate {
-        throw StoreError(
-          "\(receipt.supplier) lot \(receipt.supplierLot) of \(ingredient.code) was already received as \(duplicate)")
+      if let earlier {
+        receipt = try receipt.sharingCertificate(of: try RowDecoding.lot(earlier))
+      }
+      if let refusal = receipt.refusal(kind: ingredient.kind, today: today) { throw StoreError(refusal) }
+      var certificateHash: String? = earlier?["certificate_sha256"]
+      if let certificate {
+        let hash = SHA256.hex(certificate.bytes)
+        try db.execute(
+          sql:
+            "INSERT INTO certificate (sha256, file_name, bytes, stored_at, stored_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+          arguments: [hash, certificate.name, Data(certificate.bytes), Timestamp.string(now), user.id])
+        certificateHash = hash
       }
       let lotNumber = try nextNumber(db, table: "lot", format: format, code: ingredient.code, today: today)
       try db.execute(
         sql: """
           INSERT INTO lot (lot_number, ingredient_id, supplier, supplier_lot, expiry, received_quantity,
-            assay_percent, assay_basis, water_percent, cost_cents, status, received_at, received_by)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'quarantined', ?, ?)
+            assay_percent, assay_basis, water_percent, cost_cents, status, received_at, received_by, gtin, serial,
+            certificate_sha256)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'quarantined', ?, ?, ?, ?, ?)
           """,
         arguments: [
           lotNumber, ingredientID, receipt.supplier, receipt.supplierLot, receipt.expiry.description,
           receipt.quantity, receipt.assayPercent?.description,
           receipt.assayPercent == nil ? nil : (receipt.assayBasis ?? .asIs).rawValue,
-          receipt.waterPercent?.description, receipt.cost?.cents, Timestamp.string(now), user.id,
+          receipt.waterPercent?.description, receipt.cost?.cents, Timestamp.string(now), user.id, receipt.gtin,
+          receipt.serial, certificateHash,
         ])
       let lotID = db.lastInsertedRowID
       try db.execute(
@@ -97,9 +115,12 @@ extension AppDatabase {
 
   /// Releases a quarantined or held ingredient lot after the certificate check; a pharmacist only.
   public func releaseLot(
-    _ lotNumber: String, by user: User, limit: (Ingredient) -> CertificateLimit?, today: CalendarDate, now: Date
+    _ lotNumber: String, by user: User, reason: String? = nil, limit: (Ingredient) -> CertificateLimit?,
+    requireAssay: Bool, today: CalendarDate, now: Date
   ) throws(StoreError) -> IngredientLot {
-    try changeLotStatus(lotNumber, action: .release, by: user, reason: nil, limit: limit, today: today, now: now)
+    try changeLotStatus(
+      lotNumber, action: .release, by: user, reason: reason, limit: limit, requireAssay: requireAssay, today: today,
+      now: now)
   }
 
   /// Every lot, or those of one ingredient, soonest expiry first.

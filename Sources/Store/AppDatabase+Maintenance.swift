@@ -276,6 +276,16 @@ extension AppDatabase {
             "ingredient lot \(row["lot_number"] as String) expired on \(row["expiry"] as String) and still has stock: waste it"
           )
         }
+        // Certificates are kept by their SHA-256 (outside the trail: a file in JSON would bloat it): each must
+        // still hash to its key.
+        for row in try Row.fetchAll(db, sql: "SELECT sha256, file_name, bytes FROM certificate ORDER BY sha256") {
+          let bytes: Data = row["bytes"]
+          if SHA256.hex([UInt8](bytes)) != (row["sha256"] as String) {
+            problems.append(
+              "certificate \(row["file_name"] as String) no longer matches its SHA-256 \(row["sha256"] as String): it was changed outside compound; restore a backup"
+            )
+          }
+        }
         return problems
       }
   }

@@ -36,7 +36,8 @@ extension AppDatabase {
   public func quote(
     formulaCode: String, quantity: Int, rules: FormulationRules, model: PriceModel, today: CalendarDate
   ) throws(StoreError) -> PriceBreakdown {
-    let plan = try planBatch(formulaCode: formulaCode, quantity: quantity, lotChoices: [:], rules: rules, today: today)
+    let plan = try planBatch(
+      formulaCode: formulaCode, quantity: quantity, lotChoices: [:], balance: nil, rules: rules, today: today)
     return try read { db in
       let lines = try plan.components.map { component in
         let lot = try Row.fetchOne(

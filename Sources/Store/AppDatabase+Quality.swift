@@ -145,9 +145,12 @@ extension AppDatabase {
   }
 
   /// Releases, rejects, holds or recalls an ingredient lot; release checks the certificate again.
+  ///
+  /// A trituration lot is released on its record instead of a certificate, by a pharmacist who did not make it,
+  /// with a passing assay when `requireAssay` (quality.require_assay_before_release).
   public func changeLotStatus(
     _ lotNumber: String, action: LotAction, by user: User, reason: String?, limit: (Ingredient) -> CertificateLimit?,
-    today: CalendarDate, now: Date
+    requireAssay: Bool = true, today: CalendarDate, now: Date
   ) throws(StoreError) -> IngredientLot {
     try write(stamp(user.id, now)) { db in
       guard
@@ -162,12 +165,22 @@ extension AppDatabase {
         guard !lot.isExpired(on: today) else {
           throw StoreError("lot \(lot.lotNumber) expired on \(lot.expiry): it cannot be released")
         }
-        let ingredient = try Row.fetchOne(
+        let ingredientRow = try Row.fetchOne(
           db, sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [lot.ingredientCode])
-        if let ingredient, let limit = limit(try RowDecoding.ingredient(ingredient)),
-          let refusal = limit.refusal(of: lot)
-        {
-          throw StoreError(refusal)
+        let ingredient = try ingredientRow.map { try RowDecoding.ingredient($0) }
+        if lot.triturationParts != nil {
+          // The pharmacy's own dilution: its record is the certificate; another pharmacist checks it.
+          try releasableTrituration(db, lotID: row["id"], by: user, requireAssay: requireAssay)
+        } else {
+          if let ingredient, let limit = limit(ingredient), let refusal = limit.refusal(of: lot) {
+            throw StoreError(refusal)
+          }
+          let certificate: String? = row["certificate_sha256"]
+          if ingredient?.kind == .api, certificate == nil, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw StoreError(
+              "API lot \(lot.lotNumber) has no certificate of analysis on file: receive its certificate with the next container's 'lot receive --certificate FILE', or release it with --reason \"why the certificate is not here\""
+            )
+          }
         }
       }
       let lotID: Int64 = row["id"]
@@ -177,7 +190,9 @@ extension AppDatabase {
           "INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?)",
         arguments: [
           lotID, lot.status.rawValue, next.rawValue, Timestamp.string(now), user.id,
-          reason ?? (action == .release ? "certificate checked" : nil),
+          reason
+            ?? (action == .release
+              ? (lot.triturationParts != nil ? "trituration record checked" : "certificate checked") : nil),
         ])
       lot.status = next
       return lot

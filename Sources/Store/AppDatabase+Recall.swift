@@ -29,10 +29,42 @@ extension AppDatabase {
             JOIN batch ON batch.id = batch_component.batch_id JOIN formula ON formula.id = batch.formula_id
             WHERE batch_component.lot_id = ? ORDER BY batch.id
             """, arguments: [lot["id"] as Int64])
+        // Through triturations: each one made from this lot, and the batches that used it.
+        let triturations = try Row.fetchAll(
+          db,
+          sql: """
+            SELECT lot.id, lot.lot_number, lot.on_hand, lot.status, trituration.api_lot_id,
+              trituration.api_weighed_ug, trituration.diluent_weighed_ug
+            FROM trituration JOIN lot ON lot.id = trituration.lot_id
+            WHERE trituration.api_lot_id = :lot OR trituration.diluent_lot_id = :lot ORDER BY trituration.id
+            """, arguments: ["lot": lot["id"] as Int64])
+        var throughTrituration: [Row] = []
+        for trituration in triturations {
+          throughTrituration += try Row.fetchAll(
+            db,
+            sql: """
+              SELECT batch.*, formula.code, batch_component.measured FROM batch_component
+              JOIN batch ON batch.id = batch_component.batch_id JOIN formula ON formula.id = batch.formula_id
+              WHERE batch_component.lot_id = ? ORDER BY batch.id
+              """, arguments: [trituration["id"] as Int64])
+        }
+        let allBatches = batches + throughTrituration
         report = RecallReport(
-          kind: "ingredient", lotNumber: lot["lot_number"], item: lot["code"], components: [],
-          batches: try batches.map { try Self.recallBatch($0, used: $0["measured"]) },
-          fills: try fills(db, batchIDs: batches.map { $0["id"] }), onHand: [:], onHandUnits: [:], held: [])
+          kind: "ingredient", lotNumber: lot["lot_number"], item: lot["code"],
+          components: try Self.madeFrom(db, lotID: lot["id"]),
+          batches: try allBatches.map { try Self.recallBatch($0, used: $0["measured"]) },
+          fills: try fills(db, batchIDs: allBatches.map { $0["id"] }), onHand: [:], onHandUnits: [:], held: [])
+        report.triturations = triturations.map { row in
+          let isAPI = (row["api_lot_id"] as Int64) == (lot["id"] as Int64)
+          return RecallReport.TriturationLot(
+            lotNumber: row["lot_number"], madeFrom: lot["lot_number"],
+            used: isAPI ? row["api_weighed_ug"] : row["diluent_weighed_ug"], onHand: row["on_hand"],
+            status: row["status"])
+        }
+        for trituration in report.triturations where trituration.onHand > 0 {
+          report.onHand[trituration.lotNumber] = trituration.onHand
+          report.onHandUnits[trituration.lotNumber] = .mass
+        }
         if (lot["on_hand"] as Int64) > 0 {
           report.onHand[lot["lot_number"]] = lot["on_hand"]
           let ingredient = try Row.fetchOne(
@@ -43,18 +75,23 @@ extension AppDatabase {
         }
       } else {
         let batch = try batchRow(db, lotNumber)
-        let components = try Row.fetchAll(
+        var components: [RecallReport.Component] = []
+        for row in try Row.fetchAll(
           db,
           sql: """
-            SELECT lot.lot_number, lot.supplier, lot.supplier_lot, ingredient.code, ingredient.kind, batch_component.measured
+            SELECT lot.id, lot.lot_number, lot.supplier, lot.supplier_lot, ingredient.code, ingredient.kind,
+              batch_component.measured
             FROM batch_component JOIN lot ON lot.id = batch_component.lot_id
             JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE batch_component.batch_id = ? ORDER BY batch_component.id
-            """, arguments: [batch["id"] as Int64]
-        ).map {
-          RecallReport.Component(
-            lotNumber: $0["lot_number"], ingredient: $0["code"], supplier: $0["supplier"],
-            supplierLot: $0["supplier_lot"], unit: try RowDecoding.known(IngredientKind.self, $0, "kind").stockUnit,
-            used: $0["measured"])
+            """, arguments: [batch["id"] as Int64])
+        {
+          components.append(
+            RecallReport.Component(
+              lotNumber: row["lot_number"], ingredient: row["code"], supplier: row["supplier"],
+              supplierLot: row["supplier_lot"], unit: try RowDecoding.known(IngredientKind.self, row, "kind").stockUnit,
+              used: row["measured"]))
+          // A trituration lot's own sources, so that the trace reaches the supplier's lots.
+          components += try Self.madeFrom(db, lotID: row["id"])
         }
         let formula =
           try String.fetchOne(
@@ -111,6 +148,34 @@ extension AppDatabase {
         if let status = report.onHandStatus[report.batches[index].lotNumber] { report.batches[index].status = status }
       }
       return report
+    }
+  }
+
+  /// The lots a trituration lot was made from, as components named "CODE (in trituration LOT)"; none for a
+  /// received lot.
+  static func madeFrom(_ db: Database, lotID: Int64) throws -> [RecallReport.Component] {
+    guard
+      let trituration = try Row.fetchOne(
+        db,
+        sql:
+          "SELECT trituration.*, lot.lot_number FROM trituration JOIN lot ON lot.id = trituration.lot_id WHERE lot_id = ?",
+        arguments: [lotID])
+    else { return [] }
+    let sources: [(String, Int64)] = [
+      ("api_lot_id", trituration["api_weighed_ug"]), ("diluent_lot_id", trituration["diluent_weighed_ug"]),
+    ]
+    return try sources.compactMap { column, used in
+      guard
+        let row = try Row.fetchOne(
+          db,
+          sql:
+            "SELECT lot.lot_number, lot.supplier, lot.supplier_lot, ingredient.code FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.id = ?",
+          arguments: [trituration[column] as Int64])
+      else { return nil }
+      return RecallReport.Component(
+        lotNumber: row["lot_number"],
+        ingredient: "\(row["code"] as String) (in trituration \(trituration["lot_number"] as String))",
+        supplier: row["supplier"], supplierLot: row["supplier_lot"], unit: .mass, used: used)
     }
   }
 

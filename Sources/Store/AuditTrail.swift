@@ -19,6 +19,10 @@ enum AuditTrail {
   private static let lotOrBatch =
     "COALESCE((SELECT lot_number FROM lot WHERE id = {R}.lot_id), (SELECT lot_number FROM batch WHERE id = {R}.batch_id))"
 
+  /// Tables kept outside the trail: certificates of analysis, whose rows are content-addressed by SHA-256 (a
+  /// lot's audited row names the hash, and `doctor` checks every file still hashes to its key).
+  static let contentAddressed = ["certificate"]
+
   /// Every record table.
   ///
   /// A migration that adds one adds it here; a migration that changes an audited table's columns calls
@@ -54,6 +58,12 @@ enum AuditTrail {
     Audited(
       name: "label_delivery_failure",
       lot: "(SELECT lot_number FROM batch WHERE id = (SELECT batch_id FROM label_print WHERE id = {R}.label_print_id))"),
+    Audited(name: "balance_check"),
+    Audited(name: "trituration_formula"),
+    Audited(name: "trituration", lot: "(SELECT lot_number FROM lot WHERE id = {R}.lot_id)"),
+    Audited(
+      name: "trituration_assay",
+      lot: "(SELECT lot_number FROM lot WHERE id = (SELECT lot_id FROM trituration WHERE id = {R}.trituration_id))"),
   ]
 
   /// The trail's own table, append-only by trigger.

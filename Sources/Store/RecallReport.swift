@@ -38,6 +38,16 @@ public struct RecallReport: Sendable, Codable {
     public var used: Int64
   }
 
+  /// A trituration lot made from the recalled lot: its own stock, and the batches that used it are traced too.
+  public struct TriturationLot: Sendable, Codable {
+    public var lotNumber: String
+    public var madeFrom: String
+    /// How much of the recalled lot it used, micrograms.
+    public var used: Int64
+    public var onHand: Int64
+    public var status: String
+  }
+
   /// `ingredient` or `batch`.
   public var kind: String
   public var lotNumber: String
@@ -53,4 +63,6 @@ public struct RecallReport: Sendable, Codable {
   public var held: [String]
   /// Each lot with stock on hand and its status once this command is done (`on_hold` for what it held).
   public var onHandStatus: [String: String] = [:]
+  /// Triturations made from the recalled ingredient lot.
+  public var triturations: [TriturationLot] = []
 }

@@ -62,6 +62,14 @@ enum Schema {
     migrator.registerMigration("v11 the second signer is another person in any letter case") { db in
       try db.execute(sql: v11)
     }
+    migrator.registerMigration("v12 balances, certificates, containers and triturations") { db in
+      try db.execute(sql: v12)
+      let stamp = AuditStamp(
+        actor: "compound",
+        command: "upgrade: a supplier lot may arrive in several containers; lots keep their GTIN and certificate",
+        at: Timestamp.string(now))
+      try AuditTrail.baseline(db, table: "lot", stamp: stamp)
+    }
     return migrator
   }
 
@@ -580,5 +588,134 @@ enum Schema {
     BEGIN SELECT RAISE(ABORT, 'prescribers are kept with the prescriptions they wrote'); END;
     CREATE TRIGGER prescriptions_are_kept BEFORE DELETE ON prescription
     BEGIN SELECT RAISE(ABORT, 'prescriptions are kept: they are legal records'); END;
+    """
+
+  /// Balance checks, certificates kept by SHA-256, several containers of one supplier lot (the lot table loses
+  /// its unique supplier lot and gains the GTIN, serial, certificate and trituration columns), and triturations.
+  static let v12 = """
+    CREATE TABLE balance_check (
+      id INTEGER PRIMARY KEY,
+      balance_id TEXT NOT NULL COLLATE NOCASE,
+      balance_serial TEXT,
+      checked_on TEXT NOT NULL CHECK (checked_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+      checked_at TEXT NOT NULL,
+      checked_by TEXT NOT NULL,
+      test_weight_ug INTEGER NOT NULL CHECK (test_weight_ug > 0),
+      reading_ug INTEGER NOT NULL,
+      tolerance_percent TEXT NOT NULL,
+      passed INTEGER NOT NULL CHECK (passed IN (0, 1))
+    );
+    CREATE INDEX balance_check_by_day ON balance_check(balance_id, checked_on);
+    CREATE TRIGGER balance_checks_never_change BEFORE UPDATE ON balance_check
+    BEGIN SELECT RAISE(ABORT, 'a balance check is a record: record a new one'); END;
+    CREATE TRIGGER balance_checks_are_kept BEFORE DELETE ON balance_check
+    BEGIN SELECT RAISE(ABORT, 'a balance check is a record'); END;
+    CREATE TABLE certificate (
+      sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+      file_name TEXT NOT NULL,
+      bytes BLOB NOT NULL,
+      stored_at TEXT NOT NULL,
+      stored_by TEXT NOT NULL
+    );
+    CREATE TRIGGER certificates_never_change BEFORE UPDATE ON certificate
+    BEGIN SELECT RAISE(ABORT, 'a certificate of analysis is kept as received'); END;
+    CREATE TRIGGER certificates_are_kept BEFORE DELETE ON certificate
+    BEGIN SELECT RAISE(ABORT, 'a certificate of analysis is kept as received'); END;
+    CREATE TABLE lot_v12 (
+      id INTEGER PRIMARY KEY,
+      lot_number TEXT NOT NULL UNIQUE COLLATE NOCASE,
+      ingredient_id INTEGER NOT NULL REFERENCES ingredient(id),
+      supplier TEXT NOT NULL CHECK (length(supplier) > 0),
+      supplier_lot TEXT NOT NULL CHECK (length(supplier_lot) > 0),
+      expiry TEXT NOT NULL CHECK (expiry GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+      received_quantity INTEGER NOT NULL CHECK (received_quantity > 0),
+      assay_percent TEXT,
+      assay_basis TEXT CHECK (assay_basis IN ('as-is','anhydrous')),
+      water_percent TEXT,
+      cost_cents INTEGER CHECK (cost_cents >= 0),
+      status TEXT NOT NULL CHECK (status IN (\(statuses))),
+      on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+      received_at TEXT NOT NULL,
+      received_by TEXT NOT NULL,
+      gtin TEXT CHECK (gtin IS NULL OR length(gtin) = 14),
+      serial TEXT,
+      certificate_sha256 TEXT REFERENCES certificate(sha256),
+      trituration_parts INTEGER CHECK (trituration_parts IS NULL OR trituration_parts >= 2),
+      api_fraction TEXT
+    );
+    INSERT INTO lot_v12 (id, lot_number, ingredient_id, supplier, supplier_lot, expiry, received_quantity,
+      assay_percent, assay_basis, water_percent, cost_cents, status, on_hand, received_at, received_by)
+    SELECT id, lot_number, ingredient_id, supplier, supplier_lot, expiry, received_quantity, assay_percent,
+      assay_basis, water_percent, cost_cents, status, on_hand, received_at, received_by FROM lot;
+    DROP TRIGGER movement_keeps_lot_on_hand;
+    DROP TABLE lot;
+    ALTER TABLE lot_v12 RENAME TO lot;
+    CREATE TRIGGER movement_keeps_lot_on_hand AFTER INSERT ON movement
+    WHEN NEW.lot_id IS NOT NULL
+    BEGIN UPDATE lot SET on_hand = on_hand + NEW.quantity WHERE id = NEW.lot_id; END;
+    CREATE INDEX lot_by_ingredient ON lot(ingredient_id, expiry);
+    CREATE INDEX lot_by_supplier_lot ON lot(ingredient_id, supplier, supplier_lot);
+    CREATE TRIGGER lots_are_kept BEFORE DELETE ON lot
+    BEGIN SELECT RAISE(ABORT, 'lots are kept: they are legal records; reject or recall instead'); END;
+    CREATE TRIGGER lot_receipt_is_final BEFORE UPDATE ON lot
+    WHEN NEW.lot_number IS NOT OLD.lot_number OR NEW.ingredient_id IS NOT OLD.ingredient_id
+      OR NEW.supplier IS NOT OLD.supplier OR NEW.supplier_lot IS NOT OLD.supplier_lot OR NEW.expiry IS NOT OLD.expiry
+      OR NEW.received_quantity IS NOT OLD.received_quantity OR NEW.assay_percent IS NOT OLD.assay_percent
+      OR NEW.assay_basis IS NOT OLD.assay_basis OR NEW.water_percent IS NOT OLD.water_percent
+      OR NEW.gtin IS NOT OLD.gtin OR NEW.certificate_sha256 IS NOT OLD.certificate_sha256
+      OR NEW.trituration_parts IS NOT OLD.trituration_parts OR NEW.api_fraction IS NOT OLD.api_fraction
+    BEGIN SELECT RAISE(ABORT, 'a receipt never changes: receive again or reject the lot'); END;
+    CREATE TABLE trituration_formula (
+      id INTEGER PRIMARY KEY,
+      code TEXT NOT NULL COLLATE NOCASE,
+      version INTEGER NOT NULL CHECK (version >= 1),
+      name TEXT NOT NULL,
+      definition TEXT NOT NULL,
+      source TEXT NOT NULL,
+      sha256 TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      approved_by TEXT,
+      UNIQUE (code, version)
+    );
+    CREATE TRIGGER trituration_formulas_never_change BEFORE UPDATE ON trituration_formula
+    BEGIN SELECT RAISE(ABORT, 'a formula version never changes: add a new version'); END;
+    CREATE TRIGGER trituration_formulas_are_kept BEFORE DELETE ON trituration_formula
+    BEGIN SELECT RAISE(ABORT, 'formula versions are kept: they are legal records'); END;
+    CREATE TABLE trituration (
+      id INTEGER PRIMARY KEY,
+      lot_id INTEGER NOT NULL UNIQUE REFERENCES lot(id),
+      formula_id INTEGER NOT NULL REFERENCES trituration_formula(id),
+      api_lot_id INTEGER NOT NULL REFERENCES lot(id),
+      diluent_lot_id INTEGER NOT NULL REFERENCES lot(id),
+      api_weighed_ug INTEGER NOT NULL CHECK (api_weighed_ug > 0),
+      diluent_weighed_ug INTEGER NOT NULL CHECK (diluent_weighed_ug > 0),
+      compounded_by TEXT NOT NULL,
+      compounded_by_name TEXT NOT NULL,
+      compounded_at TEXT NOT NULL,
+      record TEXT NOT NULL
+    );
+    CREATE INDEX trituration_by_api_lot ON trituration(api_lot_id);
+    CREATE INDEX trituration_by_diluent_lot ON trituration(diluent_lot_id);
+    CREATE TRIGGER triturations_never_change BEFORE UPDATE ON trituration
+    BEGIN SELECT RAISE(ABORT, 'a compounding record never changes: record a correction instead'); END;
+    CREATE TRIGGER triturations_are_kept BEFORE DELETE ON trituration
+    BEGIN SELECT RAISE(ABORT, 'compounding records are kept: they are legal records'); END;
+    CREATE TABLE trituration_assay (
+      id INTEGER PRIMARY KEY,
+      trituration_id INTEGER NOT NULL REFERENCES trituration(id),
+      lab TEXT NOT NULL CHECK (length(lab) > 0),
+      method TEXT NOT NULL CHECK (length(method) > 0),
+      tested_on TEXT NOT NULL,
+      percent TEXT NOT NULL,
+      verdict TEXT NOT NULL CHECK (verdict IN ('pass','pass_with_warning','fail')),
+      limits TEXT NOT NULL,
+      recorded_at TEXT NOT NULL,
+      recorded_by TEXT NOT NULL
+    );
+    CREATE INDEX trituration_assay_by_trituration ON trituration_assay(trituration_id);
+    CREATE TRIGGER trituration_assays_never_change BEFORE UPDATE ON trituration_assay
+    BEGIN SELECT RAISE(ABORT, 'an assay result never changes: record a new result'); END;
+    CREATE TRIGGER trituration_assays_are_kept BEFORE DELETE ON trituration_assay
+    BEGIN SELECT RAISE(ABORT, 'assay results are kept: they are legal records'); END;
     """
 }

@@ -139,7 +139,7 @@ _ = compound(
   fixture,
   ["ingredient", "add", "CAPS-1-WHITE", "--name", "Hard gelatin capsules", "--kind", "shell", "--capsule-size", "1"])
 for (ingredient, quantity, assay) in [
-  ("NALTREXONE-HCL", "1000g", ["--assay", "99.5"]), ("AVICEL-PH102", "100000g", []),
+  ("NALTREXONE-HCL", "1000g", ["--assay", "99.5", "--water", "0.4"]), ("AVICEL-PH102", "100000g", []),
   ("CAPS-1-WHITE", "100000000count", []),
 ] {
   _ = compound(
@@ -150,7 +150,10 @@ for (ingredient, quantity, assay) in [
     ] + assay)
 }
 let lots = try DatabaseQueue(path: fixture).read { db in try String.fetchAll(db, sql: "SELECT lot_number FROM lot") }
-for lot in lots { _ = compound(fixture, ["lot", "release", lot, "--by", "dchen"]) }
+for lot in lots {
+  _ = compound(fixture, ["lot", "release", lot, "--reason", "bench lots have no certificate file", "--by", "dchen"])
+}
+_ = compound(fixture, ["balance", "check", "B1", "--test-weight", "100g", "--reading", "100g", "--by", "dchen"])
 for code in ["LDN15", "LDN30", "LDN45"] {
   _ = compound(fixture, ["formula", "add", "--file", "Config/formulas/\(code).toml"])
 }

@@ -21,7 +21,7 @@ struct DispensingTests {
     let record = try pharmacy.ok([
       "batch", "record", "--formula", formula, "--quantity", "30", "--weighed", "api=\(api)", "--weighed",
       "filler=\(formula == "LDN45" ? "7770.2" : (formula == "LDN15" ? "7870.0" : "7820.0"))mg", "--yield", "31", "--by",
-      "mtorres",
+      "mtorres", "--balance", formula == "LDN15" ? "B2" : "B1",
       "--deviation", "filled one extra capsule", "--json",
     ]).json()
     let lot = try #require(record["lotNumber"] as? String)

@@ -69,8 +69,32 @@ final class Pharmacy: @unchecked Sendable {
     settings = folder.appendingPathComponent("compound.toml").path
     let base = try String(
       contentsOf: Self.repository.appendingPathComponent("Config/demo/compound.toml"), encoding: .utf8)
-    try (base + "\n" + extra).write(toFile: settings, atomically: true, encoding: .utf8)
+    try (base + "\n" + Self.balances + "\n" + extra).write(toFile: settings, atomically: true, encoding: .utf8)
     self.rules = rules
+  }
+
+  /// The bench of every test pharmacy: the shipped analytical balance B1 (minimum weight 82 mg) and a
+  /// semi-micro balance B2 (0.01 mg, minimum weight 8.2 mg) for the small masses of LDN 1.5 mg.
+  static let balances = """
+    [[balances]]
+    id = "B1"
+    model = "Analytical balance, 220 g x 0.1 mg"
+    readability_mg = 0.1
+    capacity_g = 220
+    repeatability_sd_mg = 0.03
+
+    [[balances]]
+    id = "B2"
+    model = "Semi-micro balance, 120 g x 0.01 mg"
+    readability_mg = 0.01
+    capacity_g = 120
+    """
+
+  /// Records today's passing check of balances B1 and B2.
+  func checkBalances() throws {
+    for id in ["B1", "B2"] {
+      try ok(["balance", "check", id, "--test-weight", "100g", "--reading", "100.00005g", "--by", "mtorres"])
+    }
   }
 
   /// Writes `text` as a rules file in the pharmacy's folder; returns its path.
@@ -84,13 +108,18 @@ final class Pharmacy: @unchecked Sendable {
     try? FileManager.default.removeItem(at: folder)
   }
 
-  /// Runs `compound ARGUMENTS --db ... --config ...`.
+  /// Runs `compound ARGUMENTS --db ... --config ...`, with `input` as its standard input when given.
   @discardableResult
   func run(
     _ arguments: [String], environment extra: [String: String] = [:], global: Bool = true,
-    withoutTerminal: Bool = false
+    withoutTerminal: Bool = false, input: String? = nil
   ) throws -> Outcome {
     let process = command(arguments, environment: extra, global: global)
+    if let input {
+      let file = folder.appendingPathComponent("in-\(UUID().uuidString)")
+      try input.write(to: file, atomically: true, encoding: .utf8)
+      process.standardInput = try FileHandle(forReadingFrom: file)
+    }
     if withoutTerminal {
       // In a session of its own the process has no controlling terminal, as under CI: nothing can be typed.
       process.arguments = ["--wait", process.executableURL?.path ?? ""] + (process.arguments ?? [])
@@ -155,8 +184,8 @@ final class Pharmacy: @unchecked Sendable {
 
   /// Runs a command that must succeed, and returns its outcome.
   @discardableResult
-  func ok(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-    let outcome = try run(arguments, environment: environment)
+  func ok(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Outcome {
+    let outcome = try run(arguments, environment: environment, input: input)
     try #require(
       outcome.status == 0, "compound \(arguments.joined(separator: " ")) failed: \(outcome.stderr)\(outcome.stdout)")
     return outcome
@@ -271,6 +300,7 @@ final class Pharmacy: @unchecked Sendable {
       "--capsule-size",
       "1",
     ])
+    try checkBalances()
     try receive("NALTREXONE-HCL", lot: "NX-1", expiry: "2028-06-30", quantity: "5g", assay: ["--assay", "99.1"])
     try receive("AVICEL-PH102", lot: "AV-1", expiry: "2029-01-31", quantity: "500g")
     try receive("CAPS-1-WHITE", lot: "CP-1", expiry: "2029-01-31", quantity: "1000count")
@@ -280,13 +310,23 @@ final class Pharmacy: @unchecked Sendable {
     }
   }
 
+  /// Receives a lot from Medisca; a lot with an assay comes with its certificate of analysis, and an as-is
+  /// assay with the certificate's water content (0.4 %) unless `assay` gives one.
   func receive(_ ingredient: String, lot: String, expiry: String, quantity: String, assay: [String] = []) throws {
+    var certificate: [String] = []
+    if assay.contains("--assay") {
+      let file = folder.appendingPathComponent("coa-\(lot).txt")
+      try "Certificate of analysis, \(ingredient) lot \(lot): \(assay.joined(separator: " "))\n".write(
+        to: file, atomically: true, encoding: .utf8)
+      certificate = ["--certificate", file.path]
+      if !assay.contains("--water"), !assay.contains("anhydrous") { certificate += ["--water", "0.4"] }
+    }
     try ok(
       [
         "lot", "receive", "--ingredient", ingredient, "--supplier", "Medisca", "--supplier-lot", lot, "--expiry",
         expiry,
         "--quantity", quantity, "--cost", "20.00", "--by", "mtorres",
-      ] + assay)
+      ] + assay + certificate)
   }
 
   /// Records 30 capsules of LDN 4.5 mg as the plan says; returns the batch lot number.

@@ -150,9 +150,9 @@ struct RefusalTests {
         .contains("not in the catalog"))
     #expect(
       try pharmacy.refused(
-        base + ["--ingredient", "AVICEL-PH102", "--supplier-lot", "AV-1", "--expiry", "2029-01-31", "--quantity", "5g"]
+        base + ["--ingredient", "AVICEL-PH102", "--supplier-lot", "AV-1", "--expiry", "2029-02-28", "--quantity", "5g"]
       )
-      .contains("already received"))
+      .contains("one manufacturing lot has one expiry"))
     // A decimal comma is named as such, with what to type instead.
     #expect(
       try pharmacy.refused(base + ["--ingredient", "AVICEL-PH102", "--expiry", "2028-10-31", "--quantity", "150,2mg"])

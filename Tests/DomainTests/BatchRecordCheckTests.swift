@@ -25,7 +25,9 @@ struct BatchRecordCheckTests {
     let result = try check()
     #expect(result.outOfRange.isEmpty)
     #expect(result.components.first { $0.planned.role == .shell }?.measured == 30)
-    #expect(result.yieldPercent == 100)
+    // 30 filled of the 33 the powder was made for.
+    #expect(result.yieldPercent == Fixtures.decimal("90.91"))
+    #expect(try check(yield: 33).yieldPercent == 100)
   }
 
   @Test("a mass outside tolerance is refused without a deviation and kept with one")
@@ -40,11 +42,12 @@ struct BatchRecordCheckTests {
     #expect(try check(api: "157.341").outOfRange.isEmpty)
   }
 
-  @Test("a yield outside 95-105 % needs a deviation; more than the powder allows is refused")
+  @Test("a yield outside 90-100 % of the powder's 33 capsules needs a deviation; more than it allows is refused")
   func yields() throws {
-    #expect(throws: FormulationError.self) { try check(yield: 28) }
-    #expect(try check(yield: 28, deviation: "two capsules crushed").outOfRange.count == 1)
-    #expect(try check(yield: 29).outOfRange.isEmpty)
+    #expect(throws: FormulationError.self) { try check(yield: 29) }
+    #expect(try check(yield: 29, deviation: "four capsules crushed").outOfRange.count == 1)
+    #expect(try check(yield: 30).outOfRange.isEmpty)
+    #expect(try check(yield: 33).outOfRange.isEmpty)
     #expect(throws: FormulationError.self) { try check(yield: 34, deviation: "x") }
     #expect(throws: FormulationError.self) { try check(yield: 0) }
   }

@@ -92,12 +92,27 @@ struct WeighingPlannerTests {
     #expect(plan.component(.api)?.lotNumber == "SOONEST")
   }
 
-  @Test("a lot that expires today may still be used; one that expired yesterday may not")
+  @Test("a lot that expires today is used only when named with a reason; one that expired yesterday never")
   func expiryDay() throws {
     let today = Fixtures.lot("TODAY", Fixtures.naltrexone, expiry: "2026-11-22")
-    let plan = try Fixtures.plan(lots: [today] + Fixtures.standardLots.dropFirst())
+    #expect(throws: FormulationError.self) { try Fixtures.plan(lots: [today] + Fixtures.standardLots.dropFirst()) }
+    let plan = try WeighingPlanner.plan(
+      PlanRequest(
+        formula: Fixtures.formula(), formulaVersion: 1, quantity: 30, today: Fixtures.today,
+        ingredients: Fixtures.catalog, lots: [today] + Fixtures.standardLots.dropFirst(),
+        lotChoices: ["api": "TODAY"], shortDatedReason: "the last of this lot, for a 1-day supply"),
+      rules: Fixtures.rules)
     #expect(plan.component(.api)?.lotNumber == "TODAY")
     #expect(plan.beyondUseDate.date == Fixtures.date("2026-11-22"))
+    let yesterday = Fixtures.lot("YESTERDAY", Fixtures.naltrexone, expiry: "2026-11-21")
+    #expect(throws: FormulationError.self) {
+      try WeighingPlanner.plan(
+        PlanRequest(
+          formula: Fixtures.formula(), formulaVersion: 1, quantity: 30, today: Fixtures.today,
+          ingredients: Fixtures.catalog, lots: [yesterday] + Fixtures.standardLots.dropFirst(),
+          lotChoices: ["api": "YESTERDAY"], shortDatedReason: "none"),
+        rules: Fixtures.rules)
+    }
   }
 
   @Test("a named lot is checked: quarantined, expired, short, or another ingredient's lot is refused")

@@ -55,6 +55,13 @@ struct WorkQueueTests {
     #expect(items[7].subject == "lot R-Q (AVICEL)")
     #expect(items[8].what == "BUD 2026-11-25 ends this week with 30 pcs left")
     #expect(items[9].subject == "lot R-E (NALTREXONE)")
+    // A balance not checked today, or whose check failed, waits at the bench; a passed one does not.
+    let bench = WorkQueue.items(
+      fills: [], batches: [], stock: [], ingredientLots: [], shortages: [], requireAssay: true, expiringDays: 30,
+      today: Self.today, balanceChecks: [("B1", true), ("B2", nil), ("B3", false)])
+    #expect(bench.map(\.subject) == ["balance B2", "balance B3"])
+    #expect(bench[0].what.hasPrefix("not checked today"))
+    #expect(bench[1].command == "compound balance check B3 --test-weight 100g --reading MASS --by USER")
     // Without the assay requirement, a verified batch is ready for release.
     let relaxed = WorkQueue.items(
       fills: [], batches: [batches[2]], stock: [], ingredientLots: [], shortages: [], requireAssay: false,

@@ -79,6 +79,10 @@ struct PlanRecord: StoredFormat {
   var storage: String
   var calculations: [String]
   var warnings: [String]
+  /// The balance, its minimum weight and the masses below it; absent in plans made before balances.
+  var balance: String?
+  var minimumWeight: StoredNumber?
+  var belowMinimum: [String]?
 
   init(_ value: WeighingPlan) {
     format = Self.current
@@ -102,6 +106,9 @@ struct PlanRecord: StoredFormat {
     storage = value.storage
     calculations = value.calculations
     warnings = value.warnings
+    balance = value.balance
+    minimumWeight = value.minimumWeight.map { StoredNumber(milligrams: $0) }
+    belowMinimum = value.belowMinimum.isEmpty ? nil : value.belowMinimum
   }
 
   func value() throws -> WeighingPlan {
@@ -114,6 +121,7 @@ struct PlanRecord: StoredFormat {
       compoundingDate: try StoredValue.date(compoundingDate, in: Self.kind),
       beyondUseDate: BeyondUseDate(
         date: try StoredValue.date(beyondUseDate.date, in: Self.kind), basis: beyondUseDate.basis),
-      storage: storage, calculations: calculations, warnings: warnings)
+      storage: storage, calculations: calculations, warnings: warnings, balance: balance,
+      minimumWeight: minimumWeight?.mass, belowMinimum: belowMinimum ?? [])
   }
 }

@@ -14,6 +14,8 @@ struct RecordCheckRecord: StoredFormat {
     var measured: StoredNumber
     var percentOfPlan: StoredNumber
     var withinTolerance: Bool
+    /// Where the mass came from (a balance and its serial, or typed); absent in records before balances.
+    var source: String?
   }
 
   var format: Int?
@@ -27,7 +29,7 @@ struct RecordCheckRecord: StoredFormat {
     components = value.components.map {
       Measured(
         planned: PlanRecord.Component($0.planned), measured: StoredNumber(Decimal($0.measured)),
-        percentOfPlan: StoredNumber($0.percentOfPlan), withinTolerance: $0.withinTolerance)
+        percentOfPlan: StoredNumber($0.percentOfPlan), withinTolerance: $0.withinTolerance, source: $0.source)
     }
     actualYield = value.actualYield
     yieldPercent = StoredNumber(value.yieldPercent)
@@ -40,7 +42,7 @@ struct RecordCheckRecord: StoredFormat {
         MeasuredComponent(
           planned: try $0.planned.value(), measured: Int64($0.measured.integer),
           percentOfPlan: $0.percentOfPlan.decimal,
-          withinTolerance: $0.withinTolerance)
+          withinTolerance: $0.withinTolerance, source: $0.source)
       }, actualYield: actualYield, yieldPercent: yieldPercent.decimal, outOfRange: outOfRange)
   }
 }
