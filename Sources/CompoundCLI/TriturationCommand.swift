@@ -9,7 +9,7 @@ import Store
 /// `compound trituration`: dilutions of an API made as their own lots, for masses below a balance's minimum.
 struct TriturationCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "trituration", abstract: "Plan, make and list triturations (an API diluted in a filler).",
+    commandName: "trituration", abstract: "Plan, make, assay and list triturations (an API diluted in a filler).",
     discussion: """
       A trituration (for example NTX-T10: 1 part naltrexone HCl in 10, in Avicel) is added like a formula, \
       with 'compound formula add --file Config/formulas/NTX-T10.toml'. Making one records its own lot of the API at \

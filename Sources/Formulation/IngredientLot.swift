@@ -21,6 +21,8 @@ public struct IngredientLot: Sendable, Hashable, Codable {
   /// For a trituration lot: 1 part of API in this many parts, and the API powder's mass fraction as weighed.
   public var triturationParts: Int?
   public var apiFraction: Decimal?
+  /// For a trituration lot: the diluent's ingredient code, which the capsules it goes into must use as filler.
+  public var triturationDiluent: String?
   /// The GTIN scanned from the container at receiving.
   public var gtin: String?
 
@@ -28,8 +30,9 @@ public struct IngredientLot: Sendable, Hashable, Codable {
     lotNumber: String, ingredientCode: String, supplier: String, supplierLot: String,
     expiry: CalendarDate, onHand: Int64, status: LotStatus, assayPercent: ExactNumber? = nil,
     assayBasis: AssayBasis? = nil, waterPercent: ExactNumber? = nil, receivedAt: Date, triturationParts: Int? = nil,
-    apiFraction: Decimal? = nil, gtin: String? = nil
+    apiFraction: Decimal? = nil, triturationDiluent: String? = nil, gtin: String? = nil
   ) {
+    self.triturationDiluent = triturationDiluent
     self.triturationParts = triturationParts
     self.apiFraction = apiFraction
     self.gtin = gtin

@@ -38,7 +38,23 @@ public enum WeighingPlanner {
       guard let potency = lot.potency, potency > 0 else { return nil }
       return Mass.milligrams(pureAPI / potency).micrograms
     }
-    let apiLot = try choose(api, pool: request.pool, role: .api, rules: rules, need: apiNeed)
+    // A trituration brings its diluent into the capsules: only one in the formula's own filler may be used, so
+    // that the record, the label and the allergy checks name every excipient the patient takes.
+    var pool = request.pool
+    if let chosen = pool.lots.first(where: { lot in
+      lot.triturationDiluent.map { $0.uppercased() != formula.filler.uppercased() } == true
+        && [api.code.uppercased(), ComponentRole.api.rawValue.uppercased()].contains {
+          pool.lotChoices[$0]?.uppercased() == lot.lotNumber.uppercased()
+        }
+    }) {
+      throw FormulationError(
+        "trituration lot \(chosen.lotNumber) is diluted in \(chosen.triturationDiluent ?? "?"), not in \(formula.code)'s filler \(formula.filler): use a trituration in \(formula.filler)"
+      )
+    }
+    pool.lots.removeAll {
+      $0.triturationDiluent.map { $0.uppercased() != formula.filler.uppercased() } == true
+    }
+    let apiLot = try choose(api, pool: pool, role: .api, rules: rules, need: apiNeed)
     guard let potency = apiLot.potency, potency > 0 else {
       throw FormulationError("lot \(apiLot.lotNumber) of \(api.code) has no certificate assay: it cannot be dosed")
     }
@@ -120,12 +136,14 @@ public enum WeighingPlanner {
         if component.role == .api,
           let parts = Trituration.proposedParts(for: mass, minimumWeight: balance.minimumWeight)
         {
-          let defined = request.triturations.filter { $0.parts >= parts }.min { $0.parts < $1.parts }
+          let defined = request.triturations.filter {
+            $0.parts >= parts && $0.diluent.uppercased() == formula.filler.uppercased()
+          }.min { $0.parts < $1.parts }
           let weighed = Mass(micrograms: mass.micrograms * Int64(defined?.parts ?? parts))
           let batchMass = Mass(micrograms: balance.minimumWeight.micrograms * Int64(defined?.parts ?? parts))
           if let defined {
             line +=
-              ": weigh it as \(defined.code), a 1 in \(defined.parts) trituration in \(defined.diluent) (\(weighed) of trituration): make at least \(batchMass) with 'compound trituration make --formula \(defined.code) --mass MASS', release it, then plan with --lot api=ITS-LOT"
+              ": weigh it as \(defined.code), a 1 in \(defined.parts) trituration in \(defined.diluent) (\(weighed) of trituration): make at least \(batchMass) with 'compound trituration make --formula \(defined.code) --mass MASS'; once it is released, the plan weighs it instead"
           } else {
             line +=
               ": weigh it as a 1 in \(parts) trituration of \(component.ingredientCode) in \(formula.filler) (\(weighed) of trituration): add one with 'compound formula add --file TRITURATION.toml' (kind = \"trituration\", parts = \(parts)) and make at least \(batchMass)"

@@ -143,13 +143,13 @@ extension AppDatabase {
         sql: """
           INSERT INTO lot (lot_number, ingredient_id, supplier, supplier_lot, expiry, received_quantity,
             assay_percent, assay_basis, water_percent, cost_cents, status, received_at, received_by, trituration_parts,
-            api_fraction)
-          VALUES (?, ?, 'compounded here', ?, ?, ?, ?, 'as-is', NULL, ?, 'quarantined', ?, ?, ?, ?)
+            api_fraction, trituration_diluent)
+          VALUES (?, ?, 'compounded here', ?, ?, ?, ?, 'as-is', NULL, ?, 'quarantined', ?, ?, ?, ?, ?)
           """,
         arguments: [
           lotNumber, ingredientID, lotNumber, plan.beyondUseDate.date.description, record.mass.micrograms,
           record.potencyPercent.description, cost, Timestamp.string(now), user.id, plan.parts,
-          record.apiFraction.description,
+          record.apiFraction.description, record.components[1].planned.ingredientCode,
         ])
       let lotID = db.lastInsertedRowID
       try db.execute(

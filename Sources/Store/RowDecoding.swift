@@ -24,7 +24,8 @@ enum RowDecoding {
       assayBasis: (row["assay_basis"] as String?).flatMap(AssayBasis.init(rawValue:)),
       waterPercent: number(row["water_percent"]),
       receivedAt: try instant(row, "received_at"), triturationParts: row["trituration_parts"],
-      apiFraction: number(row["api_fraction"])?.value, gtin: row["gtin"])
+      apiFraction: number(row["api_fraction"])?.value, triturationDiluent: row["trituration_diluent"], gtin: row["gtin"]
+    )
   }
 
   /// A stored instant; one that is not a timestamp is an error naming the row, never the epoch.

@@ -641,7 +641,8 @@ enum Schema {
       serial TEXT,
       certificate_sha256 TEXT REFERENCES certificate(sha256),
       trituration_parts INTEGER CHECK (trituration_parts IS NULL OR trituration_parts >= 2),
-      api_fraction TEXT
+      api_fraction TEXT,
+      trituration_diluent TEXT
     );
     INSERT INTO lot_v12 (id, lot_number, ingredient_id, supplier, supplier_lot, expiry, received_quantity,
       assay_percent, assay_basis, water_percent, cost_cents, status, on_hand, received_at, received_by)
@@ -664,6 +665,7 @@ enum Schema {
       OR NEW.assay_basis IS NOT OLD.assay_basis OR NEW.water_percent IS NOT OLD.water_percent
       OR NEW.gtin IS NOT OLD.gtin OR NEW.certificate_sha256 IS NOT OLD.certificate_sha256
       OR NEW.trituration_parts IS NOT OLD.trituration_parts OR NEW.api_fraction IS NOT OLD.api_fraction
+      OR NEW.trituration_diluent IS NOT OLD.trituration_diluent
     BEGIN SELECT RAISE(ABORT, 'a receipt never changes: receive again or reject the lot'); END;
     CREATE TABLE trituration_formula (
       id INTEGER PRIMARY KEY,

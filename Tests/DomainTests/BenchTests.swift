@@ -108,6 +108,7 @@ struct BenchTests {
     var trituration = Fixtures.lot("T1", Fixtures.naltrexone, expiry: "2027-03-31", assay: "9.9316")
     trituration.triturationParts = 10
     trituration.apiFraction = record.apiFraction
+    trituration.triturationDiluent = "AVICEL-PH102"
     let capsules = try WeighingPlanner.plan(
       PlanRequest(
         formula: Fixtures.formula(code: "LDN025", strength: "0.25"), formulaVersion: 1, quantity: 30,
@@ -126,6 +127,27 @@ struct BenchTests {
         balance: Self.balanceB1),
       rules: Fixtures.rules)
     #expect(standard.component(.api)?.lotNumber == "NX")
+    // A trituration in another diluent (lactose here) would put an excipient the formula does not name into the
+    // capsules: first-expiry-first-out passes it over, and naming it is refused.
+    var inLactose = trituration
+    inLactose.lotNumber = "T-LACTOSE"
+    inLactose.triturationDiluent = "LACTOSE"
+    let small = PlanRequest(
+      formula: Fixtures.formula(code: "LDN025", strength: "0.25"), formulaVersion: 1, quantity: 30,
+      today: Fixtures.today, ingredients: Fixtures.catalog,
+      lots: lots + [inLactose, Fixtures.lot("CP", Fixtures.shells, onHand: 1000)], balance: Self.balanceB1)
+    let passedOver = try WeighingPlanner.plan(small, rules: Fixtures.rules)
+    #expect(passedOver.component(.api)?.lotNumber == "NX")
+    #expect(!passedOver.belowMinimum.isEmpty)
+    let named = PlanRequest(
+      formula: Fixtures.formula(code: "LDN025", strength: "0.25"), formulaVersion: 1, quantity: 30,
+      today: Fixtures.today, ingredients: Fixtures.catalog, lots: small.lots, lotChoices: ["api": "T-LACTOSE"],
+      balance: Self.balanceB1)
+    #expect {
+      try WeighingPlanner.plan(named, rules: Fixtures.rules)
+    } throws: {
+      ($0 as? FormulationError)?.message.contains("is diluted in LACTOSE, not in LDN025's filler AVICEL-PH102") == true
+    }
   }
 
   @Test("a mass below the minimum weight weighed directly is refused by the record check")
