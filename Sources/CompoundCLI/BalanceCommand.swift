@@ -17,7 +17,10 @@ struct BalanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "list",
       abstract: "List the balances with their minimum weight (USP <41>) and today's check.",
-      discussion: "Balances are settings ([[balances]] in Config/compound.toml); the default is bench.balance.")
+      discussion: """
+        Balances are clinical rules ([[balances]] in Config/rules.toml, imported by a pharmacist); this station's \
+        default balance and each balance's device are settings ([bench] in Config/compound.toml).
+        """)
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print JSON (masses in mg).") var json = false
@@ -33,14 +36,15 @@ struct BalanceCommand: ParsableCommand {
     func run() throws {
       let context = try Context(global)
       let checks = try context.database().balanceChecks(on: context.today)
-      let lines = context.settings.balances.map { entry in
-        Line(
-          balance: entry.balance, minimumWeight: entry.balance.minimumWeight,
+      let lines = try context.inForce().settings.balances.map { entry in
+        let balance = try context.balance(entry.id)
+        return Line(
+          balance: balance, minimumWeight: balance.minimumWeight,
           isDefault: entry.id.uppercased() == context.settings.bench.balance.uppercased(),
           checkedToday: checks[entry.id.uppercased()])
       }
       if json { return try Output.json(lines) }
-      if lines.isEmpty { return print("no balances: add [[balances]] to the settings (see Config/compound.toml)") }
+      if lines.isEmpty { return print("no balances: a pharmacist adds [[balances]] to the rules (Config/rules.toml)") }
       print(
         Output.table(
           ["BALANCE", "MODEL", "READS", "CAPACITY", "MINIMUM WEIGHT", "DEVICE", "CHECKED TODAY"],
@@ -61,7 +65,7 @@ struct BalanceCommand: ParsableCommand {
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "check",
-      abstract: "Record a balance's daily check with a test weight (within bench.check_tolerance_percent).",
+      abstract: "Record a balance's daily check with a test weight (within weighing.balance_check_tolerance_percent).",
       discussion: """
         The test weight must be 5 % to 100 % of the balance's capacity. Without --reading the reading is taken
         from the balance's device. A failed check is recorded and exits 7: do not weigh on that balance.
@@ -96,7 +100,7 @@ struct BalanceCommand: ParsableCommand {
       guard let shown else { throw CLIError("give --reading MASS, or a --device to read it from") }
       let check = try BalanceCheck.evaluate(
         balance: balance, testWeight: testWeight, reading: shown,
-        tolerancePercent: context.settings.bench.checkTolerancePercent.value)
+        tolerancePercent: try context.inForce().settings.weighing.balanceCheckTolerancePercent.value)
       let recorded = try context.database().recordBalanceCheck(
         check, serial: serial, by: user, today: context.today, now: context.now)
       if json { try Output.json(recorded) } else { print(recorded.summary(display: context.display)) }

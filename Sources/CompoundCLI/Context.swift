@@ -124,10 +124,12 @@ final class Context {
   /// An instant as the pharmacy reads it.
   func local(_ timestamp: String) -> String { Timestamp.local(timestamp, zone: zone) }
 
-  /// The balance `id` names, else the bench's default one (`bench.balance`).
+  /// The balance `id` names, else the station's default one (`bench.balance`), as the clinical rules in force
+  /// describe it, with this station's device for it.
   func balance(_ id: String?) throws -> Balance {
+    let rules = try inForce().settings
     do {
-      return try settings.balance(id)
+      return try rules.balance(id)
     } catch {
       throw CLIError(error.message)
     }

@@ -59,6 +59,6 @@ struct TodayCommand: ParsableCommand {
   /// Each configured balance with its latest check today: passed, failed, or nil when none.
   private func balanceChecks(_ database: AppDatabase, _ context: Context) throws -> [(balance: String, passed: Bool?)] {
     let checks = try database.balanceChecks(on: context.today)
-    return context.settings.balances.map { ($0.id, checks[$0.id.uppercased()]?.passed) }
+    return try context.inForce().settings.balances.map { ($0.id, checks[$0.id.uppercased()]?.passed) }
   }
 }

@@ -18,6 +18,8 @@ public struct ClinicalRules: Sendable, Equatable, Codable {
   public var certificates: [Settings.Certificate]
   public var quality: Settings.Quality
   public var refillTooSoonPercent: Int
+  /// The balances and their measured repeatability, which set each one's minimum weight.
+  public var balances: [Settings.BalanceEntry]
   public var vocabulary: DrugVocabulary
 
   /// The clinical parts of `settings` with `vocabulary`.
@@ -31,7 +33,31 @@ public struct ClinicalRules: Sendable, Equatable, Codable {
     certificates = settings.certificates
     quality = settings.quality
     refillTooSoonPercent = settings.dispensing.refillTooSoonPercent
+    balances = settings.balances
     self.vocabulary = vocabulary
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case format, capsules, excipients, bud, weighing, formulation, certificates, quality, refillTooSoonPercent
+    case balances, vocabulary
+  }
+
+  /// Reads stored rules; rules stored before balances were rules have the shipped one, B1.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    format = try container.decode(Int.self, forKey: .format)
+    capsules = try container.decode([CapsuleSize].self, forKey: .capsules)
+    excipients = try container.decode(Settings.Excipients.self, forKey: .excipients)
+    bud = try container.decode(Settings.Bud.self, forKey: .bud)
+    weighing = try container.decode(Settings.Weighing.self, forKey: .weighing)
+    formulation = try container.decode(Settings.Limits.self, forKey: .formulation)
+    certificates = try container.decode([Settings.Certificate].self, forKey: .certificates)
+    quality = try container.decode(Settings.Quality.self, forKey: .quality)
+    refillTooSoonPercent = try container.decode(Int.self, forKey: .refillTooSoonPercent)
+    balances =
+      try container.decodeIfPresent([Settings.BalanceEntry].self, forKey: .balances)
+      ?? Settings.defaults.balances
+    vocabulary = try container.decode(DrugVocabulary.self, forKey: .vocabulary)
   }
 
   /// `settings` with these rules in place of its clinical parts.
@@ -45,6 +71,7 @@ public struct ClinicalRules: Sendable, Equatable, Codable {
     result.certificates = certificates
     result.quality = quality
     result.dispensing.refillTooSoonPercent = refillTooSoonPercent
+    result.balances = balances
     return result
   }
 

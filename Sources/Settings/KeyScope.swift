@@ -7,13 +7,13 @@ import TOMLKit
 /// accepted and rejected excipients, BUDs, certificate limits) live in the database, imported by a
 /// pharmacist's signed `compound rules import`, so that nobody can switch a check off with a file of their
 /// own. A settings file changes only local things: the pharmacy, printers and label stock, paths, lot-number
-/// formats, prices, stock reports and the time zone.
+/// formats, prices, stock reports, the station's bench and the time zone.
 public enum KeyScope: Sendable {
   case local, clinical
 
   /// Top-level tables that are clinical rules as a whole.
   public static let clinicalTables: Set<String> = [
-    "capsules", "excipients", "bud", "weighing", "formulation", "certificates", "quality",
+    "capsules", "excipients", "bud", "weighing", "formulation", "certificates", "quality", "balances",
   ]
   /// Clinical keys inside the otherwise local `[dispensing]` table, and keys of earlier versions.
   public static let clinicalDispensingKeys: Set<String> = ["refill_too_soon_percent", "opioids", "cyp450_substrates"]

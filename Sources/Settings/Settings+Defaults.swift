@@ -60,7 +60,8 @@ extension Settings {
     lots: LotNumbers(batchFormat: "{formula}-{yy}{MM}{dd}-{seq:2}", receivingFormat: "R{yy}{MM}{dd}-{seq:3}"),
     weighing: Weighing(
       apiTolerancePercent: number("5.0"), excipientTolerancePercent: number("5.0"),
-      yieldMinPercent: number("90.0"), yieldMaxPercent: number("100.0"), weightCheckMinCapsules: 10, minBudDays: 30),
+      yieldMinPercent: number("90.0"), yieldMaxPercent: number("100.0"), weightCheckMinCapsules: 10, minBudDays: 30,
+      balanceCheckTolerancePercent: number("0.1")),
     formulation: Limits(
       strengthMinMg: number("0.1"), strengthMaxMg: number("50"), packStatMinFactor: number("0.5"),
       packStatMaxFactor: number("2.5")),
@@ -92,9 +93,9 @@ extension Settings {
     balances: [
       BalanceEntry(
         id: "B1", model: "Analytical balance, 220 g x 0.1 mg", readabilityMg: number("0.1"), capacityG: number("220"),
-        repeatabilitySdMg: number("0.03"), device: nil)
+        repeatabilitySdMg: number("0.03"))
     ],
-    bench: Bench(balance: "B1", checkTolerancePercent: number("0.10")))
+    bench: Bench(balance: "B1", devices: [:]))
 
   private static func number(_ text: String) -> ExactNumber {
     ExactNumber(text) ?? ExactNumber(0, decimals: 0)

@@ -30,9 +30,10 @@ public struct Settings: Sendable, Equatable, Codable {
   public var inventory: Inventory
   public var signing: Signing
   public var display: Display
-  /// The bench's balances (`[[balances]]`).
+  /// The bench's balances and what was measured of them (`[[balances]]`): a clinical rule, since the minimum
+  /// weight follows from them.
   public var balances: [BalanceEntry]
-  /// Which balance weighs by default, and its daily check.
+  /// Which balance this station weighs on by default, and where each balance answers.
   public var bench: Bench
 
   enum CodingKeys: String, CodingKey {
@@ -95,12 +96,16 @@ public struct Settings: Sendable, Equatable, Codable {
     public var weightCheckMinCapsules: Int
     /// First-expiry-first-out skips a lot that would bring a batch's BUD under this many days.
     public var minBudDays: Int
+    /// A balance's daily check passes when the reading is within this percent of the test weight.
+    public var balanceCheckTolerancePercent: ExactNumber
 
     /// Makes the value from every stored property.
     public init(
       apiTolerancePercent: ExactNumber, excipientTolerancePercent: ExactNumber, yieldMinPercent: ExactNumber,
-      yieldMaxPercent: ExactNumber, weightCheckMinCapsules: Int, minBudDays: Int
+      yieldMaxPercent: ExactNumber, weightCheckMinCapsules: Int, minBudDays: Int,
+      balanceCheckTolerancePercent: ExactNumber
     ) {
+      self.balanceCheckTolerancePercent = balanceCheckTolerancePercent
       self.apiTolerancePercent = apiTolerancePercent
       self.excipientTolerancePercent = excipientTolerancePercent
       self.yieldMinPercent = yieldMinPercent
@@ -109,7 +114,8 @@ public struct Settings: Sendable, Equatable, Codable {
       self.minBudDays = minBudDays
     }
 
-    /// Reads the table; rules stored before `min_bud_days` existed take its default, 30 days.
+    /// Reads the table; rules stored before `min_bud_days` and `balance_check_tolerance_percent` existed take
+    /// their defaults, 30 days and 0.10 %.
     public init(from decoder: any Decoder) throws {
       let container = try decoder.container(keyedBy: CodingKeys.self)
       apiTolerancePercent = try container.decode(ExactNumber.self, forKey: .apiTolerancePercent)
@@ -118,10 +124,14 @@ public struct Settings: Sendable, Equatable, Codable {
       yieldMaxPercent = try container.decode(ExactNumber.self, forKey: .yieldMaxPercent)
       weightCheckMinCapsules = try container.decode(Int.self, forKey: .weightCheckMinCapsules)
       minBudDays = try container.decodeIfPresent(Int.self, forKey: .minBudDays) ?? 30
+      balanceCheckTolerancePercent =
+        try container.decodeIfPresent(ExactNumber.self, forKey: .balanceCheckTolerancePercent)
+        ?? ExactNumber(Decimal(string: "0.1") ?? 0, decimals: 1)
     }
 
     enum CodingKeys: String, CodingKey {
       case minBudDays = "min_bud_days"
+      case balanceCheckTolerancePercent = "balance_check_tolerance_percent"
       case apiTolerancePercent = "api_tolerance_percent"
       case excipientTolerancePercent = "excipient_tolerance_percent"
       case yieldMinPercent = "yield_min_percent"
@@ -257,51 +267,43 @@ public struct Settings: Sendable, Equatable, Codable {
     }
   }
 
-  /// A balance on the bench, as the settings describe it.
+  /// A balance as the rules describe it: its id, model, readability, capacity and measured repeatability.
   public struct BalanceEntry: Sendable, Equatable, Codable {
     public var id: String
     public var model: String
     public var readabilityMg: ExactNumber
     public var capacityG: ExactNumber
     public var repeatabilitySdMg: ExactNumber?
-    public var device: String?
 
     enum CodingKeys: String, CodingKey {
-      case id, model, device
+      case id, model
       case readabilityMg = "readability_mg"
       case capacityG = "capacity_g"
       case repeatabilitySdMg = "repeatability_sd_mg"
     }
-
-    /// The balance for the formulation domain.
-    public var balance: Balance {
-      Balance(
-        id: id, model: model, readability: Mass.milligrams(readabilityMg.value),
-        capacity: Mass.milligrams(capacityG.value * 1000), repeatabilitySdMg: repeatabilitySdMg?.value,
-        device: device.flatMap { $0.isEmpty ? nil : $0 })
-    }
   }
 
-  /// The weighing bench: the default balance and the daily check's tolerance.
+  /// This station's bench: the balance it weighs on unless told otherwise, and where each balance answers.
   public struct Bench: Sendable, Equatable, Codable {
     public var balance: String
-    public var checkTolerancePercent: ExactNumber
-
-    enum CodingKeys: String, CodingKey {
-      case balance
-      case checkTolerancePercent = "check_tolerance_percent"
-    }
+    /// Device addresses by balance id: `tcp://HOST:PORT` or `serial:/dev/ttyUSB0`.
+    public var devices: [String: String]
   }
 
-  /// The balance named `id` (any case), or a message naming the known ones.
+  /// The balance named `id` (any case), else the bench's default, with this station's device for it; or a
+  /// message naming the known ones.
   public func balance(_ id: String?) throws(SettingsError) -> Balance {
     let wanted = id ?? bench.balance
     guard let entry = balances.first(where: { $0.id.uppercased() == wanted.uppercased() }) else {
       throw SettingsError(
-        "balance '\(wanted)' is not in the settings: known \(balances.map(\.id).joined(separator: ", ")) ('compound balance list')"
+        "balance '\(wanted)' is not in the clinical rules: known \(balances.map(\.id).joined(separator: ", ")) ('compound balance list'; a pharmacist adds one to [[balances]] with 'compound rules import')"
       )
     }
-    return entry.balance
+    let device = bench.devices.first { $0.key.uppercased() == entry.id.uppercased() }?.value
+    return Balance(
+      id: entry.id, model: entry.model, readability: Mass.milligrams(entry.readabilityMg.value),
+      capacity: Mass.milligrams(entry.capacityG.value * 1000), repeatabilitySdMg: entry.repeatabilitySdMg?.value,
+      device: device.flatMap { $0.isEmpty ? nil : $0 })
   }
 
   /// How quantities are shown to a person.
@@ -542,17 +544,14 @@ public struct Settings: Sendable, Equatable, Codable {
       guard entry.capacityG.value > 0, (entry.repeatabilitySdMg?.value ?? 0) >= 0 else {
         throw SettingsError("balance \(entry.id): capacity_g must be above zero and repeatability_sd_mg not negative")
       }
-      if let device = entry.device, !device.isEmpty, !device.hasPrefix("tcp://"), !device.hasPrefix("serial:") {
-        throw SettingsError(
-          "balance \(entry.id): device '\(device)' is neither tcp://HOST:PORT nor serial:/dev/ttyUSB0")
-      }
     }
-    guard balances.isEmpty || ids.contains(bench.balance.uppercased()) else {
-      throw SettingsError("bench.balance '\(bench.balance)' is not one of the [[balances]]: name one of them")
+    for (id, device) in bench.devices.sorted(by: { $0.key < $1.key })
+    where !device.isEmpty && !device.hasPrefix("tcp://") && !device.hasPrefix("serial:") {
+      throw SettingsError("bench.devices.\(id): '\(device)' is neither tcp://HOST:PORT nor serial:/dev/ttyUSB0")
     }
-    let tolerance = bench.checkTolerancePercent.value
+    let tolerance = weighing.balanceCheckTolerancePercent.value
     guard tolerance > 0, tolerance <= 5 else {
-      throw SettingsError("bench.check_tolerance_percent must be above 0 and at most 5 %, not \(tolerance)")
+      throw SettingsError("weighing.balance_check_tolerance_percent must be above 0 and at most 5 %, not \(tolerance)")
     }
   }
 

@@ -35,6 +35,26 @@ struct BenchEndToEndTests {
     #expect(try pharmacy.refused(["balance", "read", "--device", "http://scale"]).contains("tcp://HOST:PORT"))
   }
 
+  @Test("balances are clinical rules: a settings file may name a station's devices, never a balance's figures")
+  func balancesAreRules() throws {
+    let balance = try SimulatedBalance(serial: "SIM-DEV")
+    balance.queue([.stable(Mass(micrograms: 100_000_100))])
+    let station = try Pharmacy(settings: "[bench.devices]\nB1 = \"\(balance.device)\"\n")
+    try station.initialize()
+    #expect(try station.ok(["balance", "read"]).stdout.contains("serial SIM-DEV"))
+    let listed = try station.ok(["balance", "list", "--json"]).jsonArray()
+    #expect((listed.first?["balance"] as? [String: Any])?["device"] as? String == balance.device)
+    // A balance made finer in a settings file of one's own, to weigh below its minimum weight, is refused.
+    let attacker = try Pharmacy(
+      settings: "[[balances]]\nid = \"B1\"\nmodel = \"x\"\nreadability_mg = 0.001\ncapacity_g = 220\n")
+    #expect(try attacker.refused(["balance", "list"]).contains("balances is a clinical rule"))
+    // A pharmacist's rules import may add one; the minimum weight follows from it.
+    let pharmacy = try Pharmacy(rules: Pharmacy.semiMicro)
+    try pharmacy.initialize()
+    let both = try pharmacy.ok(["balance", "list", "--json"]).jsonArray()
+    #expect(both.compactMap { ($0["minimumWeight"] as? NSNumber)?.stringValue } == ["82", "8.2"])
+  }
+
   @Test("a batch is refused on a balance not checked today, or one whose check failed")
   func dailyCheck() throws {
     let pharmacy = try Pharmacy()
@@ -56,7 +76,8 @@ struct BenchEndToEndTests {
     try pharmacy.ok(["balance", "check", "B1", "--test-weight", "100g", "--reading", "99.9999g", "--by", "mtorres"])
     try pharmacy.ok(record)
     let list = try pharmacy.ok(["balance", "list", "--json"]).jsonArray()
-    #expect(list.count == 2)
+    #expect(list.count == 1)
+    #expect((list.first?["minimumWeight"] as? NSNumber)?.stringValue == "82")
   }
 
   @Test("LDN 0.25 mg through a trituration, the masses from the balance, the recall traced through it both ways")

@@ -5,7 +5,7 @@ import Testing
 struct DispensingTests {
   /// A pharmacy with released LDN 1.5 and 4.5 mg batches, a patient and a prescriber.
   func pharmacy(medications: [String] = [], allergies: [String] = []) throws -> Pharmacy {
-    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay + Pharmacy.semiMicro)
     try pharmacy.seed()
     for _ in 0..<2 { try releasedBatch(pharmacy, formula: "LDN45") }
     try pharmacy.ok(

@@ -69,13 +69,13 @@ final class Pharmacy: @unchecked Sendable {
     settings = folder.appendingPathComponent("compound.toml").path
     let base = try String(
       contentsOf: Self.repository.appendingPathComponent("Config/demo/compound.toml"), encoding: .utf8)
-    try (base + "\n" + Self.balances + "\n" + extra).write(toFile: settings, atomically: true, encoding: .utf8)
+    try (base + "\n" + extra).write(toFile: settings, atomically: true, encoding: .utf8)
     self.rules = rules
   }
 
-  /// The bench of every test pharmacy: the shipped analytical balance B1 (minimum weight 82 mg) and a
+  /// Clinical rules with a second balance: the shipped analytical balance B1 (minimum weight 82 mg) and a
   /// semi-micro balance B2 (0.01 mg, minimum weight 8.2 mg) for the small masses of LDN 1.5 mg.
-  static let balances = """
+  static let semiMicro = """
     [[balances]]
     id = "B1"
     model = "Analytical balance, 220 g x 0.1 mg"
@@ -90,9 +90,13 @@ final class Pharmacy: @unchecked Sendable {
     capacity_g = 120
     """
 
-  /// Records today's passing check of balances B1 and B2.
+  /// Records today's passing check of every balance the rules list.
   func checkBalances() throws {
-    for id in ["B1", "B2"] {
+    let ids = try ok(["balance", "list", "--json"]).jsonArray().compactMap {
+      ($0["balance"] as? [String: Any])?["id"] as? String
+    }
+    try #require(!ids.isEmpty)
+    for id in ids {
       try ok(["balance", "check", id, "--test-weight", "100g", "--reading", "100.00005g", "--by", "mtorres"])
     }
   }
