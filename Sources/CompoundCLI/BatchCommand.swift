@@ -111,6 +111,13 @@ struct BatchCommand: ParsableCommand {
       let plan = try database.planBatch(
         formulaCode: formula, quantity: count, lotChoices: choices, balance: scale, rules: try context.rules(),
         today: context.today, shortDatedReason: shortDatedReason)
+      // A wrong container is named before anything is weighed (the record checks the GTIN again).
+      for (key, scanned) in scans {
+        let component = plan.components.first {
+          $0.ingredientCode.uppercased() == key.uppercased() || $0.role.rawValue.uppercased() == key.uppercased()
+        }
+        if let component, let refusal = scanned.refusal(for: component, gtin: nil) { throw CLIError(refusal) }
+      }
       let typed = Set(masses.keys.map { $0.uppercased() })
       let missing = plan.components.filter {
         $0.unit == .mass && !typed.contains($0.ingredientCode.uppercased())

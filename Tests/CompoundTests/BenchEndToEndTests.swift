@@ -254,6 +254,15 @@ struct BenchEndToEndTests {
       try pharmacy.refused(record + ["--scan", "NALTREXONE-HCL=" + Self.scan(lot: "NX-1", expiry: "290101")])
         .contains("expires 2029-01-01"))
     #expect(try pharmacy.refused(record + ["--scan", "SUGAR=" + Self.scan()]).contains("does not use"))
+    // With the balance connected, a wrong container is named before anything is weighed.
+    let balance = try SimulatedBalance()
+    let weighing = [
+      "batch", "record", "--formula", "LDN45", "--quantity", "30", "--device", balance.device, "--yield", "33",
+      "--by", "mtorres",
+    ]
+    #expect(
+      try pharmacy.refused(weighing + ["--scan", "NALTREXONE-HCL=" + Self.scan(lot: "NX-9")]).contains("is lot NX-9"))
+    #expect(balance.received.isEmpty)
     let done = try pharmacy.ok(record + ["--scan", "api=" + Self.scan(lot: "NX-1"), "--shells", "35", "--json"]).json()
     let shells = (done["components"] as? [[String: Any]])?.last?["measured"] as? Int
     #expect(shells == 35)
