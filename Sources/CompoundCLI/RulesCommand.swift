@@ -4,6 +4,7 @@ import Digest
 import Dispensing
 import Formulation
 import Foundation
+import Quantities
 import Settings
 import Store
 
@@ -52,6 +53,17 @@ struct RulesCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print the rules in force as JSON.") var json = false
 
+    /// The balances the rules list, each with its minimum weight, and the daily check's tolerance.
+    private func balancesLine(_ clinical: ClinicalRules) -> String {
+      let tolerance = clinical.weighing.balanceCheckTolerancePercent.value.trimmed(minimum: 2, maximum: 3)
+      let settings = clinical.applied(to: Settings.defaults)
+      let balances = clinical.balances.compactMap { entry -> String? in
+        guard let balance = try? settings.balance(entry.id) else { return nil }
+        return "\(balance.id) (\(balance.model), reads \(balance.readability), minimum weight \(balance.minimumWeight))"
+      }
+      return "Balances (daily check within \(tolerance) %): \(balances.joined(separator: "; "))"
+    }
+
     func run() throws {
       let context = try Context(global)
       let rules = try context.inForce()
@@ -73,7 +85,9 @@ struct RulesCommand: ParsableCommand {
         + [
           "Refill too soon: before \(clinical.refillTooSoonPercent) % of the previous fill's days' supply",
           "Preparation assay: \(clinical.quality.preparationAssay) of label claim; assay before release: \(clinical.quality.requireAssayBeforeRelease ? "required" : "not required")",
-          "Weighing tolerance: API \(clinical.weighing.apiTolerancePercent) %, excipients \(clinical.weighing.excipientTolerancePercent) %; yield \(clinical.weighing.yieldMinPercent)-\(clinical.weighing.yieldMaxPercent) %",
+          "Weighing tolerance: API \(clinical.weighing.apiTolerancePercent) %, excipients \(clinical.weighing.excipientTolerancePercent) %; yield \(clinical.weighing.yieldMinPercent)-\(clinical.weighing.yieldMaxPercent) % of the capsules the powder was made for",
+          "Lots: first-expiry-first-out skips a lot that would bring the BUD under \(clinical.weighing.minBudDays) days",
+          balancesLine(clinical),
           "Accepted fillers: \(clinical.excipients.fillers.map(\.name).joined(separator: "; "))",
           "Rejected excipients: \(clinical.excipients.rejected.map(\.name).joined(separator: "; "))",
           "History:",
