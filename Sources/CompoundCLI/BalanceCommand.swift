@@ -84,11 +84,14 @@ struct BalanceCommand: ParsableCommand {
 
     func run() throws {
       let context = try Context(global)
+      if reading != nil, device != nil {
+        throw CLIError("give --reading (what the balance showed) or --device (read it now), not both")
+      }
       let balance = try context.balance(id)
       let user = try context.user(signer.by)
       var serial: String?
       var shown = reading
-      if shown == nil || device != nil {
+      if shown == nil {
         let capture = try BenchCapture(balance: balance, device: device)
         serial = capture.serial
         do {

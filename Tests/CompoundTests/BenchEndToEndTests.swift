@@ -73,7 +73,20 @@ struct BenchEndToEndTests {
     #expect(
       try pharmacy.refused(["balance", "check", "B1", "--test-weight", "1g", "--reading", "1g", "--by", "mtorres"])
         .contains("outside 5 % to 100 %"))
-    try pharmacy.ok(["balance", "check", "B1", "--test-weight", "100g", "--reading", "99.9999g", "--by", "mtorres"])
+    #expect(
+      try pharmacy.refused([
+        "balance", "check", "B1", "--test-weight", "100g", "--reading", "100g", "--device", "tcp://127.0.0.1:1",
+        "--by", "mtorres",
+      ]).contains("not both"))
+    // Read from the balance itself: the check keeps its serial number.
+    let balance = try SimulatedBalance(serial: "SIM-CHECK")
+    balance.queue([.stable(Mass(micrograms: 99_999_900))])
+    try pharmacy.ok([
+      "balance", "check", "B1", "--test-weight", "100g", "--device", balance.device, "--by", "mtorres",
+    ])
+    #expect(
+      try pharmacy.sqlite("SELECT balance_serial FROM balance_check ORDER BY id DESC LIMIT 1").output.contains(
+        "SIM-CHECK"))
     try pharmacy.ok(record)
     let list = try pharmacy.ok(["balance", "list", "--json"]).jsonArray()
     #expect(list.count == 1)
