@@ -13,7 +13,9 @@ import Store
 struct LotCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lot", abstract: "Receive, release and list ingredient lots.",
-    subcommands: [Receive.self, Release.self, LotReject.self, LotHold.self, LotRecall.self, List.self, Show.self])
+    subcommands: [
+      Receive.self, Release.self, LotReject.self, LotHold.self, LotRecall.self, List.self, Show.self, Certificate.self,
+    ])
 
   /// `compound lot receive`.
   struct Receive: ParsableCommand {
@@ -80,15 +82,7 @@ struct LotCommand: ParsableCommand {
       guard let expiryDate = expiry ?? scanned?.expiry else {
         throw CLIError("the expiry is missing: add --expiry YYYY-MM-DD, or --scan the container")
       }
-      let document = try certificate.map { path in
-        do {
-          let data = try SettingsLoader.readData(path, what: "certificate", limit: 20 * 1_048_576)
-          guard !data.isEmpty else { throw CLIError("certificate \(path) is empty: give the certificate's file") }
-          return (name: URL(fileURLWithPath: path).lastPathComponent, bytes: [UInt8](data))
-        } catch let error as SettingsError {
-          throw CLIError(error.message)
-        }
-      }
+      let document = try certificate.map(LotCommand.certificateFile)
       let receipt = LotReceipt(
         ingredientCode: item.code, supplier: supplier.trimmingCharacters(in: .whitespaces),
         supplierLot: lotText, expiry: expiryDate,
@@ -107,6 +101,37 @@ struct LotCommand: ParsableCommand {
       if let scanned { print("scanned \(scanned.humanReadable)") }
       if let document { print("certificate \(document.name) kept with the lot (sha256 \(SHA256.hex(document.bytes)))") }
       if receipt.cost == nil { print("note: no cost recorded; the lot's value is unknown until one is") }
+    }
+  }
+
+  /// A certificate of analysis read from `path`: a regular, non-empty file of at most 20 MiB.
+  static func certificateFile(_ path: String) throws -> (name: String, bytes: [UInt8]) {
+    do {
+      let data = try SettingsLoader.readData(path, what: "certificate", limit: 20 * 1_048_576)
+      guard !data.isEmpty else { throw CLIError("certificate \(path) is empty: give the certificate's file") }
+      return (name: URL(fileURLWithPath: path).lastPathComponent, bytes: [UInt8](data))
+    } catch let error as SettingsError {
+      throw CLIError(error.message)
+    }
+  }
+
+  /// `compound lot certificate`.
+  struct Certificate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "certificate",
+      abstract: "Keep a certificate of analysis that arrived after its lot (never replaces a kept one).")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The pharmacy's lot number.", transform: ArgumentTypes.lotNumber) var lot: String
+    @Option(help: "The certificate (a PDF or text file, up to 20 MiB).") var file: String
+    @OptionGroup var signer: SignerOption
+
+    func run() throws {
+      let context = try Context(global)
+      let user = try context.user(signer.by)
+      let document = try LotCommand.certificateFile(file)
+      let hash = try context.database().attachCertificate(lot, certificate: document, by: user, now: context.now)
+      print("certificate \(document.name) kept with lot \(lot) (sha256 \(hash))")
     }
   }
 

@@ -113,6 +113,37 @@ extension AppDatabase {
     throw StoreError("no free lot number today for \(code): widen {seq} in the lot number format")
   }
 
+  /// Keeps a certificate of analysis that arrived after its lot; a lot's kept certificate is never replaced.
+  public func attachCertificate(
+    _ lotNumber: String, certificate: (name: String, bytes: [UInt8]), by user: User, now: Date
+  ) throws(StoreError) -> String {
+    try write(stamp(user.id, now)) { db in
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT id, lot_number, certificate_sha256, trituration_parts FROM lot WHERE lot_number = ?",
+          arguments: [lotNumber])
+      else {
+        throw StoreError("lot '\(lotNumber)' does not exist: 'compound lot list' shows the lots", code: .notFound)
+      }
+      let number: String = row["lot_number"]
+      guard (row["trituration_parts"] as Int?) == nil else {
+        throw StoreError("lot \(number) is a trituration made here: its record is its certificate")
+      }
+      if let kept: String = row["certificate_sha256"] {
+        throw StoreError(
+          "lot \(number) already keeps certificate \(kept.prefix(12)): a kept certificate is never replaced")
+      }
+      let hash = SHA256.hex(certificate.bytes)
+      try db.execute(
+        sql:
+          "INSERT INTO certificate (sha256, file_name, bytes, stored_at, stored_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+        arguments: [hash, certificate.name, Data(certificate.bytes), Timestamp.string(now), user.id])
+      try db.execute(
+        sql: "UPDATE lot SET certificate_sha256 = ? WHERE id = ?", arguments: [hash, row["id"] as Int64])
+      return hash
+    }
+  }
+
   /// Releases a quarantined or held ingredient lot after the certificate check; a pharmacist only.
   public func releaseLot(
     _ lotNumber: String, by user: User, reason: String? = nil, limit: (Ingredient) -> CertificateLimit?,

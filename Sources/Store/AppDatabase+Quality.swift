@@ -178,7 +178,7 @@ extension AppDatabase {
           let certificate: String? = row["certificate_sha256"]
           if ingredient?.kind == .api, certificate == nil, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw StoreError(
-              "API lot \(lot.lotNumber) has no certificate of analysis on file: receive its certificate with the next container's 'lot receive --certificate FILE', or release it with --reason \"why the certificate is not here\""
+              "API lot \(lot.lotNumber) has no certificate of analysis on file: keep it with 'compound lot certificate \(lot.lotNumber) --file FILE', or release it with --reason \"why the certificate is not here\""
             )
           }
         }

@@ -663,7 +663,8 @@ enum Schema {
       OR NEW.supplier IS NOT OLD.supplier OR NEW.supplier_lot IS NOT OLD.supplier_lot OR NEW.expiry IS NOT OLD.expiry
       OR NEW.received_quantity IS NOT OLD.received_quantity OR NEW.assay_percent IS NOT OLD.assay_percent
       OR NEW.assay_basis IS NOT OLD.assay_basis OR NEW.water_percent IS NOT OLD.water_percent
-      OR NEW.gtin IS NOT OLD.gtin OR NEW.certificate_sha256 IS NOT OLD.certificate_sha256
+      OR NEW.gtin IS NOT OLD.gtin
+      OR (OLD.certificate_sha256 IS NOT NULL AND NEW.certificate_sha256 IS NOT OLD.certificate_sha256)
       OR NEW.trituration_parts IS NOT OLD.trituration_parts OR NEW.api_fraction IS NOT OLD.api_fraction
       OR NEW.trituration_diluent IS NOT OLD.trituration_diluent
     BEGIN SELECT RAISE(ABORT, 'a receipt never changes: receive again or reject the lot'); END;

@@ -298,7 +298,23 @@ struct BenchEndToEndTests {
     #expect(
       try pharmacy.refused(["lot", "release", noCertificate, "--by", "dchen"]).contains(
         "no certificate of analysis on file"))
-    try pharmacy.ok(["lot", "release", noCertificate, "--reason", "certificate requested from PCCA", "--by", "dchen"])
+    // A certificate that arrives later is kept with the lot, once; then the lot releases without a reason.
+    let file = pharmacy.folder.appendingPathComponent("coa-NOCOA.txt")
+    try Data("Certificate of analysis NOCOA: 99.8 % anhydrous, water 0.3 %".utf8).write(to: file)
+    try pharmacy.ok(["lot", "certificate", noCertificate, "--file", file.path, "--by", "mtorres"])
+    #expect(
+      try pharmacy.refused(["lot", "certificate", noCertificate, "--file", file.path, "--by", "mtorres"]).contains(
+        "never replaced"))
+    // The sqlite3 shell cannot swap it either.
+    #expect(try pharmacy.sqlite("UPDATE lot SET certificate_sha256 = NULL WHERE supplier_lot = 'NOCOA'").status != 0)
+    try pharmacy.ok(["lot", "release", noCertificate, "--by", "dchen"])
+    #expect(try pharmacy.ok(["lot", "show", noCertificate, "--json"]).json()["certificateIntact"] as? Bool == true)
+    // Without one, a pharmacist may release it with the reason, which the status history keeps.
+    try pharmacy.ok(
+      receive + ["--supplier-lot", "LATE", "--assay", "99.8", "--assay-basis", "anhydrous", "--water", "0.3"])
+    let late = try #require(try pharmacy.lotNumbers()["LATE"])
+    try pharmacy.ok(["lot", "release", late, "--reason", "certificate requested from PCCA", "--by", "dchen"])
+    #expect(try pharmacy.ok(["lot", "show", late]).stdout.contains("certificate requested from PCCA"))
     #expect(
       try pharmacy.refused(["lot", "release", asIs, "--reason", "x", "--by", "dchen"]).contains("no water content"))
   }
