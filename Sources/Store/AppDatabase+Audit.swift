@@ -3,9 +3,20 @@ import Foundation
 import GRDB
 
 extension AppDatabase {
-  /// Walks the audit chain and compares every record with its latest entry.
-  public func verifyAudit() throws(StoreError) -> AuditReport {
-    try read { db in try AuditTrail.verify(db) }
+  /// Checks the audit chain and the records: since the last checkpoint, or all of it with `full`.
+  ///
+  /// A clean check leaves a checkpoint for the next one (not when the file cannot be written: a copy on
+  /// read-only media is checked all the same). `progress` hears (entries checked, entries in all) as it goes.
+  public func verifyAudit(
+    full: Bool = false, now: Date = Date(), progress: (@Sendable (Int64, Int64) -> Void)? = nil
+  ) throws(StoreError) -> AuditReport {
+    let (report, tally) = try read { db in
+      (try AuditVerification.verify(db, full: full, progress: progress), try AuditVerification.tally(db))
+    }
+    try? pool.write { db in
+      try AuditVerification.save(db, report: report, tally: tally, full: full, at: Timestamp.string(now))
+    }
+    return report
   }
 
   /// The trail's entry count and head hash: an anchor to keep outside the pharmacy's control.

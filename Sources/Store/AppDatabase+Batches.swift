@@ -88,7 +88,7 @@ extension AppDatabase {
         guard let lotID = lotIDs[component.lotNumber] else { continue }
         onHand[component.lotNumber] =
           try Int64.fetchOne(
-            db, sql: "SELECT on_hand FROM lot WHERE id = ?", arguments: [lotID]) ?? 0
+            db, sql: "SELECT on_hand FROM stock WHERE lot_id = ?", arguments: [lotID]) ?? 0
       }
       let check = try BatchRecordCheck.check(
         plan: plan, weighed: request.weighed, actualYield: request.actualYield,

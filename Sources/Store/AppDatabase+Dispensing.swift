@@ -138,13 +138,20 @@ extension AppDatabase {
       let formula = try version(db, try formulaRow(db, step.formulaCode), countingBatches: false).formula
       let interactions = InteractionCheck.check(
         patient: record.patient, components: try Self.components(db, formula), index: index, today: today)
-      let candidates = try Row.fetchAll(
+      // The batches of the formula that hold stock (the stock index's few rows, whatever the years behind them),
+      // and the batch named, whatever it holds.
+      let columns = """
+        SELECT batch.lot_number, batch.status, batch.bud, batch.compounding_date, stock.on_hand, formula.code
+        FROM stock JOIN batch ON batch.id = stock.batch_id JOIN formula ON formula.id = batch.formula_id
+        """
+      var rows = try Row.fetchAll(
         db,
-        sql: """
-          SELECT batch.*, formula.code FROM batch JOIN formula ON formula.id = batch.formula_id
-          WHERE formula.code = ? OR batch.lot_number = ?
-          """, arguments: [step.formulaCode, chosen ?? ""]
-      ).map { row in
+        sql: columns + " WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND formula.code = ?",
+        arguments: [step.formulaCode])
+      if let chosen, !rows.contains(where: { ($0["lot_number"] as String).uppercased() == chosen.uppercased() }) {
+        rows += try Row.fetchAll(db, sql: columns + " WHERE batch.lot_number = ?", arguments: [chosen])
+      }
+      let candidates = try rows.map { row in
         let status: String = row["status"]
         guard let parsed = LotStatus(rawValue: status) else {
           throw StoreError("batch \(row["lot_number"] as String) has the unknown status '\(status)'")
@@ -206,7 +213,7 @@ extension AppDatabase {
 
   /// The patient's latest fill, not voided, of a formula with the API `api`.
   func previousFill(_ db: Database, patient: Int64, api: String) throws -> PreviousFill? {
-    let rows = try Row.fetchAll(
+    let rows = try Row.fetchCursor(
       db,
       sql: """
         SELECT fill.fill_number, fill.filled_on, fill.decision, prescription.rx_number
@@ -215,7 +222,7 @@ extension AppDatabase {
         ORDER BY fill.filled_on DESC, fill.id DESC
         """, arguments: [patient])
     var apis: [String: String] = [:]
-    for row in rows {
+    while let row = try rows.next() {
       let decision = try FillDecisionRecord.read(row["decision"])
       let code = decision.step.formulaCode.uppercased()
       if apis[code] == nil {

@@ -23,11 +23,14 @@ extension AppDatabase {
       let lot = try Row.fetchOne(
         db,
         sql:
-          "SELECT lot.id, lot.on_hand, ingredient.kind FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot_number = ?",
+          "SELECT lot.id, stock.on_hand, ingredient.kind FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id JOIN stock ON stock.lot_id = lot.id WHERE lot_number = ?",
         arguments: [lotNumber])
       let batch =
         lot == nil
-        ? try Row.fetchOne(db, sql: "SELECT id, on_hand FROM batch WHERE lot_number = ?", arguments: [lotNumber]) : nil
+        ? try Row.fetchOne(
+          db,
+          sql: "SELECT batch.id, stock.on_hand FROM batch JOIN stock ON stock.batch_id = batch.id WHERE lot_number = ?",
+          arguments: [lotNumber]) : nil
       guard let row = lot ?? batch else {
         throw StoreError(
           "lot '\(lotNumber)' does not exist: 'compound inventory show' lists the stock", code: .notFound)

@@ -32,7 +32,10 @@ extension AppDatabase {
       chmod(temporary, 0o600)
       try pool.backup(to: destination)
       let (check, report) = try destination.read {
-        (try String.fetchAll($0, sql: "PRAGMA integrity_check").joined(separator: "; "), try AuditTrail.verify($0))
+        (
+          try String.fetchAll($0, sql: "PRAGMA integrity_check").joined(separator: "; "),
+          try AuditVerification.verify($0, full: false)
+        )
       }
       try destination.close()
       guard check == "ok" else {
@@ -114,7 +117,8 @@ extension AppDatabase {
       }
       let (report, pharmacy, pharmacists) = try backup.read { db in
         (
-          try AuditTrail.verify(db), try String.fetchOne(db, sql: "SELECT pharmacy_id FROM installation WHERE id = 1"),
+          try AuditVerification.verify(db, full: true),
+          try String.fetchOne(db, sql: "SELECT pharmacy_id FROM installation WHERE id = 1"),
           try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user WHERE active = 1 AND role = 'pharmacist'") ?? 0
         )
       }
@@ -160,7 +164,7 @@ extension AppDatabase {
             report.head, replacedHead, live == nil ? nil : stampedAside, pharmacy == nil ? nil : foreignReason,
           ])
       }
-      let entries = try copy.read { try AuditTrail.verify($0).entries }
+      let entries = try copy.read { try AuditVerification.verify($0, full: false).entries }
       try copy.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
       try copy.close()
       for suffix in ["-wal", "-shm"] { unlink(temporary + suffix) }
@@ -234,15 +238,17 @@ extension AppDatabase {
         var problems: [String] = []
         let check = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
         if check != "ok" { problems.append("integrity check: \(check)") }
-        problems += try AuditTrail.verify(db).problems.map { "audit: \($0)" }
+        problems += try AuditVerification.verify(db, full: false).problems.map { "audit: \($0)" }
         if try Row.fetchOne(db, sql: "SELECT 1 FROM installation WHERE id = 1") == nil {
           problems.append("schema: the installation record is missing")
         }
         for row in try Row.fetchAll(
           db,
           sql: """
-            SELECT lot_number, on_hand, (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = lot.id) AS moved
-            FROM lot WHERE on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = lot.id)
+            SELECT lot.lot_number, stock.on_hand, COALESCE(moved.sum, 0) AS moved FROM stock JOIN lot ON lot.id = stock.lot_id
+            LEFT JOIN (SELECT lot_id, SUM(quantity) AS sum FROM movement WHERE lot_id IS NOT NULL GROUP BY lot_id) AS moved
+              ON moved.lot_id = stock.lot_id
+            WHERE stock.on_hand <> COALESCE(moved.sum, 0)
             """)
         {
           problems.append(
@@ -252,8 +258,10 @@ extension AppDatabase {
         for row in try Row.fetchAll(
           db,
           sql: """
-            SELECT lot_number, on_hand, (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE batch_id = batch.id) AS moved
-            FROM batch WHERE on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE batch_id = batch.id)
+            SELECT batch.lot_number, stock.on_hand, COALESCE(moved.sum, 0) AS moved FROM stock JOIN batch ON batch.id = stock.batch_id
+            LEFT JOIN (SELECT batch_id, SUM(quantity) AS sum FROM movement WHERE batch_id IS NOT NULL GROUP BY batch_id)
+              AS moved ON moved.batch_id = stock.batch_id
+            WHERE stock.on_hand <> COALESCE(moved.sum, 0)
             """)
         {
           problems.append(
@@ -261,7 +269,11 @@ extension AppDatabase {
           )
         }
         for row in try Row.fetchAll(
-          db, sql: "SELECT lot_number, bud FROM batch WHERE status = 'released' AND bud < ?",
+          db,
+          sql: """
+            SELECT batch.lot_number, batch.bud FROM stock JOIN batch ON batch.id = stock.batch_id
+            WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND batch.status = 'released' AND batch.bud < ?
+            """,
           arguments: [today.description])
         {
           problems.append(
@@ -269,7 +281,9 @@ extension AppDatabase {
           )
         }
         for row in try Row.fetchAll(
-          db, sql: "SELECT lot_number, expiry FROM lot WHERE status = 'released' AND expiry < ? AND on_hand > 0",
+          db,
+          sql:
+            "SELECT lot.lot_number, lot.expiry FROM stock JOIN lot ON lot.id = stock.lot_id WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 AND lot.status = 'released' AND lot.expiry < ?",
           arguments: [today.description])
         {
           problems.append(

@@ -112,25 +112,40 @@ extension AppDatabase {
   func totals(
     _ db: Database, flows: [Int64: MonthFlow], end: String, monthEnd: CalendarDate, expiringDays: Int
   ) throws -> MonthReport.Totals {
-    let lotInfo = Dictionary(
-      uniqueKeysWithValues: try Row.fetchAll(
-        db,
-        sql: """
-          SELECT lot.id, lot.lot_number, lot.supplier, lot.expiry, lot.cost_cents, lot.received_quantity, lot.status,
-            lot.on_hand, ingredient.code, ingredient.kind,
-            (SELECT to_status FROM status_change WHERE lot_id = lot.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
-          FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id
-          """, arguments: [end]
-      ).map { (($0["id"] as Int64), $0) })
-    let batchInfo = Dictionary(
-      uniqueKeysWithValues: try Row.fetchAll(
-        db,
-        sql: """
-          SELECT batch.id, batch.lot_number, batch.bud, batch.actual_yield, batch.status, batch.on_hand, formula.code,
-            (SELECT to_status FROM status_change WHERE batch_id = batch.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
-          FROM batch JOIN formula ON formula.id = batch.formula_id
-          """, arguments: [end]
-      ).map { (($0["id"] as Int64), $0) })
+    // Only what holds stock now (the stock index's rows) or moved in or after the month: a lot or batch with
+    // neither had nothing at the month's end and did nothing in it.
+    let lotSelect = """
+      SELECT lot.id, lot.lot_number, lot.supplier, lot.expiry, lot.cost_cents, lot.received_quantity, lot.status,
+        stock.on_hand, ingredient.code, ingredient.kind,
+        (SELECT to_status FROM status_change WHERE lot_id = lot.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
+      FROM stock JOIN lot ON lot.id = stock.lot_id JOIN ingredient ON ingredient.id = lot.ingredient_id
+      """
+    let batchSelect = """
+      SELECT batch.id, batch.lot_number, batch.bud, batch.actual_yield, batch.status, stock.on_hand, formula.code,
+        (SELECT to_status FROM status_change WHERE batch_id = batch.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
+      FROM stock JOIN batch ON batch.id = stock.batch_id JOIN formula ON formula.id = batch.formula_id
+      """
+    var lotInfo: [Int64: Row] = [:]
+    var batchInfo: [Int64: Row] = [:]
+    for row in try Row.fetchAll(
+      db, sql: lotSelect + " WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0", arguments: [end])
+    {
+      lotInfo[row["id"]] = row
+    }
+    for row in try Row.fetchAll(
+      db, sql: batchSelect + " WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0", arguments: [end])
+    {
+      batchInfo[row["id"]] = row
+    }
+    let lotByID = try db.makeStatement(sql: lotSelect + " WHERE stock.lot_id = ?")
+    let batchByID = try db.makeStatement(sql: batchSelect + " WHERE stock.batch_id = ?")
+    for key in flows.keys.sorted() {
+      if key > 0, lotInfo[key] == nil {
+        lotInfo[key] = try Row.fetchOne(lotByID, arguments: [end, key])
+      } else if key < 0, batchInfo[-key] == nil {
+        batchInfo[-key] = try Row.fetchOne(batchByID, arguments: [end, -key])
+      }
+    }
     var summary: [String: MonthReport.SummaryRow] = [:]
     var lots: [MonthReport.LotRow] = []
     var missingValue = Set<String>()

@@ -60,9 +60,10 @@ extension AppDatabase {
       try Row.fetchAll(
         db,
         sql: """
-          SELECT lot.lot_number, lot.on_hand, lot.cost_cents, lot.received_quantity, ingredient.code, ingredient.kind
-          FROM lot
-          JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.on_hand > 0 ORDER BY ingredient.code, lot.lot_number
+          SELECT lot.lot_number, stock.on_hand, lot.cost_cents, lot.received_quantity, ingredient.code, ingredient.kind
+          FROM stock JOIN lot ON lot.id = stock.lot_id
+          JOIN ingredient ON ingredient.id = lot.ingredient_id
+          WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 ORDER BY ingredient.code, lot.lot_number
           """
       ).map { row in
         let onHand: Int64 = row["on_hand"]

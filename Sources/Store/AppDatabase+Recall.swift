@@ -19,23 +19,24 @@ extension AppDatabase {
       if let lot = try Row.fetchOne(
         db,
         sql:
-          "SELECT lot.*, ingredient.code FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot_number = ?",
+          "SELECT lot.*, stock.on_hand, ingredient.code FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id JOIN stock ON stock.lot_id = lot.id WHERE lot_number = ?",
         arguments: [lotNumber])
       {
         let batches = try Row.fetchAll(
           db,
           sql: """
-            SELECT batch.*, formula.code, batch_component.measured FROM batch_component
+            SELECT batch.*, stock.on_hand, formula.code, batch_component.measured FROM batch_component
             JOIN batch ON batch.id = batch_component.batch_id JOIN formula ON formula.id = batch.formula_id
+            JOIN stock ON stock.batch_id = batch.id
             WHERE batch_component.lot_id = ? ORDER BY batch.id
             """, arguments: [lot["id"] as Int64])
         // Through triturations: each one made from this lot, and the batches that used it.
         let triturations = try Row.fetchAll(
           db,
           sql: """
-            SELECT lot.id, lot.lot_number, lot.on_hand, lot.status, trituration.api_lot_id,
+            SELECT lot.id, lot.lot_number, stock.on_hand, lot.status, trituration.api_lot_id,
               trituration.api_weighed_ug, trituration.diluent_weighed_ug
-            FROM trituration JOIN lot ON lot.id = trituration.lot_id
+            FROM trituration JOIN lot ON lot.id = trituration.lot_id JOIN stock ON stock.lot_id = lot.id
             WHERE trituration.api_lot_id = :lot OR trituration.diluent_lot_id = :lot ORDER BY trituration.id
             """, arguments: ["lot": lot["id"] as Int64])
         var throughTrituration: [Row] = []
@@ -43,8 +44,9 @@ extension AppDatabase {
           throughTrituration += try Row.fetchAll(
             db,
             sql: """
-              SELECT batch.*, formula.code, batch_component.measured FROM batch_component
+              SELECT batch.*, stock.on_hand, formula.code, batch_component.measured FROM batch_component
               JOIN batch ON batch.id = batch_component.batch_id JOIN formula ON formula.id = batch.formula_id
+              JOIN stock ON stock.batch_id = batch.id
               WHERE batch_component.lot_id = ? ORDER BY batch.id
               """, arguments: [trituration["id"] as Int64])
         }
@@ -99,7 +101,10 @@ extension AppDatabase {
         var row = batch
         row =
           try Row.fetchOne(
-            db, sql: "SELECT batch.*, ? AS code FROM batch WHERE id = ?", arguments: [formula, batch["id"] as Int64])
+            db,
+            sql:
+              "SELECT batch.*, stock.on_hand, ? AS code FROM batch JOIN stock ON stock.batch_id = batch.id WHERE batch.id = ?",
+            arguments: [formula, batch["id"] as Int64])
           ?? batch
         report = RecallReport(
           kind: "batch", lotNumber: batch["lot_number"], item: formula, components: components,

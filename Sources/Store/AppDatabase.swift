@@ -182,7 +182,16 @@ public final class AppDatabase: Sendable {
     }
     configuration.foreignKeysEnabled = true
     configuration.label = "compound"
+    // COMPOUND_TRACE_SQL=FILE appends every statement this process runs to FILE (for support and for the test
+    // that every hot statement uses an index).
+    let trace = ProcessInfo.processInfo.environment["COMPOUND_TRACE_SQL"].flatMap { FileHandle(forWritingAtPath: $0) }
     configuration.prepareDatabase { db in
+      if let trace {
+        trace.seekToEndOfFile()
+        db.trace(options: .statement) { event in
+          if case .statement(let statement) = event { trace.write(Data((statement.sql + "\n\u{1E}\n").utf8)) }
+        }
+      }
       // Already WAL: a no-op. (GRDB's own WAL set-up writes a dummy table on every open.)
       if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
         try db.execute(sql: "PRAGMA journal_mode = WAL")

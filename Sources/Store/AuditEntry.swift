@@ -35,13 +35,51 @@ public struct AuditEntry: Sendable, Codable, Equatable {
   public var previousHash: String
   /// This entry's hash.
   public var hash: String
+  /// The SHA-256 of the whole row after the change (its `json_object` text, every column in the table's order);
+  /// nil for a delete and for entries written before the trail kept digests.
+  public var rowSHA256: String?
+
+  /// An entry with every field given.
+  public init(
+    id: Int64, transaction: Int64, at: String, actor: String, command: String, table: String, rowID: Int64,
+    operation: String, lot: String?, before: String?, after: String?, previousHash: String, hash: String,
+    rowSHA256: String? = nil
+  ) {
+    self.id = id
+    self.transaction = transaction
+    self.at = at
+    self.actor = actor
+    self.command = command
+    self.table = table
+    self.rowID = rowID
+    self.operation = operation
+    self.lot = lot
+    self.before = before
+    self.after = after
+    self.previousHash = previousHash
+    self.hash = hash
+    self.rowSHA256 = rowSHA256
+  }
 
   /// The SHA-256 of every field but `hash`, in a fixed order.
+  ///
+  /// The canonical bytes: each field's UTF-8 (a missing one as U+0000), separated by U+001F; the row digest
+  /// follows the previous hash when there is one, so entries written before digests keep their hashes.
   public var computedHash: String {
-    let fields: [String] = [
-      String(id), String(transaction), at, actor, command, table, String(rowID), operation, lot ?? "\u{0}",
-      before ?? "\u{0}", after ?? "\u{0}", previousHash,
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(256 + (before?.utf8.count ?? 0) + (after?.utf8.count ?? 0) + command.utf8.count)
+    let fields: [String?] = [
+      String(id), String(transaction), at, actor, command, table, String(rowID), operation, lot, before, after,
+      previousHash,
     ]
-    return SHA256.hex(fields.joined(separator: "\u{1F}"))
+    for (index, field) in fields.enumerated() {
+      if index > 0 { bytes.append(0x1F) }
+      if let field { bytes.append(contentsOf: field.utf8) } else { bytes.append(0) }
+    }
+    if let rowSHA256 {
+      bytes.append(0x1F)
+      bytes.append(contentsOf: rowSHA256.utf8)
+    }
+    return SHA256.hex(bytes)
   }
 }

@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 import GRDB
 
@@ -22,6 +23,11 @@ enum AuditTrail {
   /// Tables kept outside the trail: certificates of analysis, whose rows are content-addressed by SHA-256 (a
   /// lot's audited row names the hash, and `doctor` checks every file still hashes to its key).
   static let contentAddressed = ["certificate"]
+
+  /// Tables kept outside the trail because they are derived or are the trail's own bookkeeping: `stock` (each
+  /// lot's and batch's sum of its audited movements, checked against them by `doctor`), `audit_tally` (every
+  /// table's write count) and `audit_checkpoint` (where the last clean check stopped).
+  static let bookkeeping = ["stock", "audit_tally", "audit_checkpoint"]
 
   /// Every record table.
   ///
@@ -93,37 +99,76 @@ enum AuditTrail {
     """
 
   /// The JSON of a row of `table` (`{R}` standing for the row), with every column in the table's order.
+  ///
+  /// Its bytes are the row's canonical form: the SHA-256 of this text is what an entry's `row_sha256` holds.
   static func rowJSON(_ db: Database, table: String, row: String) throws -> String {
     let columns = try db.columns(in: table).map(\.name)
     let pairs = columns.map { "'\($0)', \(row).\"\($0)\"" }.joined(separator: ", ")
     return "json_object(\(pairs))"
   }
 
+  /// The JSON of only the columns an update changed, as `side` (`OLD` or `NEW`) has them, in the table's order.
+  static func changedJSON(_ db: Database, table: String, side: String) throws -> String {
+    let columns = try db.columns(in: table).map(\.name)
+    let pieces = columns.map {
+      "CASE WHEN OLD.\"\($0)\" IS NOT NEW.\"\($0)\" THEN ',\"\($0)\":' || json_quote(\(side).\"\($0)\") ELSE '' END"
+    }
+    return "'{' || ltrim(\(pieces.joined(separator: " || ")), ',') || '}'"
+  }
+
+  /// The permanent triggers that count every write to `table`, by compound or by any other program.
+  ///
+  /// An incremental `verify` compares the count since its last checkpoint with the entries written since: a
+  /// write with no entry (the sqlite3 shell, say) sends it to check that table's every row.
+  static func tallySQL(table: String) -> String {
+    // The trail counts its own writes too: an entry edited or deleted outside compound sends the next check
+    // along the whole chain.
+    "INSERT INTO audit_tally (table_name) VALUES ('\(table)');\n"
+      + ["insert", "update", "delete"].map { tallyTrigger(table: table, operation: $0) + ";" }.joined(separator: "\n")
+  }
+
+  /// One tally trigger, as `sqlite_master` keeps it.
+  static func tallyTrigger(table: String, operation: String) -> String {
+    """
+    CREATE TRIGGER audit_tally_\(table)_\(operation) AFTER \(operation.uppercased()) ON \(table)
+    BEGIN UPDATE audit_tally SET writes = writes + 1 WHERE table_name = '\(table)'; END
+    """
+  }
+
   /// Creates this connection's capture table and triggers, unless present.
   static func capture(_ db: Database) throws {
     if try Bool.fetchOne(db, sql: "SELECT 1 FROM temp.sqlite_master WHERE name = 'audit_pending'") == true { return }
+    let digests = try db.columns(in: "audit").contains { $0.name == "row_sha256" }
     try db.execute(
       sql: """
         CREATE TEMP TABLE audit_pending (
-          seq INTEGER PRIMARY KEY, table_name TEXT, row_id INTEGER, op TEXT, lot TEXT, old_row TEXT, new_row TEXT)
+          seq INTEGER PRIMARY KEY, table_name TEXT, row_id INTEGER, op TEXT, lot TEXT, old_row TEXT, new_row TEXT,
+          old_full TEXT, new_full TEXT)
         """)
     for table in tables {
       let lot = table.lot ?? "NULL"
       let new = try rowJSON(db, table: table.name, row: "NEW")
       let old = try rowJSON(db, table: table.name, row: "OLD")
-      let cases: [(String, String, String, String, String)] = [
-        ("insert", "NEW", lot.replacingOccurrences(of: "{R}", with: "NEW"), "NULL", new),
-        ("update", "NEW", lot.replacingOccurrences(of: "{R}", with: "NEW"), old, new),
-        ("delete", "OLD", lot.replacingOccurrences(of: "{R}", with: "OLD"), old, "NULL"),
+      // An update keeps only what changed (before and after) once the trail holds row digests; the whole rows
+      // go to the pending table alone, for the digests.
+      let update =
+        digests
+        ? (try changedJSON(db, table: table.name, side: "OLD"), try changedJSON(db, table: table.name, side: "NEW"))
+        : (old, new)
+      let cases: [(String, String, String, String, String, String, String)] = [
+        ("insert", "NEW", lot.replacingOccurrences(of: "{R}", with: "NEW"), "NULL", new, "NULL", "NULL"),
+        ("update", "NEW", lot.replacingOccurrences(of: "{R}", with: "NEW"), update.0, update.1, old, new),
+        ("delete", "OLD", lot.replacingOccurrences(of: "{R}", with: "OLD"), old, "NULL", "NULL", "NULL"),
       ]
-      for (operation, row, lotExpression, before, after) in cases {
+      for (operation, row, lotExpression, before, after, oldFull, newFull) in cases {
         try db.execute(
           sql: """
             CREATE TEMP TRIGGER audit_capture_\(table.name)_\(operation) AFTER \(operation.uppercased())
             ON main.\(table.name)
             BEGIN
-              INSERT INTO audit_pending (table_name, row_id, op, lot, old_row, new_row)
-              VALUES ('\(table.name)', \(row).id, '\(operation)', \(lotExpression), \(before), \(after));
+              INSERT INTO audit_pending (table_name, row_id, op, lot, old_row, new_row, old_full, new_full)
+              VALUES ('\(table.name)', \(row).id, '\(operation)', \(lotExpression), \(before), \(after), \(oldFull),
+                \(newFull));
             END
             """)
       }
@@ -131,34 +176,76 @@ enum AuditTrail {
   }
 
   /// Turns the captured changes into chained entries stamped with `stamp`; called inside the transaction.
+  ///
+  /// An update or a delete of a row that no longer hashes to its latest entry is refused: the row was changed
+  /// outside compound, and writing on would bury that change under a new entry.
   static func seal(_ db: Database, stamp: AuditStamp) throws {
     let pending = try Row.fetchAll(
-      db, sql: "SELECT table_name, row_id, op, lot, old_row, new_row FROM audit_pending ORDER BY seq")
+      db,
+      sql: "SELECT table_name, row_id, op, lot, old_row, new_row, old_full, new_full FROM audit_pending ORDER BY seq")
     guard !pending.isEmpty else { return }
-    try append(
-      db, stamp: stamp,
-      changes: pending.map {
-        Change(
-          table: $0["table_name"], rowID: $0["row_id"], operation: $0["op"], lot: $0["lot"], before: $0["old_row"],
-          after: $0["new_row"])
-      })
+    let digests = try db.columns(in: "audit").contains { $0.name == "row_sha256" }
+    var latest: [String: String?] = [:]
+    var changes: [Change] = []
+    for row in pending {
+      var change = Change(
+        table: row["table_name"], rowID: row["row_id"], operation: row["op"], lot: row["lot"], before: row["old_row"],
+        after: row["new_row"])
+      if digests {
+        let key = "\(change.table)#\(change.rowID)"
+        if change.operation != "insert" {
+          let previous: String?? = try latest[key] ?? recorded(db, table: change.table, rowID: change.rowID)
+          let old: String? = change.operation == "update" ? row["old_full"] : change.before
+          guard case .some(let expected) = previous, let expected, let old, SHA256.hex(old) == expected else {
+            throw StoreError(
+              "\(change.table) row \(change.rowID) was changed outside compound since its last audit entry: nothing was written; run 'compound audit verify --full' and 'compound doctor'"
+            )
+          }
+        }
+        let full: String? = change.operation == "update" ? row["new_full"] : change.after
+        change.rowSHA256 = full.map { SHA256.hex($0) }
+        latest[key] = .some(change.rowSHA256)
+      }
+      changes.append(change)
+    }
+    try append(db, stamp: stamp, changes: changes)
     try db.execute(sql: "DELETE FROM audit_pending")
+  }
+
+  /// The SHA-256 of a row as its latest entry left it: `.none` when it has no entry, `.some(nil)` when that
+  /// entry deleted it.
+  static func recorded(_ db: Database, table: String, rowID: Int64) throws -> String?? {
+    guard
+      let entry = try Row.fetchOne(
+        db,
+        sql:
+          "SELECT op, new_row, row_sha256 FROM audit WHERE table_name = ? AND row_id = ? ORDER BY id DESC LIMIT 1",
+        arguments: [table, rowID])
+    else { return .none }
+    if (entry["op"] as String) == "delete" { return .some(nil) }
+    // Before row digests, every entry held the whole row.
+    return .some((entry["row_sha256"] as String?) ?? (entry["new_row"] as String?).map { SHA256.hex($0) })
   }
 
   /// Entries for every row already in `table`, so a trail started on an existing database covers it.
   static func baseline(_ db: Database, table name: String, stamp: AuditStamp) throws {
     guard let table = tables.first(where: { $0.name == name }), try db.tableExists(name) else { return }
+    let digests = try db.columns(in: "audit").contains { $0.name == "row_sha256" }
     let lot = (table.lot ?? "NULL").replacingOccurrences(of: "{R}", with: "R")
-    let rows = try Row.fetchAll(
+    let rows = try Row.fetchCursor(
       db,
       sql:
         "SELECT R.id AS row_id, \(lot) AS lot, \(try rowJSON(db, table: name, row: "R")) AS json FROM \(name) AS R ORDER BY R.id"
     )
-    try append(
-      db, stamp: stamp,
-      changes: rows.map {
-        Change(table: name, rowID: $0["row_id"], operation: "baseline", lot: $0["lot"], before: nil, after: $0["json"])
-      })
+    var changes: [Change] = []
+    while let row = try rows.next() {
+      let json: String = row["json"]
+      changes.append(
+        Change(
+          table: name, rowID: row["row_id"], operation: "baseline", lot: row["lot"], before: nil, after: json,
+          rowSHA256: digests ? SHA256.hex(json) : nil))
+    }
+    try append(db, stamp: stamp, changes: changes)
   }
 
   /// One captured change, before it is stamped and chained.
@@ -169,16 +256,24 @@ enum AuditTrail {
     var lot: String?
     var before: String?
     var after: String?
+    var rowSHA256: String?
   }
 
   private static func append(_ db: Database, stamp: AuditStamp, changes: [Change]) throws {
     guard !changes.isEmpty else { return }
-    let head = try Row.fetchOne(db, sql: "SELECT id, tx, hash FROM audit ORDER BY id DESC LIMIT 1")
+    let head = try Row.fetchOne(db, sql: "SELECT id, tx, hash FROM audit WHERE id = (SELECT max(id) FROM audit)")
     var id: Int64 = head?["id"] ?? 0
     var previous: String = head?["hash"] ?? AuditEntry.genesis
     let transaction: Int64 = (head?["tx"] ?? 0) + 1
+    let digests = try db.columns(in: "audit").contains { $0.name == "row_sha256" }
     let insert = try db.cachedStatement(
-      sql: """
+      sql: digests
+        ? """
+        INSERT INTO audit (id, tx, at, actor, command, table_name, row_id, op, lot, old_row, new_row, prev_hash, hash,
+          row_sha256)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+        : """
         INSERT INTO audit (id, tx, at, actor, command, table_name, row_id, op, lot, old_row, new_row, prev_hash, hash)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
@@ -187,12 +282,14 @@ enum AuditTrail {
       var entry = AuditEntry(
         id: id, transaction: transaction, at: stamp.at, actor: stamp.actor, command: stamp.command,
         table: change.table, rowID: change.rowID, operation: change.operation, lot: change.lot, before: change.before,
-        after: change.after, previousHash: previous, hash: "")
+        after: change.after, previousHash: previous, hash: "", rowSHA256: change.rowSHA256)
       entry.hash = entry.computedHash
-      try insert.execute(arguments: [
+      var arguments: StatementArguments = [
         entry.id, entry.transaction, entry.at, entry.actor, entry.command, entry.table, entry.rowID, entry.operation,
         entry.lot, entry.before, entry.after, entry.previousHash, entry.hash,
-      ])
+      ]
+      if digests { _ = arguments.append(contentsOf: [entry.rowSHA256]) }
+      try insert.execute(arguments: arguments)
       previous = entry.hash
     }
   }
@@ -202,90 +299,13 @@ enum AuditTrail {
     AuditEntry(
       id: row["id"], transaction: row["tx"], at: row["at"], actor: row["actor"], command: row["command"],
       table: row["table_name"], rowID: row["row_id"], operation: row["op"], lot: row["lot"], before: row["old_row"],
-      after: row["new_row"], previousHash: row["prev_hash"], hash: row["hash"])
+      after: row["new_row"], previousHash: row["prev_hash"], hash: row["hash"],
+      rowSHA256: row.hasColumn("row_sha256") ? row["row_sha256"] : nil)
   }
 
   /// The hash of the newest entry (the genesis value for an empty trail).
   static func head(_ db: Database) throws -> String {
-    try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY id DESC LIMIT 1") ?? AuditEntry.genesis
-  }
-
-  /// The first place where the trail or the records disagree, and how many entries were checked.
-  static func verify(_ db: Database) throws -> AuditReport {
-    var problems: [(entry: Int64, message: String)] = []
-    var expected: Int64 = 1
-    var previous = AuditEntry.genesis
-    var head = AuditEntry.genesis
-    let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY id")
-    while let row = try cursor.next() {
-      let entry = entry(row)
-      if entry.id != expected {
-        problems.append(
-          (expected, "audit entry #\(expected) is missing: it was deleted outside compound"))
-        break
-      }
-      if entry.previousHash != previous {
-        problems.append(
-          (
-            entry.id,
-            "audit entry #\(entry.id) does not follow entry #\(entry.id - 1): the chain was edited outside compound"
-          ))
-        break
-      }
-      if entry.computedHash != entry.hash {
-        problems.append(
-          (
-            entry.id,
-            "audit entry #\(entry.id) (\(entry.operation) \(entry.table) row \(entry.rowID)) was changed outside compound"
-          ))
-        break
-      }
-      previous = entry.hash
-      head = entry.hash
-      expected += 1
-    }
-    let count = expected - 1
-    for table in tables {
-      let json = try rowJSON(db, table: table.name, row: "R")
-      if let row = try Row.fetchOne(
-        db,
-        sql: """
-          SELECT R.id AS row_id, a.id AS entry FROM \(table.name) AS R
-          LEFT JOIN audit a ON a.id = (SELECT max(b.id) FROM audit b WHERE b.table_name = ? AND b.row_id = R.id)
-          WHERE a.id IS NULL OR a.new_row IS NOT \(json)
-          ORDER BY R.id LIMIT 1
-          """, arguments: [table.name])
-      {
-        let rowID: Int64 = row["row_id"]
-        if let entry: Int64 = row["entry"] {
-          problems.append(
-            (
-              entry,
-              "\(table.name) row \(rowID) no longer matches audit entry #\(entry): it was changed outside compound"
-            ))
-        } else {
-          problems.append(
-            (Int64.max, "\(table.name) row \(rowID) has no audit entry: it was added outside compound"))
-        }
-      }
-      if let row = try Row.fetchOne(
-        db,
-        sql: """
-          SELECT a.id, a.row_id FROM audit a
-          WHERE a.table_name = ? AND a.op <> 'delete'
-            AND a.id = (SELECT max(b.id) FROM audit b WHERE b.table_name = a.table_name AND b.row_id = a.row_id)
-            AND NOT EXISTS (SELECT 1 FROM \(table.name) WHERE id = a.row_id)
-          ORDER BY a.id LIMIT 1
-          """, arguments: [table.name])
-      {
-        let entry: Int64 = row["id"]
-        let rowID: Int64 = row["row_id"]
-        problems.append(
-          (entry, "\(table.name) row \(rowID) of audit entry #\(entry) is gone: it was deleted outside compound"))
-      }
-    }
-    let sorted = problems.sorted { $0.entry < $1.entry }
-    return AuditReport(entries: count, head: head, problems: sorted.map(\.message))
+    try String.fetchOne(db, sql: "SELECT hash FROM audit WHERE id = (SELECT max(id) FROM audit)") ?? AuditEntry.genesis
   }
 }
 
@@ -310,4 +330,8 @@ public struct AuditReport: Sendable, Equatable, Codable {
   public var head: String
   /// What does not match, first problem first; empty when all is well.
   public var problems: [String]
+  /// Entries whose hashes were checked this time (all of them, or those after the checkpoint).
+  public var checked: Int64 = 0
+  /// The checkpoint entry the check started after; nil for a check of the whole trail.
+  public var since: Int64?
 }

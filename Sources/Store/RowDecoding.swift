@@ -59,8 +59,8 @@ enum RowDecoding {
   /// Lots with their ingredient code and on-hand quantity (kept equal to the sum of the lot's
   /// movements by the movement trigger); append a WHERE clause.
   static let lotSelect = """
-    SELECT lot.*, ingredient.code, ingredient.name AS ingredient_name, ingredient.kind
-    FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id
+    SELECT lot.*, stock.on_hand, ingredient.code, ingredient.name AS ingredient_name, ingredient.kind
+    FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id JOIN stock ON stock.lot_id = lot.id
     """
 
   static func json<T: Encodable>(_ value: T) throws -> String {

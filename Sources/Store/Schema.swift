@@ -70,6 +70,18 @@ enum Schema {
         at: Timestamp.string(now))
       try AuditTrail.baseline(db, table: "lot", stamp: stamp)
     }
+    migrator.registerMigration("v13 stock apart from records, a trail of changes, verification checkpoints") { db in
+      try db.execute(sql: v13)
+      let stamp = AuditStamp(
+        actor: "compound",
+        command:
+          "upgrade: stock on hand moves to its own table; updates keep only what changed, with the row's SHA-256",
+        at: Timestamp.string(now))
+      for table in AuditTrail.tables { try AuditTrail.baseline(db, table: table.name, stamp: stamp) }
+      try db.execute(
+        sql: "CREATE TABLE audit_tally (table_name TEXT PRIMARY KEY, writes INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID")
+      for table in AuditTrail.tables.map(\.name) + ["audit"] { try db.execute(sql: AuditTrail.tallySQL(table: table)) }
+    }
     return migrator
   }
 
@@ -720,5 +732,55 @@ enum Schema {
     BEGIN SELECT RAISE(ABORT, 'an assay result never changes: record a new result'); END;
     CREATE TRIGGER trituration_assays_are_kept BEFORE DELETE ON trituration_assay
     BEGIN SELECT RAISE(ABORT, 'assay results are kept: they are legal records'); END;
+    """
+
+  /// Stock on hand leaves the lot and batch rows (which carry history) for a `stock` table kept by the movement
+  /// triggers; the trail's entries gain the SHA-256 of the whole row; verification checkpoints.
+  static let v13 = """
+    CREATE TABLE stock (
+      id INTEGER PRIMARY KEY,
+      lot_id INTEGER UNIQUE REFERENCES lot(id),
+      batch_id INTEGER UNIQUE REFERENCES batch(id),
+      on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+      CHECK ((lot_id IS NULL) <> (batch_id IS NULL))
+    );
+    INSERT INTO stock (lot_id, on_hand) SELECT id, on_hand FROM lot ORDER BY id;
+    INSERT INTO stock (batch_id, on_hand) SELECT id, on_hand FROM batch ORDER BY id;
+    CREATE INDEX stock_held_by_batch ON stock(batch_id) WHERE batch_id IS NOT NULL AND on_hand > 0;
+    CREATE INDEX stock_held_by_lot ON stock(lot_id) WHERE lot_id IS NOT NULL AND on_hand > 0;
+    DROP TRIGGER movement_keeps_lot_on_hand;
+    DROP TRIGGER movement_keeps_batch_on_hand;
+    ALTER TABLE lot DROP COLUMN on_hand;
+    ALTER TABLE batch DROP COLUMN on_hand;
+    -- Every lot and batch has one stock row from the start; a movement adds to it in the same transaction, and
+    -- the CHECK on on_hand refuses any movement that would take stock below zero.
+    CREATE TRIGGER lot_has_stock AFTER INSERT ON lot BEGIN INSERT INTO stock (lot_id) VALUES (NEW.id); END;
+    CREATE TRIGGER batch_has_stock AFTER INSERT ON batch BEGIN INSERT INTO stock (batch_id) VALUES (NEW.id); END;
+    CREATE TRIGGER movement_keeps_lot_stock AFTER INSERT ON movement
+    WHEN NEW.lot_id IS NOT NULL
+    BEGIN UPDATE stock SET on_hand = on_hand + NEW.quantity WHERE lot_id = NEW.lot_id; END;
+    CREATE TRIGGER movement_keeps_batch_stock AFTER INSERT ON movement
+    WHEN NEW.batch_id IS NOT NULL
+    BEGIN UPDATE stock SET on_hand = on_hand + NEW.quantity WHERE batch_id = NEW.batch_id; END;
+    CREATE TRIGGER stock_is_kept BEFORE DELETE ON stock
+    BEGIN SELECT RAISE(ABORT, 'stock rows are kept: move stock with a movement'); END;
+    CREATE TRIGGER stock_follows_movements BEFORE UPDATE OF id, lot_id, batch_id ON stock
+    BEGIN SELECT RAISE(ABORT, 'a stock row belongs to its lot or batch for good'); END;
+    ALTER TABLE audit ADD COLUMN row_sha256 TEXT;
+    CREATE TABLE audit_checkpoint (
+      id INTEGER PRIMARY KEY,
+      entry INTEGER NOT NULL,
+      hash TEXT NOT NULL,
+      tally TEXT NOT NULL,
+      verified_at TEXT NOT NULL,
+      full INTEGER NOT NULL CHECK (full IN (0, 1))
+    );
+    CREATE TRIGGER audit_checkpoints_never_change BEFORE UPDATE ON audit_checkpoint
+    BEGIN SELECT RAISE(ABORT, 'a verification checkpoint never changes'); END;
+    CREATE TRIGGER audit_checkpoints_are_kept BEFORE DELETE ON audit_checkpoint
+    BEGIN SELECT RAISE(ABORT, 'verification checkpoints are kept'); END;
+    CREATE INDEX fill_by_time ON fill(filled_at);
+    CREATE INDEX batch_by_time ON batch(compounded_at);
+    CREATE INDEX prescription_by_patient ON prescription(patient_id);
     """
 }

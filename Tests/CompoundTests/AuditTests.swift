@@ -55,7 +55,8 @@ struct AuditTests {
     let tables = try pharmacy.sqlite(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('grdb_migrations', 'audit') ORDER BY name"
     ).output.split(separator: "\n").map(String.init)
-    #expect(tables == (AuditTrail.tables.map(\.name) + AuditTrail.contentAddressed).sorted())
+    #expect(
+      tables == (AuditTrail.tables.map(\.name) + AuditTrail.contentAddressed + AuditTrail.bookkeeping).sorted())
   }
 
   @Test("audit log --since keeps the day's entries in the pharmacy's time zone")
@@ -77,7 +78,7 @@ struct AuditTests {
   @Test(
     "a change made behind compound's back is found and the first entry it breaks is named",
     arguments: [
-      ("UPDATE lot SET on_hand = on_hand + 1000 WHERE id = 1", "lot row 1 no longer matches audit entry"),
+      ("UPDATE lot SET cost_cents = 1 WHERE id = 1", "lot row 1 no longer matches audit entry"),
       (
         "DROP TRIGGER batch_record_is_final; UPDATE batch SET actual_yield = 29 WHERE id = 1",
         "batch row 1 no longer matches audit entry"
@@ -93,8 +94,7 @@ struct AuditTests {
       ),
       (
         "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by) VALUES (1, 'adjusted', 5, 'x', 'x')",
-        // The movement trigger also changed the lot's on_hand, an earlier entry: that is named first.
-        "lot row 1 no longer matches audit entry"
+        "has no audit entry: it was added outside compound"
       ),
       (
         "INSERT INTO prescriber (name, npi, phone, created_at) VALUES ('X', '1234567893', '', '')", "has no audit entry"
@@ -115,6 +115,36 @@ struct AuditTests {
     let doctor = try pharmacy.run(["doctor"])
     #expect(doctor.status == 4)
     #expect(doctor.stdout.contains("audit: "))
+  }
+
+  @Test("an update keeps what changed; verify starts from its checkpoint; a row changed outside compound stops writes")
+  func changesAndCheckpoints() throws {
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
+    try pharmacy.seed()
+    let lot = try pharmacy.verifiedBatch()
+    let release = try #require(
+      try pharmacy.ok(["audit", "log", "--lot", lot, "--json"]).jsonArray().first {
+        ($0["command"] as? String)?.hasPrefix("compound batch release") == true && $0["table"] as? String == "batch"
+      })
+    // The release changed the status alone: the entry holds that, not the plan, with the whole row's SHA-256.
+    let after = try #require((release["after"] as? String).map { Data($0.utf8) })
+    #expect((try JSONSerialization.jsonObject(with: after) as? [String: Any])?.keys.sorted() == ["status"])
+    #expect((release["rowSHA256"] as? String)?.count == 64)
+    #expect(try pharmacy.ok(["audit", "verify"]).stdout.contains("checked every entry"))
+    try pharmacy.ok(["patient", "add", "--name", "Eleanor O'Brien", "--dob", "1961-04-12"])
+    let since = try pharmacy.ok(["audit", "verify"]).stdout
+    #expect(since.contains("checked the 1 entries since the checkpoint"), "\(since)")
+    #expect(try pharmacy.ok(["audit", "verify", "--full"]).stdout.contains("entries/s"))
+    // A batch row changed with the sqlite3 shell: the next write to it is refused, and the check after a
+    // checkpoint still finds it, through the batch table's write tally.
+    let tampered = try pharmacy.sqlite(
+      "DROP TRIGGER batch_record_is_final; UPDATE batch SET actual_yield = 29 WHERE lot_number = '\(lot)'")
+    #expect(tampered.status == 0, "\(tampered.output)")
+    let refusal = try pharmacy.refused(["recall", lot, "--hold", "--reason", "supplier notice", "--by", "dchen"])
+    #expect(refusal.contains("batch row 1 was changed outside compound since its last audit entry"), "\(refusal)")
+    let found = try pharmacy.run(["audit", "verify"])
+    #expect(found.status == 5)
+    #expect(found.stderr.contains("batch row 1 no longer matches audit entry"), "\(found.stderr)")
   }
 
   @Test("signed actions need the signer's own PIN; a wrong or missing PIN signs nothing")
@@ -297,9 +327,31 @@ struct AuditTests {
       // v11
       "batch_verifier_is_another",
     ]
+    let tallied = AuditTrail.tables.map(\.name) + ["audit"]
+    let v13 =
+      // v13 first: stock back on the lot and batch rows, kept by their old triggers; no tally, no checkpoints.
+      (tallied.flatMap { table in ["insert", "update", "delete"].map { "DROP TRIGGER audit_tally_\(table)_\($0);" } }
+      + [
+        "lot_has_stock", "batch_has_stock", "movement_keeps_lot_stock", "movement_keeps_batch_stock", "stock_is_kept",
+        "stock_follows_movements", "audit_checkpoints_never_change", "audit_checkpoints_are_kept",
+      ].map { "DROP TRIGGER \($0);" }).joined()
+        + """
+        ALTER TABLE lot ADD COLUMN on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0);
+        UPDATE lot SET on_hand = (SELECT on_hand FROM stock WHERE lot_id = lot.id);
+        ALTER TABLE batch ADD COLUMN on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0);
+        UPDATE batch SET on_hand = (SELECT on_hand FROM stock WHERE batch_id = batch.id);
+        DROP TABLE stock; DROP TABLE audit_tally; DROP TABLE audit_checkpoint;
+        DROP INDEX fill_by_time; DROP INDEX batch_by_time;
+        DROP INDEX prescription_by_patient;
+        CREATE TRIGGER movement_keeps_lot_on_hand AFTER INSERT ON movement WHEN NEW.lot_id IS NOT NULL
+        BEGIN UPDATE lot SET on_hand = on_hand + NEW.quantity WHERE id = NEW.lot_id; END;
+        CREATE TRIGGER movement_keeps_batch_on_hand AFTER INSERT ON movement WHEN NEW.batch_id IS NOT NULL
+        BEGIN UPDATE batch SET on_hand = on_hand + NEW.quantity WHERE id = NEW.batch_id; END;
+        """
     let downgrade =
+      v13
       // v12's receipt guard first, so that the lots can lose the certificates v12's table held.
-      "DROP TRIGGER lot_receipt_is_final; UPDATE lot SET certificate_sha256 = NULL;"
+      + "DROP TRIGGER lot_receipt_is_final; UPDATE lot SET certificate_sha256 = NULL;"
       + (v8 + v9).map { "DROP TRIGGER \($0);" }.joined()
       + [
         "patient_entry", "clinical_rules", "prescription_end", "fill_void", "fill_check", "installation",
@@ -326,7 +378,8 @@ struct AuditTests {
       Int(try pharmacy.sqlite("SELECT count(*) FROM lot").output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     // v9 changes the batch and patient rows' columns, so it records them again, with the three new entries;
     // v10 records the installation; v12 rebuilds the lot table, so it records the lots again.
-    let expected = (Int(records) ?? 0) + 1 + 1 + 3 + 1 + lots
+    // v13 records every row once more, with its SHA-256 (the patient entries and the installation among them).
+    let expected = (Int(records) ?? 0) + 1 + 1 + 3 + 1 + lots + (Int(records) ?? 0) + 3 + 1
 
     let verified = try pharmacy.ok(["audit", "verify"]).stdout
     #expect(verified.contains("audit trail intact: \(expected) entries"), "\(verified)")

@@ -44,7 +44,8 @@ struct MaintenanceTests {
     try pharmacy.seed()
     #expect(try pharmacy.ok(["doctor"]).stdout.contains("all checks passed"))
     let avicel = try #require(try pharmacy.lotNumbers()["AV-1"])
-    try pharmacy.sqlite("UPDATE lot SET on_hand = on_hand + 1000 WHERE lot_number = '\(avicel)'")
+    try pharmacy.sqlite(
+      "UPDATE stock SET on_hand = on_hand + 1000 WHERE lot_id = (SELECT id FROM lot WHERE lot_number = '\(avicel)')")
     let outcome = try pharmacy.run(["doctor"])
     #expect(outcome.status == 4)
     #expect(outcome.stdout.contains("lot \(avicel) shows 500001000 on hand but its movements add up to 500000000"))

@@ -258,7 +258,7 @@ struct DatabaseGuardTests {
       // The compounder (mtorres) signing the verification under another letter case.
       ("UPDATE batch SET verified_by = upper(compounded_by)", "the compounder of a batch never verifies it"),
       (
-        "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by) SELECT id, 'wasted', -on_hand - 1, 'now', 'x' FROM lot LIMIT 1",
+        "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by) SELECT lot_id, 'wasted', -on_hand - 1, 'now', 'x' FROM stock WHERE lot_id IS NOT NULL LIMIT 1",
         "CHECK constraint failed"
       ),
     ] {
@@ -267,7 +267,7 @@ struct DatabaseGuardTests {
       #expect(result.output.contains(message), "\(result.output)")
     }
     let sums = try pharmacy.sqlite(
-      "SELECT count(*) FROM lot WHERE on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = lot.id)"
+      "SELECT count(*) FROM stock WHERE on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE lot_id = stock.lot_id OR batch_id = stock.batch_id)"
     )
     #expect(sums.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
   }

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import Testing
+
+/// Ten years of records: the daily commands read through indexes, never a whole table that grows with the years.
+@Suite("Hot statements use an index")
+struct QueryPlanTests {
+  /// Tables that grow with every day's work: a statement that scans one of them slows down year after year.
+  static let growing: Set<String> = [
+    "audit", "batch", "batch_component", "fill", "fill_check", "fill_void", "label_print", "label_delivery_failure",
+    "lot", "movement", "patient", "patient_entry", "prescription", "prescription_end", "status_change", "stock",
+    "weight_check", "assay", "balance_check", "signature_failure", "trituration", "trituration_assay",
+  ]
+
+  @Test("rx fill, label print, batch record and the month's export scan no table that grows with the years")
+  func hotStatements() throws {
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
+    try pharmacy.seed()
+    let lot = try pharmacy.verifiedBatch()
+    try pharmacy.ok(["patient", "add", "--name", "Eleanor O'Brien", "--dob", "1961-04-12"])
+    try pharmacy.ok(["prescriber", "add", "--name", "Dr. Ana Ruiz, MD", "--npi", "1234567893"])
+    try pharmacy.ok([
+      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
+      "2026-11-20", "--by", "dchen",
+    ])
+    let trace = pharmacy.folder.appendingPathComponent("trace.sql").path
+    #expect(FileManager.default.createFile(atPath: trace, contents: nil))
+    let traced = ["COMPOUND_TRACE_SQL": trace]
+    try pharmacy.ok(["rx", "fill", "600001", "--by", "mtorres"], environment: traced)
+    let label = pharmacy.folder.appendingPathComponent("label.pdf").path
+    try pharmacy.ok(
+      ["label", "print", "--fill", "1", "--format", "pdf", "--out", label, "--by", "mtorres"], environment: traced)
+    try pharmacy.ok(
+      [
+        "batch", "record", "--formula", "LDN45", "--quantity", "30", "--weighed", "api=149.8mg", "--weighed",
+        "filler=7770.2mg", "--yield", "30", "--by", "mtorres",
+      ], environment: traced)
+    let workbook = pharmacy.folder.appendingPathComponent("month.xlsx").path
+    try pharmacy.ok(["inventory", "export", "--month", "2026-11", "--out", workbook], environment: traced)
+    try pharmacy.ok(["recall", lot], environment: traced)
+    let statements = Set(
+      try String(contentsOfFile: trace, encoding: .utf8).components(separatedBy: "\n\u{1E}\n")
+        .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        .filter { $0.uppercased().hasPrefix("SELECT") || $0.uppercased().hasPrefix("WITH") }
+        // The connection's own temporary capture table holds one transaction's changes.
+        .filter { !$0.contains("audit_pending") })
+    #expect(statements.count > 40, "the trace holds \(statements.count) statements")
+    let queue = try DatabaseQueue(path: pharmacy.database)
+    var scans: [String] = []
+    try queue.read { db in
+      for sql in statements.sorted() {
+        // Unbound parameters read as NULL: the plan does not depend on their values.
+        let statement = try db.makeStatement(sql: "EXPLAIN QUERY PLAN " + sql)
+        statement.setUncheckedArguments(StatementArguments())
+        let plan = try Row.fetchAll(statement)
+        for row in plan {
+          let detail: String = row["detail"]
+          // `SCAN t` reads the whole table; `SCAN t USING INDEX i` walks an index in order (bounded by a LIMIT or
+          // a range the planner shows as SEARCH elsewhere) and is accepted only with a partial or covering index.
+          guard detail.hasPrefix("SCAN "), !detail.contains("USING COVERING INDEX"),
+            !detail.contains("USING INDEX stock_held")
+          else { continue }
+          let table = String(detail.dropFirst(5).prefix { $0 != " " })
+          if Self.growing.contains(table) { scans.append("\(detail) in: \(sql)") }
+        }
+      }
+    }
+    #expect(scans.isEmpty, "\(scans.joined(separator: "\n\n"))")
+  }
+}
