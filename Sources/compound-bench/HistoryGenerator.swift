@@ -114,7 +114,7 @@ struct HistoryGenerator {
               "compounding_date": date,
               "bud": day.string(from: calendar.date(byAdding: .day, value: 180, to: now) ?? now),
               "compounded_at": stamp, "verified_at": stamp, "status": "quarantined", "actual_yield": yield,
-              "quantity": 450, "capsules_planned": 450,
+              "quantity": 450, "capsules_planned": 495,
             ])
           batches.append(batch)
           for component in template.components {

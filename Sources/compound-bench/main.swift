@@ -349,7 +349,10 @@ let cache = URL(fileURLWithPath: options.cache).standardizedFileURL
 try manager.createDirectory(at: cache, withIntermediateDirectories: true)
 
 /// A database of `days` generated days from `start` (a template made by compound the day before), cached.
-func history(_ name: String, start: String, days: Int) throws -> String {
+func history(_ name: String, end: String, days: Int) throws -> String {
+  // The generated days end the day before the bench's day, whatever their number.
+  guard let last = ISO8601DateFormatter().date(from: end) else { fatalError("bad end \(end)") }
+  let start = ISO8601DateFormatter().string(from: last.addingTimeInterval(-Double(days) * 86_400))
   let cached = cache.appendingPathComponent("\(name)-\(days)-days-v1.sqlite").path
   if manager.fileExists(atPath: cached) { return cached }
   let building = work.appendingPathComponent("\(name)-building.sqlite").path
@@ -363,7 +366,7 @@ func history(_ name: String, start: String, days: Int) throws -> String {
     building,
     [
       "label", "print", "--fill", "1", "--format", "pdf", "--out", work.appendingPathComponent("template.pdf").path,
-      "--by", "mtorres",
+      "--force", "--by", "mtorres",
     ])
   _ = compound(building, ["rx", "check", "1", "--by", "aokafor"])
   let formatter = ISO8601DateFormatter()
@@ -377,8 +380,8 @@ func history(_ name: String, start: String, days: Int) throws -> String {
   return cached
 }
 
-let tenYearsCached = try history("ten-years", start: "2016-11-20T09:00:00-06:00", days: options.days)
-let monthCached = try history("month", start: "2026-10-31T09:00:00-05:00", days: 21)
+let tenYearsCached = try history("ten-years", end: "2026-11-21T09:00:00-06:00", days: options.days)
+let monthCached = try history("month", end: "2026-11-21T09:00:00-06:00", days: 21)
 let tenYearsDB = work.appendingPathComponent("ten-years-work.sqlite").path
 let monthDB = work.appendingPathComponent("month-work.sqlite").path
 try manager.copyItem(atPath: tenYearsCached, toPath: tenYearsDB)
@@ -405,10 +408,16 @@ var daily: [String: [Double]] = [:]
 var peak = 0.0
 /// Fills a new prescription, prints its label and records a batch on `database`: (name, ms, MB) of each.
 func day(_ database: String) throws -> [(String, Double, Double)] {
+  // A new patient each time: a second fill for the same one would be a refill too soon.
+  _ = compound(database, ["patient", "add", "--name", "Day Patient", "--dob", "1970-01-01"])
+  let patient = try DatabaseQueue(path: database).read { db in
+    try Int64.fetchOne(db, sql: "SELECT max(id) FROM patient") ?? 1
+  }
   _ = compound(
     database,
     [
-      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
+      "rx", "add", "--patient", "\(patient)", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30",
+      "--written",
       "2026-11-20", "--by", "dchen",
     ])
   let rx = try DatabaseQueue(path: database).read { db in
