@@ -37,6 +37,7 @@ let package = Package(
     .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
     .target(name: "FileOutput", swiftSettings: strict),
     .systemLibrary(name: "CFileSystem"),
+    .systemLibrary(name: "CSQLiteControl", providers: [.apt(["libsqlite3-dev"])]),
     .target(name: "Sockets", swiftSettings: strict),
     .target(name: "Printing", dependencies: ["FileOutput", "Sockets"], swiftSettings: strict),
     .target(name: "BalanceDevice", dependencies: ["Quantities", "Sockets"], swiftSettings: strict),
@@ -56,7 +57,7 @@ let package = Package(
       name: "Store",
       dependencies: [
         "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Accounts", "Digest", "CCrypt", "CFileSystem",
-        "FileOutput",
+        "CSQLiteControl", "FileOutput",
         .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ],
       swiftSettings: strict

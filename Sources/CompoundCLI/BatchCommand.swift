@@ -252,17 +252,28 @@ struct BatchCommand: ParsableCommand {
 
   /// `compound batch list`.
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List batches, newest first.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List the batches of the last 30 days (or --since, --all), newest first.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this formula.") var formula: String?
+    @Option(help: "Batches compounded on or after this day, YYYY-MM-DD (default: 30 days ago).") var since: String?
+    @Flag(help: "Every batch ever compounded (years of them on an old database).") var all = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let batches = try context.database().batches(formula: formula)
+      if all, since != nil { throw CLIError("--all and --since do not go together: give one") }
+      let first = try since.map { try CalendarDate.parse($0, what: "--since") } ?? context.today.adding(days: -30)
+      let batches = try context.database().batches(
+        formula: formula, since: all ? nil : InventoryText.endOfDay(first.adding(days: -1), zone: context.zone))
       if json { return try Output.json(batches) }
-      if batches.isEmpty { return print("no batches yet: plan one with 'compound batch plan'") }
+      if batches.isEmpty {
+        return print(
+          all
+            ? "no batches yet: plan one with 'compound batch plan'"
+            : "no batches since \(first): 'compound batch list --all' lists every one")
+      }
       print(
         Output.table(
           ["LOT", "FORMULA", "COMPOUNDED", "YIELD", "BUD", "STATUS", "WEIGHTS", "BY", "VERIFIED BY"],

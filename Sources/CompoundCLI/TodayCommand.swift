@@ -30,11 +30,11 @@ struct TodayCommand: ParsableCommand {
     let database = try context.database()
     let today = context.today
     let lines = try database.inventory()
-    let assayed = Set(try database.assays().map(\.lotNumber))
-    let batches = try database.batches().map {
+    // Only the batches still waiting for something: those quarantined (the work queue lists no other).
+    let batches = try database.batches(quarantinedOnly: true).map {
       WorkQueue.Batch(
         lotNumber: $0.lotNumber, status: $0.status, verified: $0.verifiedBy != nil,
-        weightCheckPassed: $0.weightCheckPassed, assayed: assayed.contains($0.lotNumber))
+        weightCheckPassed: $0.weightCheckPassed, assayed: !(try database.assays(lotNumber: $0.lotNumber).isEmpty))
     }
     let fills = try database.pendingFills().map {
       WorkQueue.Fill(id: $0.id, rxNumber: $0.rxNumber, fillNumber: $0.fillNumber, labelsPrinted: $0.labelsPrinted)

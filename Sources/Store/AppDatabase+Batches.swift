@@ -190,19 +190,36 @@ extension AppDatabase {
     try read { db in try record(db, try batchRow(db, lotNumber)) }
   }
 
-  /// Every batch, newest first, or those of one formula.
-  public func batches(formula: String? = nil) throws(StoreError) -> [BatchSummary] {
+  /// Batches, newest first: every one, or those of one formula, compounded since an instant, or still quarantined.
+  public func batches(
+    formula: String? = nil, since: Date? = nil, quarantinedOnly: Bool = false
+  ) throws(StoreError) -> [BatchSummary] {
     try read { db in
-      let filter = formula == nil ? "" : " WHERE formula.code = ?"
-      let arguments: StatementArguments = formula.map { [$0] } ?? []
+      var conditions: [String] = []
+      var arguments: [any DatabaseValueConvertible] = []
+      if let formula {
+        conditions.append("formula.code = ?")
+        arguments.append(formula)
+      }
+      if let since {
+        // Through batch_by_time: the years before are not read.
+        conditions.append("batch.compounded_at >= ?")
+        arguments.append(Timestamp.string(since))
+      }
+      // Through the partial index batch_quarantined: the few batches still waiting, whatever the years.
+      if quarantinedOnly { conditions.append("batch.status = 'quarantined'") }
+      let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+      // Named: the planner would rather walk batch_by_time for the order, through every batch ever made.
+      let from = quarantinedOnly ? "batch INDEXED BY batch_quarantined" : "batch"
       return try Row.fetchAll(
         db,
         sql: """
-          SELECT batch.*, formula.code, formula.version,
+          SELECT batch.lot_number, batch.compounding_date, batch.actual_yield, batch.bud, batch.status,
+            batch.compounded_by, batch.verified_by, formula.code, formula.version,
             (SELECT passed FROM weight_check WHERE batch_id = batch.id ORDER BY id DESC LIMIT 1) AS weights_passed
-          FROM batch JOIN formula ON formula.id = batch.formula_id\(filter)
+          FROM \(from) JOIN formula ON formula.id = batch.formula_id\(filter)
           ORDER BY batch.compounded_at DESC, batch.id DESC
-          """, arguments: arguments
+          """, arguments: StatementArguments(arguments)
       ).map { row in
         BatchSummary(
           lotNumber: row["lot_number"], formulaCode: row["code"], formulaVersion: row["version"],

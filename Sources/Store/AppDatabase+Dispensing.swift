@@ -366,14 +366,7 @@ extension AppDatabase {
   /// Fills not yet checked and not voided, oldest first, with how many labels each has had.
   public func pendingFills() throws(StoreError) -> [FillRecord] {
     try read { db in
-      let ids = try Int64.fetchAll(
-        db,
-        sql: """
-          SELECT fill.id FROM fill
-          WHERE NOT EXISTS (SELECT 1 FROM fill_check WHERE fill_check.fill_id = fill.id)
-            AND NOT EXISTS (SELECT 1 FROM fill_void WHERE fill_void.fill_id = fill.id)
-          ORDER BY fill.id
-          """)
+      let ids = try Int64.fetchAll(db, sql: "SELECT fill_id FROM fill_pending ORDER BY fill_id")
       return try ids.map { try fillRecord(db, $0) }
     }
   }

@@ -60,10 +60,12 @@ extension AppDatabase {
     }
   }
 
-  /// Every lot's and batch's stock and status as they were at `instant` (now when nil), from the ledger and the
-  /// status history: a lot is quarantined from its receipt, a batch from its compounding, until a status change.
+  /// The lots and batches holding stock now, with their status; or, at a past `instant`, every lot's and
+  /// batch's stock and status as they were then, from the ledger and the status history (a lot is quarantined
+  /// from its receipt, a batch from its compounding, until a status change).
   public func inventory(asOf instant: Date? = nil) throws(StoreError) -> [InventoryLine] {
-    let limit = instant.map(Timestamp.string) ?? "9999"
+    guard let instant else { return try inventoryNow() }
+    let limit = Timestamp.string(instant)
     return try read { db in
       let lots = try Row.fetchAll(
         db,
@@ -71,12 +73,12 @@ extension AppDatabase {
           SELECT lot.lot_number, lot.expiry, lot.cost_cents, lot.received_quantity, ingredient.code,
             ingredient.kind, (SELECT COALESCE(SUM(quantity), 0) FROM movement
               WHERE movement.lot_id = lot.id AND movement.moved_at <= :limit) AS stock,
-            CASE WHEN :now THEN lot.status ELSE COALESCE((SELECT to_status FROM status_change
+            COALESCE((SELECT to_status FROM status_change
               WHERE status_change.lot_id = lot.id AND changed_at <= :limit ORDER BY id DESC LIMIT 1), 'quarantined')
-            END AS status
+              AS status
           FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.received_at <= :limit
           ORDER BY ingredient.code, lot.expiry, lot.lot_number
-          """, arguments: ["limit": limit, "now": instant == nil]
+          """, arguments: ["limit": limit]
       ).map { row in
         let kind = try RowDecoding.known(IngredientKind.self, row, "kind")
         return InventoryLine(
@@ -90,17 +92,56 @@ extension AppDatabase {
         sql: """
           SELECT batch.lot_number, batch.bud, formula.code, (SELECT COALESCE(SUM(quantity), 0) FROM movement
             WHERE movement.batch_id = batch.id AND movement.moved_at <= :limit) AS stock,
-            CASE WHEN :now THEN batch.status ELSE COALESCE((SELECT to_status FROM status_change
+            COALESCE((SELECT to_status FROM status_change
               WHERE status_change.batch_id = batch.id AND changed_at <= :limit ORDER BY id DESC LIMIT 1), 'quarantined')
-            END AS status
+              AS status
           FROM batch JOIN formula ON formula.id = batch.formula_id WHERE batch.compounded_at <= :limit
           ORDER BY formula.code, batch.bud, batch.lot_number
-          """, arguments: ["limit": limit, "now": instant == nil]
+          """, arguments: ["limit": limit]
       ).map { row in
         InventoryLine(
           kind: "batch", lotNumber: row["lot_number"], item: row["code"], unit: .count,
           expires: try CalendarDate.parse(row["bud"]), status: try RowDecoding.known(LotStatus.self, row, "status"),
           onHand: row["stock"], lotCost: nil, received: 0)
+      }
+      return lots + batches
+    }
+  }
+
+  /// The lots and batches holding stock now, read through the partial indexes on `stock`: however many years of
+  /// emptied lots and batches lie behind them.
+  private func inventoryNow() throws(StoreError) -> [InventoryLine] {
+    try read { db in
+      let lots = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT lot.lot_number, lot.expiry, lot.cost_cents, lot.received_quantity, lot.status, ingredient.code,
+            ingredient.kind, stock.on_hand
+          FROM stock JOIN lot ON lot.id = stock.lot_id JOIN ingredient ON ingredient.id = lot.ingredient_id
+          WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0
+          ORDER BY ingredient.code, lot.expiry, lot.lot_number
+          """
+      ).map { row in
+        let kind = try RowDecoding.known(IngredientKind.self, row, "kind")
+        return InventoryLine(
+          kind: "ingredient", lotNumber: row["lot_number"], item: row["code"],
+          unit: kind.stockUnit, expires: try CalendarDate.parse(row["expiry"]),
+          status: try RowDecoding.known(LotStatus.self, row, "status"), onHand: row["on_hand"],
+          lotCost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), received: row["received_quantity"])
+      }
+      let batches = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT batch.lot_number, batch.bud, batch.status, formula.code, stock.on_hand
+          FROM stock JOIN batch ON batch.id = stock.batch_id JOIN formula ON formula.id = batch.formula_id
+          WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0
+          ORDER BY formula.code, batch.bud, batch.lot_number
+          """
+      ).map { row in
+        InventoryLine(
+          kind: "batch", lotNumber: row["lot_number"], item: row["code"], unit: .count,
+          expires: try CalendarDate.parse(row["bud"]), status: try RowDecoding.known(LotStatus.self, row, "status"),
+          onHand: row["on_hand"], lotCost: nil, received: 0)
       }
       return lots + batches
     }

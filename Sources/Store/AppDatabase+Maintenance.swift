@@ -31,17 +31,21 @@ extension AppDatabase {
       let destination = try DatabaseQueue(path: temporary)
       chmod(temporary, 0o600)
       try pool.backup(to: destination)
-      let (check, report) = try destination.read {
-        (
-          try String.fetchAll($0, sql: "PRAGMA integrity_check").joined(separator: "; "),
-          try AuditVerification.verify($0, full: false)
-        )
-      }
-      try destination.close()
+      // Checked from the source's checkpoint; the copy keeps a checkpoint of its own at its head, where
+      // `backup --update` will start.
+      let check = try destination.inDatabase { db in try Self.integrity(db) }
       guard check == "ok" else {
+        try? destination.close()
         discard()
         throw StoreError("the copy failed its integrity check (\(check)): no backup was written")
       }
+      let report = try destination.write { db in
+        let report = try AuditVerification.verify(db, full: false)
+        try AuditVerification.save(
+          db, report: report, tally: try AuditVerification.tally(db), full: false, at: Timestamp.string(Date()))
+        return report
+      }
+      try destination.close()
       if let problem = report.problems.first {
         discard()
         throw StoreError(
@@ -93,9 +97,10 @@ extension AppDatabase {
     func discard() { for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) } }
     do {
       let backup = try DatabaseQueue(path: source, configuration: readOnly)
+      let check = try backup.inDatabase { db in try Self.integrity(db) }
       let facts = try backup.read { db in
         (
-          check: try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; "),
+          check: check,
           application: try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
           newer: try Schema.migrator.hasBeenSuperseded(db),
           older: try !Schema.migrator.hasCompletedMigrations(db)
@@ -231,14 +236,20 @@ extension AppDatabase {
   }
 
   /// What `compound doctor` finds wrong; empty when all is well.
-  public func diagnose(today: CalendarDate) throws(StoreError) -> [String] {
-    let schema = try schemaProblems().map { "schema: \($0)" }
-    return try schema
+  ///
+  /// The daily check reads what grows with the day's work: the trail since its checkpoint and the rows it names,
+  /// stock against its movements, dates. `full` also reads every page of the file (`PRAGMA integrity_check`)
+  /// and walks the whole trail: minutes on a file of ten years, so it is the weekly check.
+  public func diagnose(today: CalendarDate, full: Bool = false) throws(StoreError) -> [String] {
+    var problems = try schemaProblems().map { "schema: \($0)" }
+    if full {
+      let check = try integrityCheck()
+      if check != "ok" { problems.append("integrity check: \(check)") }
+    }
+    return try problems
       + read { db in
         var problems: [String] = []
-        let check = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
-        if check != "ok" { problems.append("integrity check: \(check)") }
-        problems += try AuditVerification.verify(db, full: false).problems.map { "audit: \($0)" }
+        problems += try AuditVerification.verify(db, full: full).problems.map { "audit: \($0)" }
         if try Row.fetchOne(db, sql: "SELECT 1 FROM installation WHERE id = 1") == nil {
           problems.append("schema: the installation record is missing")
         }
@@ -289,6 +300,20 @@ extension AppDatabase {
           problems.append(
             "ingredient lot \(row["lot_number"] as String) expired on \(row["expiry"] as String) and still has stock: waste it"
           )
+        }
+        if full {
+          // The fills waiting for their check, as the triggers keep them, against the fills themselves.
+          let waiting = """
+            SELECT id FROM fill WHERE NOT EXISTS (SELECT 1 FROM fill_check WHERE fill_check.fill_id = fill.id)
+              AND NOT EXISTS (SELECT 1 FROM fill_void WHERE fill_void.fill_id = fill.id)
+            """
+          for id in try Int64.fetchAll(db, sql: "\(waiting) EXCEPT SELECT fill_id FROM fill_pending LIMIT 5") {
+            problems.append(
+              "fill \(id) has no final check but is missing from the fills waiting for one (compound today)")
+          }
+          for id in try Int64.fetchAll(db, sql: "SELECT fill_id FROM fill_pending EXCEPT \(waiting) LIMIT 5") {
+            problems.append("fill \(id) is listed as waiting for its final check but has one, or is void")
+          }
         }
         // Certificates are kept by their SHA-256 (outside the trail: a file in JSON would bloat it): each must
         // still hash to its key.

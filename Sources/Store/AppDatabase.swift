@@ -232,7 +232,28 @@ public final class AppDatabase: Sendable {
 
   /// The result of `PRAGMA integrity_check`: `ok` for a sound file.
   public func integrityCheck() throws(StoreError) -> String {
-    try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    do {
+      // Outside a transaction: inside a read transaction, its COMMIT fails again with the damage the check
+      // stopped at, and the findings would be lost.
+      return try pool.inDatabase { db in try Self.integrity(db) }
+    } catch {
+      throw StoreError.from(error)
+    }
+  }
+
+  /// `PRAGMA integrity_check` on `db`, its findings joined: `ok` for a sound file.
+  ///
+  /// A page so damaged that the check itself stops (SQLite's "malformed") is one more finding, not an error.
+  static func integrity(_ db: Database) throws -> String {
+    var findings: [String] = []
+    do {
+      let rows = try String.fetchCursor(db, sql: "PRAGMA integrity_check")
+      while let row = try rows.next() { findings.append(row) }
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+      findings.removeAll { $0 == "ok" }
+      findings.append(error.message ?? "database disk image is malformed")
+    }
+    return findings.joined(separator: "; ")
   }
 }
 
@@ -249,6 +270,11 @@ extension StoreError {
       if database.resultCode == .SQLITE_BUSY || database.resultCode == .SQLITE_LOCKED {
         return StoreError(
           "the database is busy with another command: try again in a moment", code: .busy, cause: database)
+      }
+      if database.resultCode == .SQLITE_CORRUPT || database.resultCode == .SQLITE_NOTADB {
+        return StoreError(
+          "the database file is damaged (\(database.message ?? database.description)): run 'compound doctor --full' to see where, and restore the last backup",
+          code: .database, cause: database)
       }
       if database.resultCode == .SQLITE_FULL {
         return StoreError(

@@ -26,8 +26,9 @@ enum AuditTrail {
 
   /// Tables kept outside the trail because they are derived or are the trail's own bookkeeping: `stock` (each
   /// lot's and batch's sum of its audited movements, checked against them by `doctor`), `audit_tally` (every
-  /// table's write count) and `audit_checkpoint` (where the last clean check stopped).
-  static let bookkeeping = ["stock", "audit_tally", "audit_checkpoint"]
+  /// table's write count), `audit_checkpoint` (where the last clean check stopped) and `fill_pending` (the
+  /// fills with no final check or void yet, compared with them by `doctor --full`).
+  static let bookkeeping = ["stock", "audit_tally", "audit_checkpoint", "fill_pending"]
 
   /// Every record table.
   ///

@@ -82,6 +82,9 @@ enum Schema {
         sql: "CREATE TABLE audit_tally (table_name TEXT PRIMARY KEY, writes INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID")
       for table in AuditTrail.tables.map(\.name) + ["audit"] { try db.execute(sql: AuditTrail.tallySQL(table: table)) }
     }
+    migrator.registerMigration("v14 the work waiting today: fills not yet checked, batches not yet released") { db in
+      try db.execute(sql: v14)
+    }
     return migrator
   }
 
@@ -732,6 +735,26 @@ enum Schema {
     BEGIN SELECT RAISE(ABORT, 'an assay result never changes: record a new result'); END;
     CREATE TRIGGER trituration_assays_are_kept BEFORE DELETE ON trituration_assay
     BEGIN SELECT RAISE(ABORT, 'assay results are kept: they are legal records'); END;
+    """
+
+  /// The work `compound today` lists, read without walking ten years of fills and batches.
+  ///
+  /// `fill_pending` holds the fills with neither a final check nor a void (kept by triggers, derived: outside
+  /// the trail, compared with the fills by `doctor --full`); indexes find the quarantined batches and the day's
+  /// balance checks.
+  static let v14 = """
+    CREATE TABLE fill_pending (fill_id INTEGER PRIMARY KEY REFERENCES fill(id));
+    INSERT INTO fill_pending (fill_id) SELECT id FROM fill
+    WHERE NOT EXISTS (SELECT 1 FROM fill_check WHERE fill_check.fill_id = fill.id)
+      AND NOT EXISTS (SELECT 1 FROM fill_void WHERE fill_void.fill_id = fill.id);
+    CREATE TRIGGER fill_waits_for_its_check AFTER INSERT ON fill
+    BEGIN INSERT INTO fill_pending (fill_id) VALUES (NEW.id); END;
+    CREATE TRIGGER fill_check_ends_the_wait AFTER INSERT ON fill_check
+    BEGIN DELETE FROM fill_pending WHERE fill_id = NEW.fill_id; END;
+    CREATE TRIGGER fill_void_ends_the_wait AFTER INSERT ON fill_void
+    BEGIN DELETE FROM fill_pending WHERE fill_id = NEW.fill_id; END;
+    CREATE INDEX batch_quarantined ON batch(id) WHERE status = 'quarantined';
+    CREATE INDEX balance_check_on_day ON balance_check(checked_on);
     """
 
   /// Stock on hand leaves the lot and batch rows (which carry history) for a `stock` table kept by the movement

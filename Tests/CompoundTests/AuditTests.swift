@@ -329,8 +329,14 @@ struct AuditTests {
     ]
     let tallied = AuditTrail.tables.map(\.name) + ["audit"]
     let v13 =
-      // v13 first: stock back on the lot and batch rows, kept by their old triggers; no tally, no checkpoints.
-      (tallied.flatMap { table in ["insert", "update", "delete"].map { "DROP TRIGGER audit_tally_\(table)_\($0);" } }
+      // v14 first: no fills waiting in a table of their own, no indexes for today.
+      """
+      DROP TRIGGER fill_waits_for_its_check; DROP TRIGGER fill_check_ends_the_wait;
+      DROP TRIGGER fill_void_ends_the_wait; DROP TABLE fill_pending;
+      DROP INDEX batch_quarantined; DROP INDEX balance_check_on_day;
+      """
+      // v13: stock back on the lot and batch rows, kept by their old triggers; no tally, no checkpoints.
+      + (tallied.flatMap { table in ["insert", "update", "delete"].map { "DROP TRIGGER audit_tally_\(table)_\($0);" } }
       + [
         "lot_has_stock", "batch_has_stock", "movement_keeps_lot_stock", "movement_keeps_batch_stock", "stock_is_kept",
         "stock_follows_movements", "audit_checkpoints_never_change", "audit_checkpoints_are_kept",

@@ -22,6 +22,66 @@ struct MaintenanceTests {
     #expect(batches.compactMap { $0["lotNumber"] as? String } == [lot])
   }
 
+  /// Every table of `database` but the checkpoints (each file keeps its own), dumped by the sqlite3 shell.
+  func dump(_ pharmacy: Pharmacy, _ database: String) throws -> String {
+    let tables = try pharmacy.sqlite(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'audit_checkpoint' ORDER BY name",
+      database: database
+    ).output.split(separator: "\n")
+    return try tables.map { try pharmacy.sqlite(".dump \($0)", database: database).output }.joined()
+  }
+
+  @Test("backup --update brings an earlier backup up to date: the same rows, its trail checked; others are refused")
+  func backupUpdate() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    try pharmacy.recordStandardBatch()
+    let backup = pharmacy.folder.appendingPathComponent("daily.sqlite").path
+    try pharmacy.ok(["backup", "--to", backup])
+    // A day's work: a batch (with its stock), a lot released, a failed signature, a patient.
+    try pharmacy.recordStandardBatch()
+    _ = try pharmacy.run(["patient", "add", "--name", "Ann Lee", "--dob", "1970-02-03"])
+    let updated = try pharmacy.ok(["backup", "--to", backup, "--update"]).stdout
+    #expect(updated.contains("brought \(backup) up to date"), "\(updated)")
+    #expect(!updated.contains(": 0 audit entries added"), "\(updated)")
+    #expect(try dump(pharmacy, backup) == dump(pharmacy, pharmacy.database))
+    #expect(try pharmacy.ok(["audit", "verify", "--full", "--db", backup]).status == 0)
+    // Nothing new: nothing added, still the same.
+    #expect(try pharmacy.ok(["backup", "--to", backup, "--update"]).stdout.contains(": 0 audit entries added"))
+    #expect(try dump(pharmacy, backup) == dump(pharmacy, pharmacy.database))
+
+    // The database itself, a missing file and another pharmacy's database are refused, changing nothing.
+    #expect(try pharmacy.refused(["backup", "--to", pharmacy.database, "--update"]).contains("is the database"))
+    let missing = pharmacy.folder.appendingPathComponent("missing.sqlite").path
+    #expect(try pharmacy.refused(["backup", "--to", missing, "--update"]).contains("no backup at"))
+    #expect(!FileManager.default.fileExists(atPath: missing))
+    let other = try Pharmacy()
+    try other.initialize()
+    let before = try other.digest()
+    #expect(try pharmacy.refused(["backup", "--to", other.database, "--update"]).contains("another pharmacy's"))
+    #expect(try other.digest() == before)
+
+    // A backup of another time line: taken before a restore went back past it.
+    let early = pharmacy.folder.appendingPathComponent("early.sqlite").path
+    try pharmacy.ok(["backup", "--to", early])
+    try pharmacy.recordStandardBatch()
+    let late = pharmacy.folder.appendingPathComponent("late.sqlite").path
+    try pharmacy.ok(["backup", "--to", late])
+    try pharmacy.ok(["restore", "--from", early, "--by", "dchen"])
+    let lateDump = try dump(pharmacy, late)
+    #expect(try pharmacy.refused(["backup", "--to", late, "--update"]).contains("is not this database's"))
+    #expect(try dump(pharmacy, late) == lateDump)
+
+    // A database changed outside compound is not copied: the backup stays as it was.
+    try pharmacy.ok(["backup", "--to", early, "--update"])
+    try pharmacy.ok(["audit", "verify"])
+    try pharmacy.recordStandardBatch()
+    try pharmacy.sqlite("UPDATE patient SET name = 'Someone Else' WHERE id = 1")
+    let earlyDump = try dump(pharmacy, early)
+    #expect(try pharmacy.refused(["backup", "--to", early, "--update"]).contains("does not verify"))
+    #expect(try dump(pharmacy, early) == earlyDump)
+  }
+
   @Test("restore refuses a damaged file, a foreign SQLite file and one from a newer compound, changing nothing")
   func restoreRefusals() throws {
     let pharmacy = try Pharmacy()
@@ -49,6 +109,55 @@ struct MaintenanceTests {
     let outcome = try pharmacy.run(["doctor"])
     #expect(outcome.status == 4)
     #expect(outcome.stdout.contains("lot \(avicel) shows 500001000 on hand but its movements add up to 500000000"))
+  }
+
+  @Test("doctor --full reads every page: a damaged index page is named by the integrity check")
+  func doctorFullReadsEveryPage() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    #expect(try pharmacy.ok(["doctor", "--full"]).stdout.contains("all checks passed: integrity ok"))
+    // Damage the first page of an index the daily commands do not read, as a failing disk would.
+    _ = try pharmacy.sqlite("PRAGMA wal_checkpoint(TRUNCATE)")
+    let root = try #require(
+      Int(
+        try pharmacy.sqlite("SELECT rootpage FROM sqlite_master WHERE name = 'audit_by_actor'").output
+          .trimmingCharacters(in: .whitespacesAndNewlines)))
+    let file = try #require(FileHandle(forUpdatingAtPath: pharmacy.database))
+    try file.seek(toOffset: UInt64((root - 1) * 4096))
+    try file.write(contentsOf: Data(repeating: 0xFF, count: 16))
+    try file.close()
+    let outcome = try pharmacy.run(["doctor", "--full"])
+    #expect(outcome.status == 4)
+    #expect(outcome.stdout.contains("problem: integrity check:"), "\(outcome.stdout)\(outcome.stderr)")
+  }
+
+  @Test("today reads the fills waiting for their check from fill_pending; doctor --full finds one taken out")
+  func pendingFills() throws {
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
+    try pharmacy.seed()
+    try pharmacy.verifiedBatch()
+    try pharmacy.ok(["patient", "add", "--name", "Eleanor O'Brien", "--dob", "1961-04-12"])
+    try pharmacy.ok(["prescriber", "add", "--name", "Dr. Ana Ruiz, MD", "--npi", "1234567893"])
+    try pharmacy.ok([
+      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
+      "2026-11-20", "--by", "dchen",
+    ])
+    try pharmacy.ok(["rx", "fill", "600001", "--by", "mtorres"])
+    #expect(try pharmacy.ok(["today"]).stdout.contains("600001"))
+    #expect(try pharmacy.ok(["doctor", "--full"]).status == 0)
+    // Taken out behind compound's back, the fill no longer shows today: the weekly check names it.
+    try pharmacy.sqlite("DELETE FROM fill_pending")
+    #expect(try !pharmacy.ok(["today"]).stdout.contains("600001"))
+    let outcome = try pharmacy.run(["doctor", "--full"])
+    #expect(outcome.status == 4)
+    #expect(outcome.stdout.contains("fill 1 has no final check but is missing from the fills waiting for one"))
+    // Its final check ends the wait.
+    try pharmacy.sqlite("INSERT INTO fill_pending VALUES (1)")
+    let label = pharmacy.folder.appendingPathComponent("label.pdf").path
+    try pharmacy.ok(["label", "print", "--fill", "1", "--format", "pdf", "--out", label, "--by", "mtorres"])
+    try pharmacy.ok(["rx", "check", "1", "--by", "dchen"])
+    #expect(try pharmacy.sqlite("SELECT count(*) FROM fill_pending").output.hasPrefix("0"))
+    #expect(try !pharmacy.ok(["today"]).stdout.contains("600001"))
   }
 
   @Test("doctor names a released batch past its BUD")
