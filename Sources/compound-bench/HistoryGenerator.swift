@@ -16,6 +16,10 @@ struct HistoryGenerator {
   var batchesPerDay = 20
   var fillsPerDay = 300
   var patients = 2_000
+  /// The Rx number before the first one made (a later day added to a generated history starts past its own).
+  var firstRx = 0
+  /// Whether the last day's batches stay on the shelf (no fills that day).
+  var lastDayOnShelf = true
 
   /// Rows copied from the template, one statement per table and set of changed columns.
   private struct Copier {
@@ -54,7 +58,18 @@ struct HistoryGenerator {
     short.dateFormat = "yyMMdd"
     short.timeZone = calendar.timeZone
     var lots = template.lots
-    var rx = 0
+    // Each ingredient's newest lot: the template's in a new history, last month's on a day added to one.
+    try DatabaseQueue(path: path).read { db in
+      for (ingredient, lot) in template.lots {
+        let newest = try Int64.fetchOne(
+          db,
+          sql:
+            "SELECT max(lot.id) FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE ingredient.code = ?",
+          arguments: [ingredient])
+        lots[ingredient]?.id = newest ?? lot.id
+      }
+    }
+    var rx = firstRx
     var patientIDs: [Int64] = []
     try database.auditedWrite(actor: "dchen", command: "bench: patients", at: start) { db in
       let copier = Copier(db: db)
@@ -162,9 +177,11 @@ struct HistoryGenerator {
         }
         // The day's fills, 15 of 30 capsules from each batch but a recalled one; none on the last day, whose
         // batches stay on the shelf.
-        guard index < days else { return }
+        guard index < days || !lastDayOnShelf else { return }
         let usable = batches.count - (components.day == 20 && components.month == 6 ? 1 : 0)
         for number in 0..<fillsPerDay {
+          // 15 fills of 30 empty a batch of 450: the day a batch is recalled, its 15 fills are not made.
+          guard number / 15 < usable else { break }
           rx += 1
           let prescription = try copier.copy(
             "prescription", template.prescription,
@@ -172,7 +189,7 @@ struct HistoryGenerator {
               "rx_number": "B\(String(format: "%08d", rx))", "patient_id": patientIDs[rx % patientIDs.count],
               "written_on": date, "created_at": stamp,
             ])
-          let batch = batches[(number / 15) % usable]
+          let batch = batches[number / 15]
           let fill = try copier.copy(
             "fill", template.fill,
             ["prescription_id": prescription, "batch_id": batch, "filled_on": date, "filled_at": stamp])

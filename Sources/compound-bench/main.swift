@@ -15,6 +15,7 @@ struct Options {
   var movements = 1_000_000
   var perMonth = 20_000
   var reference = "bench-out/movements"
+  var floor = "bench-out/deflate"
   var days = 3_652
   var cache = "bench-out/cache"
 
@@ -29,6 +30,7 @@ struct Options {
       case "--movements": movements = Int(iterator.next() ?? "") ?? movements
       case "--per-month": perMonth = Int(iterator.next() ?? "") ?? perMonth
       case "--reference": reference = iterator.next() ?? reference
+      case "--floor": floor = iterator.next() ?? floor
       case "--days": days = Int(iterator.next() ?? "") ?? days
       case "--cache": cache = iterator.next() ?? cache
       default:
@@ -303,7 +305,27 @@ let reference = measured(
 figure("export_1m_ms", export.milliseconds)
 figure("export_1m_c_reference_ms", reference.milliseconds)
 figure("export_vs_c", export.milliseconds / reference.milliseconds)
-print("export_vs_c_target: <= 1.5")
+print("export_vs_c_target: <= 1.2")
+// The floor: deflating the workbook's XML parts alone (taken out of compound's workbook first, untimed).
+let parts = work.appendingPathComponent("export-parts")
+try? manager.removeItem(at: parts)
+_ = measured(
+  "/usr/bin/env",
+  [
+    "python3", "-c", "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
+    work.appendingPathComponent("export.xlsx").path, parts.path,
+  ])
+let partFiles = (manager.enumerator(atPath: parts.path)?.allObjects as? [String] ?? []).map {
+  parts.appendingPathComponent($0).path
+}.filter { path in
+  var folder: ObjCBool = false
+  return manager.fileExists(atPath: path, isDirectory: &folder) && !folder.boolValue
+}
+let floor = measured(options.floor, [work.appendingPathComponent("deflated.bin").path] + partFiles)
+try? manager.removeItem(at: parts)
+figure("export_1m_zlib_floor_ms", floor.milliseconds)
+figure("export_vs_zlib_floor", export.milliseconds / floor.milliseconds)
+print("export_vs_zlib_floor_target: <= 2")
 let python = measured(
   "/usr/bin/env",
   [
@@ -477,15 +499,30 @@ figure("inventory_export_ten_years_vs_empty", median(longRuns10) / median(monthR
 print("inventory_export_ten_years_vs_empty_target: <= 1.3")
 figure("ten_years_peak_memory_mb", peak)
 print("ten_years_peak_memory_mb_target: < 64")
-// The daily checks.
+// The backups: a new one reads and checks every page (no target: it is the copy of a file of years); the
+// daily one brings that backup up to date after a generated day of work (20 batches, 300 fills).
+let backupFile = work.appendingPathComponent("backup-\(getpid()).sqlite").path
+let fullBackup = measured(
+  options.binary, ["backup", "--to", backupFile, "--db", tenYearsDB, "--config", settings])
+figure("backup_full_ten_years_s", fullBackup.milliseconds / 1000)
+let entriesBeforeDay = try DatabaseQueue(path: tenYearsDB).read { db in
+  try Int.fetchOne(db, sql: "SELECT max(id) FROM audit") ?? 0
+}
+guard let bench = ISO8601DateFormatter().date(from: benchNow) else { fatalError("bad bench time \(benchNow)") }
+try HistoryGenerator(days: 1, patients: 10, firstRx: 20_000_000, lastDayOnShelf: false).generate(
+  database: tenYearsDB, start: bench
+) { _ in }
+let entriesAfterDay = try DatabaseQueue(path: tenYearsDB).read { db in
+  try Int.fetchOne(db, sql: "SELECT max(id) FROM audit") ?? 0
+}
+print("backup_day_audit_entries: \(entriesAfterDay - entriesBeforeDay)")
+let backup = measured(
+  options.binary, ["backup", "--to", backupFile, "--update", "--db", tenYearsDB, "--config", settings])
+figure("backup_ten_years_s", backup.milliseconds / 1000)
+print("backup_ten_years_s_target: < 5")
+// The daily check (from the checkpoint `audit verify --full` left, through the day's work), and the weekly one.
 let doctor = measured(options.binary, ["doctor", "--db", tenYearsDB, "--config", settings])
 figure("doctor_ten_years_s", doctor.milliseconds / 1000)
 print("doctor_ten_years_s_target: < 5")
-let backup = measured(
-  options.binary,
-  [
-    "backup", "--to", work.appendingPathComponent("backup-\(getpid()).sqlite").path, "--db", tenYearsDB, "--config",
-    settings,
-  ])
-figure("backup_ten_years_s", backup.milliseconds / 1000)
-print("backup_ten_years_s_target: < 5")
+let doctorFull = measured(options.binary, ["doctor", "--full", "--db", tenYearsDB, "--config", settings])
+figure("doctor_full_ten_years_s", doctorFull.milliseconds / 1000)
