@@ -111,6 +111,24 @@ struct MaintenanceTests {
     #expect(outcome.stdout.contains("lot \(avicel) shows 500001000 on hand but its movements add up to 500000000"))
   }
 
+  @Test("the daily doctor compares the stock moved since the checkpoint, and all of it after a write outside compound")
+  func doctorStockSinceCheckpoint() throws {
+    let pharmacy = try Pharmacy()
+    try pharmacy.seed()
+    try pharmacy.receive("AVICEL-PH102", lot: "AV-2", expiry: "2029-03-31", quantity: "100g")
+    let other = try #require(try pharmacy.lotNumbers()["AV-2"])
+    try pharmacy.ok(["audit", "verify"])
+    // A batch since the checkpoint moves the naltrexone, Avicel and capsule lots; the second Avicel lot, which it
+    // did not touch, is then changed with the sqlite3 shell: the stock's write count gives it away.
+    try pharmacy.recordStandardBatch()
+    #expect(try pharmacy.ok(["doctor"]).stdout.contains("all checks passed"))
+    try pharmacy.sqlite(
+      "UPDATE stock SET on_hand = on_hand + 7 WHERE lot_id = (SELECT id FROM lot WHERE lot_number = '\(other)')")
+    let outcome = try pharmacy.run(["doctor"])
+    #expect(outcome.status == 4)
+    #expect(outcome.stdout.contains("lot \(other) shows "), "\(outcome.stdout)")
+  }
+
   @Test("doctor --full reads every page: a damaged index page is named by the integrity check")
   func doctorFullReadsEveryPage() throws {
     let pharmacy = try Pharmacy()
