@@ -72,38 +72,26 @@ extension AppDatabase {
         sql: """
           SELECT lot.lot_number, lot.expiry, lot.cost_cents, lot.received_quantity, ingredient.code,
             ingredient.kind, (SELECT COALESCE(SUM(quantity), 0) FROM movement
-              WHERE movement.lot_id = lot.id AND movement.moved_at <= :limit) AS stock,
+              WHERE movement.lot_id = lot.id AND movement.moved_at <= :limit) AS on_hand,
             COALESCE((SELECT to_status FROM status_change
               WHERE status_change.lot_id = lot.id AND changed_at <= :limit ORDER BY id DESC LIMIT 1), 'quarantined')
               AS status
           FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.received_at <= :limit
           ORDER BY ingredient.code, lot.expiry, lot.lot_number
           """, arguments: ["limit": limit]
-      ).map { row in
-        let kind = try RowDecoding.known(IngredientKind.self, row, "kind")
-        return InventoryLine(
-          kind: "ingredient", lotNumber: row["lot_number"], item: row["code"],
-          unit: kind.stockUnit, expires: try CalendarDate.parse(row["expiry"]),
-          status: try RowDecoding.known(LotStatus.self, row, "status"), onHand: row["stock"],
-          lotCost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), received: row["received_quantity"])
-      }
+      ).map(Self.lotLine)
       let batches = try Row.fetchAll(
         db,
         sql: """
           SELECT batch.lot_number, batch.bud, formula.code, (SELECT COALESCE(SUM(quantity), 0) FROM movement
-            WHERE movement.batch_id = batch.id AND movement.moved_at <= :limit) AS stock,
+            WHERE movement.batch_id = batch.id AND movement.moved_at <= :limit) AS on_hand,
             COALESCE((SELECT to_status FROM status_change
               WHERE status_change.batch_id = batch.id AND changed_at <= :limit ORDER BY id DESC LIMIT 1), 'quarantined')
               AS status
           FROM batch JOIN formula ON formula.id = batch.formula_id WHERE batch.compounded_at <= :limit
           ORDER BY formula.code, batch.bud, batch.lot_number
           """, arguments: ["limit": limit]
-      ).map { row in
-        InventoryLine(
-          kind: "batch", lotNumber: row["lot_number"], item: row["code"], unit: .count,
-          expires: try CalendarDate.parse(row["bud"]), status: try RowDecoding.known(LotStatus.self, row, "status"),
-          onHand: row["stock"], lotCost: nil, received: 0)
-      }
+      ).map(Self.batchLine)
       return lots + batches
     }
   }
@@ -121,14 +109,7 @@ extension AppDatabase {
           WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0
           ORDER BY ingredient.code, lot.expiry, lot.lot_number
           """
-      ).map { row in
-        let kind = try RowDecoding.known(IngredientKind.self, row, "kind")
-        return InventoryLine(
-          kind: "ingredient", lotNumber: row["lot_number"], item: row["code"],
-          unit: kind.stockUnit, expires: try CalendarDate.parse(row["expiry"]),
-          status: try RowDecoding.known(LotStatus.self, row, "status"), onHand: row["on_hand"],
-          lotCost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), received: row["received_quantity"])
-      }
+      ).map(Self.lotLine)
       let batches = try Row.fetchAll(
         db,
         sql: """
@@ -137,13 +118,26 @@ extension AppDatabase {
           WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0
           ORDER BY formula.code, batch.bud, batch.lot_number
           """
-      ).map { row in
-        InventoryLine(
-          kind: "batch", lotNumber: row["lot_number"], item: row["code"], unit: .count,
-          expires: try CalendarDate.parse(row["bud"]), status: try RowDecoding.known(LotStatus.self, row, "status"),
-          onHand: row["on_hand"], lotCost: nil, received: 0)
-      }
+      ).map(Self.batchLine)
       return lots + batches
     }
+  }
+
+  /// An ingredient lot's line from a row with its lot and ingredient columns, `status` and `on_hand`.
+  private static func lotLine(_ row: Row) throws -> InventoryLine {
+    let kind = try RowDecoding.known(IngredientKind.self, row, "kind")
+    return InventoryLine(
+      kind: "ingredient", lotNumber: row["lot_number"], item: row["code"],
+      unit: kind.stockUnit, expires: try CalendarDate.parse(row["expiry"]),
+      status: try RowDecoding.known(LotStatus.self, row, "status"), onHand: row["on_hand"],
+      lotCost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), received: row["received_quantity"])
+  }
+
+  /// A batch's line from a row with `lot_number`, `bud`, `code` (the formula), `status` and `on_hand`.
+  private static func batchLine(_ row: Row) throws -> InventoryLine {
+    InventoryLine(
+      kind: "batch", lotNumber: row["lot_number"], item: row["code"], unit: .count,
+      expires: try CalendarDate.parse(row["bud"]), status: try RowDecoding.known(LotStatus.self, row, "status"),
+      onHand: row["on_hand"], lotCost: nil, received: 0)
   }
 }

@@ -4,21 +4,6 @@ import Testing
 
 @Suite("Printing labels: files, CUPS, raw TCP, the log and reprints", .serialized)
 struct LabelPrintTests {
-  /// A pharmacy with one filled prescription (fill id 1).
-  func filled() throws -> Pharmacy {
-    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
-    try pharmacy.seed()
-    try pharmacy.verifiedBatch()
-    try pharmacy.ok(["patient", "add", "--name", "Eleanor O'Brien", "--dob", "1961-04-12"])
-    try pharmacy.ok(["prescriber", "add", "--name", "Dr. Ana Ruiz, MD", "--npi", "1234567893"])
-    try pharmacy.ok([
-      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--refills", "1",
-      "--written", "2026-11-20", "--by", "dchen",
-    ])
-    try pharmacy.ok(["rx", "fill", "600001", "--by", "mtorres"])
-    return pharmacy
-  }
-
   func logged(_ pharmacy: Pharmacy) throws -> [String] {
     try pharmacy.sqlite("SELECT sha256 || ' ' || reprint || ' ' || destination FROM label_print ORDER BY id").output
       .split(separator: "\n").map(String.init)
@@ -26,7 +11,7 @@ struct LabelPrintTests {
 
   @Test("a PDF to a file is logged with the SHA-256 of its bytes; a second print is a REPRINT that needs a reason")
   func fileAndReprint() throws {
-    let pharmacy = try filled()
+    let pharmacy = try Pharmacy.filled()
     let pdf = pharmacy.folder.appendingPathComponent("label.pdf")
     try pharmacy.ok(["label", "print", "--fill", "1", "--format", "pdf", "--out", pdf.path, "--by", "mtorres"])
     let bytes = Array(try Data(contentsOf: pdf))
@@ -47,7 +32,7 @@ struct LabelPrintTests {
 
   @Test("two first prints racing: exactly one is the first print; the other is refused or a reprint, never both first")
   func racingFirstPrints() throws {
-    let pharmacy = try filled()
+    let pharmacy = try Pharmacy.filled()
     let processes = (0..<2).map { index -> Process in
       let process = pharmacy.command([
         "label", "print", "--fill", "1", "--format", "pdf", "--out",
@@ -66,7 +51,7 @@ struct LabelPrintTests {
 
   @Test("the raw TCP transport delivers exactly the rendered ZPL")
   func tcp() throws {
-    let pharmacy = try filled()
+    let pharmacy = try Pharmacy.filled()
     let printer = try ByteListener()
     try pharmacy.ok([
       "label", "print", "--fill", "1", "--format", "zpl", "--tcp", "127.0.0.1:\(printer.port)", "--by", "mtorres",
@@ -78,7 +63,7 @@ struct LabelPrintTests {
 
   @Test("a printer that does not answer gives a clear error; the attempt was logged first, then marked failed")
   func unreachable() throws {
-    let pharmacy = try filled()
+    let pharmacy = try Pharmacy.filled()
     let port = ByteListener.closedPort()
     let error = try pharmacy.run([
       "label", "print", "--fill", "1", "--format", "zpl", "--tcp", "127.0.0.1:\(port)", "--by", "mtorres",
@@ -99,7 +84,7 @@ struct LabelPrintTests {
 
   @Test("a printer that resets mid-send is one error line, never a SIGPIPE; the attempt is logged as failed")
   func resetMidSend() throws {
-    let pharmacy = try filled()
+    let pharmacy = try Pharmacy.filled()
     let printer = try ResettingPrinter()
     let outcome = try pharmacy.run([
       "label", "print", "--fill", "1", "--format", "png", "--tcp", "127.0.0.1:\(printer.port)", "--by", "mtorres",
@@ -113,7 +98,7 @@ struct LabelPrintTests {
 
   @Test("a real CUPS server on loopback delivers exactly the rendered bytes to the printer")
   func cups() throws {
-    let pharmacy = try filled()
+    let pharmacy = try Pharmacy.filled()
     let printer = try ByteListener()
     let server = try CupsServer()
     try server.addRawQueue("zebra", printerPort: printer.port)
@@ -127,7 +112,7 @@ struct LabelPrintTests {
 
   @Test("no label for a lot that is not released or is past its BUD")
   func gate() throws {
-    let pharmacy = try filled()
+    let pharmacy = try Pharmacy.filled()
     try pharmacy.ok(["batch", "hold", "LDN45-261122-01", "--by", "mtorres", "--reason", "complaint"])
     let out = pharmacy.folder.appendingPathComponent("x.pdf").path
     #expect(
@@ -145,7 +130,7 @@ struct LabelPrintTests {
 
   @Test("the 2 x 3 in vial label prints LDN: its warnings go on the auxiliary warning label printed with it")
   func vialWithWarningLabel() throws {
-    let pharmacy = try filled()
+    let pharmacy = try Pharmacy.filled()
     let pdf = pharmacy.folder.appendingPathComponent("vial.pdf").path
     try pharmacy.ok([
       "label", "print", "--fill", "1", "--layout", "patient-2x3", "--format", "pdf", "--out", pdf, "--by", "mtorres",
@@ -179,7 +164,7 @@ struct LabelPrintTests {
 
   @Test("bad print requests are refused")
   func badRequests() throws {
-    let pharmacy = try filled()
+    let pharmacy = try Pharmacy.filled()
     #expect(try pharmacy.refused(["label", "print", "--by", "mtorres"]).contains("exactly one"))
     #expect(
       try pharmacy.refused(["label", "print", "--fill", "1", "--format", "docx", "--out", "x", "--by", "mtorres"])

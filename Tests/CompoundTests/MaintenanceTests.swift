@@ -151,16 +151,7 @@ struct MaintenanceTests {
 
   @Test("today reads the fills waiting for their check from fill_pending; doctor --full finds one taken out")
   func pendingFills() throws {
-    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
-    try pharmacy.seed()
-    try pharmacy.verifiedBatch()
-    try pharmacy.ok(["patient", "add", "--name", "Eleanor O'Brien", "--dob", "1961-04-12"])
-    try pharmacy.ok(["prescriber", "add", "--name", "Dr. Ana Ruiz, MD", "--npi", "1234567893"])
-    try pharmacy.ok([
-      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--written",
-      "2026-11-20", "--by", "dchen",
-    ])
-    try pharmacy.ok(["rx", "fill", "600001", "--by", "mtorres"])
+    let pharmacy = try Pharmacy.filled()
     #expect(try pharmacy.ok(["today"]).stdout.contains("600001"))
     #expect(try pharmacy.ok(["doctor", "--full"]).status == 0)
     // Taken out behind compound's back, the fill no longer shows today: the weekly check names it.

@@ -333,6 +333,21 @@ final class Pharmacy: @unchecked Sendable {
       ] + assay + certificate)
   }
 
+  /// A pharmacy with one filled prescription (fill id 1).
+  static func filled() throws -> Pharmacy {
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
+    try pharmacy.seed()
+    try pharmacy.verifiedBatch()
+    try pharmacy.ok(["patient", "add", "--name", "Eleanor O'Brien", "--dob", "1961-04-12"])
+    try pharmacy.ok(["prescriber", "add", "--name", "Dr. Ana Ruiz, MD", "--npi", "1234567893"])
+    try pharmacy.ok([
+      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "30", "--refills", "1",
+      "--written", "2026-11-20", "--by", "dchen",
+    ])
+    try pharmacy.ok(["rx", "fill", "600001", "--by", "mtorres"])
+    return pharmacy
+  }
+
   /// Records 30 capsules of LDN 4.5 mg as the plan says; returns the batch lot number.
   func recordStandardBatch(by user: String = "mtorres") throws -> String {
     let record = try ok([
