@@ -143,11 +143,16 @@ struct StressTests {
     #expect(killed == Stress.kills, "only \(killed) processes were killed while running")
   }
 
-  @Test("SIGKILL during backup and restore: the live database is whole; no unchecked file has a backup's name")
+  @Test(
+    "SIGKILL during backup, backup --update and restore: the live database is whole; every backup verifies whole"
+  )
   func backupRestoreCrashes() throws {
     let (pharmacy, _, _) = try Stress.busyPharmacy(prescriptions: 2)
     let source = pharmacy.folder.appendingPathComponent("source.sqlite").path
     try pharmacy.ok(["backup", "--to", source])
+    // The daily backup, brought up to date after each new patient, killed at any moment of its transaction.
+    let daily = pharmacy.folder.appendingPathComponent("daily.sqlite").path
+    try pharmacy.ok(["backup", "--to", daily])
     // How long each takes uninterrupted, so the kills are spread over the whole command.
     func duration(_ arguments: [String]) throws -> Double {
       let start = Date()
@@ -156,18 +161,26 @@ struct StressTests {
     }
     let spans = [
       "backup": try duration(["backup", "--to", pharmacy.folder.appendingPathComponent("timing.sqlite").path]),
+      "update": try duration(["backup", "--to", daily, "--update"]),
       "restore": try duration(["restore", "--from", source, "--by", "dchen"]),
     ]
     var generator = SystemRandomNumberGenerator()
     var failures: [String] = []
     var counts: [String: Int] = [:]
-    for kind in ["backup", "restore"] {
+    for kind in ["update", "backup", "restore"] {
       var attempt = 0
       while counts[kind, default: 0] < Stress.restoreKills && attempt < Stress.restoreKills * 4 {
         attempt += 1
         let target = pharmacy.folder.appendingPathComponent("\(kind)-\(attempt).sqlite").path
+        if kind == "update" {
+          try pharmacy.ok(["patient", "add", "--name", "Stress Patient \(attempt)", "--dob", "1970-01-01"])
+        }
         let arguments =
-          kind == "backup" ? ["backup", "--to", target] : ["restore", "--from", source, "--by", "dchen"]
+          switch kind {
+          case "update": ["backup", "--to", daily, "--update"]
+          case "backup": ["backup", "--to", target]
+          default: ["restore", "--from", source, "--by", "dchen"]
+          }
         let process = pharmacy.command(arguments)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -184,6 +197,11 @@ struct StressTests {
         if integrity != "ok" { failures.append("\(kind) kill \(attempt): live database integrity \(integrity)") }
         let verify = try pharmacy.run(["audit", "verify"])
         if verify.status != 0 { failures.append("\(kind) kill \(attempt): \(verify.stderr)") }
+        if kind == "update" {
+          let check = try pharmacy.run(
+            ["audit", "verify", "--full", "--db", daily, "--config", pharmacy.settings], global: false)
+          if check.status != 0 { failures.append("update kill \(attempt): \(daily) does not verify: \(check.stderr)") }
+        }
         if kind == "backup", FileManager.default.fileExists(atPath: target) {
           let check = try pharmacy.run(
             ["audit", "verify", "--db", target, "--config", pharmacy.settings], global: false)
@@ -192,10 +210,13 @@ struct StressTests {
       }
     }
     Stress.report(
-      "backup and restore crashes: \(counts["backup", default: 0]) backups and \(counts["restore", default: 0]) restores killed mid-command, \(failures.count) failures"
+      "backup and restore crashes: \(counts["backup", default: 0]) backups, \(counts["update", default: 0]) backup updates and \(counts["restore", default: 0]) restores killed mid-command, \(failures.count) failures"
     )
     #expect(failures.isEmpty, "\(failures.prefix(5))")
     #expect(counts["backup", default: 0] == Stress.restoreKills && counts["restore", default: 0] == Stress.restoreKills)
+    #expect(counts["update", default: 0] == Stress.restoreKills)
+    // After the kills, the daily backup still comes up to date.
+    try pharmacy.ok(["backup", "--to", daily, "--update"])
   }
 
   @Test("generated malformed inputs: each one line, a non-zero exit, the database byte for byte unchanged")
