@@ -408,6 +408,8 @@ let tenYearsDB = work.appendingPathComponent("ten-years-work.sqlite").path
 let monthDB = work.appendingPathComponent("month-work.sqlite").path
 try manager.copyItem(atPath: tenYearsCached, toPath: tenYearsDB)
 try manager.copyItem(atPath: monthCached, toPath: monthDB)
+// Opened once untimed: a cache made by an older compound is migrated here, not inside a timed command.
+for database in [tenYearsDB, monthDB] { _ = compound(database, ["batch", "list"]) }
 let size = ((try? manager.attributesOfItem(atPath: tenYearsDB)[.size]) as? NSNumber)?.doubleValue ?? 0
 let entries = try DatabaseQueue(path: tenYearsDB).read { db in
   try Int.fetchOne(db, sql: "SELECT max(id) FROM audit") ?? 0
@@ -476,6 +478,21 @@ for name in ["batch_record", "rx_fill", "label_print"] {
   figure("\(name)_ten_years_ms", long)
   figure("\(name)_ten_years_vs_empty", long / short)
   print("\(name)_ten_years_vs_empty_target: <= 1.3")
+}
+// What a pharmacist looks at, on ten years, vs printing the version (interactive: < 4x).
+var views: [String: [Double]] = [:]
+versions = []
+let viewCommands = [
+  ("today", ["today"]), ("inventory_show", ["inventory", "show"]), ("batch_list", ["batch", "list"]),
+]
+for _ in 0..<5 {
+  for (name, arguments) in viewCommands { views[name, default: []].append(compound(tenYearsDB, arguments)) }
+  versions.append(timed(options.binary, ["--version"]))
+}
+for (name, _) in viewCommands {
+  figure("\(name)_ten_years_ms", median(views[name] ?? []))
+  figure("\(name)_ten_years_vs_version", median(views[name] ?? []) / median(versions))
+  print("\(name)_ten_years_vs_version_target: < 4")
 }
 // The month's workbook: ten years behind it vs that month alone (the same 21 generated days of November).
 var monthRuns: [Double] = []
