@@ -10,8 +10,18 @@ extension AppDatabase {
   public func verifyAudit(
     full: Bool = false, now: Date = Date(), progress: (@Sendable (Int64, Int64) -> Void)? = nil
   ) throws(StoreError) -> AuditReport {
+    // A full check compares the records on a second connection while this one walks the chain.
+    let records: RecordsCheck?
+    do {
+      records = full ? try RecordsCheck(path: path) : nil
+    } catch {
+      throw StoreError.from(error)
+    }
     let (report, tally) = try read { db in
-      (try AuditVerification.verify(db, full: full, progress: progress), try AuditVerification.tally(db))
+      (
+        try AuditVerification.verify(db, full: full, progress: progress, records: records),
+        try AuditVerification.tally(db)
+      )
     }
     try? pool.write { db in
       try AuditVerification.save(db, report: report, tally: tally, full: full, at: Timestamp.string(now))

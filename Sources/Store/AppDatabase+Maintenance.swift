@@ -258,14 +258,20 @@ extension AppDatabase {
   /// and walks the whole trail: minutes on a file of ten years, so it is the weekly check.
   public func diagnose(today: CalendarDate, full: Bool = false) throws(StoreError) -> [String] {
     var problems = try schemaProblems().map { "schema: \($0)" }
+    var records: RecordsCheck?
     if full {
       let check = try integrityCheck()
       if check != "ok" { problems.append("integrity check: \(check)") }
+      do {
+        records = try RecordsCheck(path: path)
+      } catch {
+        throw StoreError.from(error)
+      }
     }
     return try problems
       + read { db in
         var problems: [String] = []
-        problems += try AuditVerification.verify(db, full: full).problems.map { "audit: \($0)" }
+        problems += try AuditVerification.verify(db, full: full, records: records).problems.map { "audit: \($0)" }
         if try Row.fetchOne(db, sql: "SELECT 1 FROM installation WHERE id = 1") == nil {
           problems.append("schema: the installation record is missing")
         }

@@ -21,8 +21,16 @@ enum AuditVerification {
   /// Called every so many entries with (entries checked, entries to check).
   typealias Progress = (Int64, Int64) -> Void
 
+  /// A problem found, and the entry it concerns (for the order of the report).
+  typealias Problem = (entry: Int64, message: String)
+
   /// The first problems found, and how many entries were checked; `full` ignores the checkpoint.
-  static func verify(_ db: Database, full: Bool, progress: Progress? = nil) throws -> AuditReport {
+  ///
+  /// `records`, started before, compares every record on another connection while this one walks the chain;
+  /// it is used when every record is to be compared and it read the same trail.
+  static func verify(
+    _ db: Database, full: Bool, progress: Progress? = nil, records: RecordsCheck? = nil
+  ) throws -> AuditReport {
     let total = try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit") ?? 0
     var problems: [(entry: Int64, message: String)] = []
     var start: Checkpoint? = full ? nil : try checkpoint(db)
@@ -107,8 +115,14 @@ enum AuditVerification {
         problems += try compare(db, table: table, rows: rows)
       }
     }
-    for table in AuditTrail.tables.map(\.name) where whole.contains(table) {
-      problems += try compareAll(db, table: table)
+    if whole.count == AuditTrail.tables.count,
+      let found = try records?.result(entries: expected - 1, head: head)
+    {
+      problems += found
+    } else {
+      for table in AuditTrail.tables.map(\.name) where whole.contains(table) {
+        problems += try compareAll(db, table: table)
+      }
     }
     let sorted = problems.sorted { $0.entry < $1.entry }
     return AuditReport(
@@ -156,7 +170,7 @@ enum AuditVerification {
   }
 
   /// Every row of `table` against its latest entry, and every entry's row still there; the first problem.
-  private static func compareAll(_ db: Database, table: String) throws -> [(entry: Int64, message: String)] {
+  static func compareAll(_ db: Database, table: String) throws -> [(entry: Int64, message: String)] {
     let digest = try digestColumn(db)
     let rows = try Row.fetchCursor(
       db,

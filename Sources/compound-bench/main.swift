@@ -50,8 +50,11 @@ func timed(_ binary: String, _ arguments: [String]) -> Double {
 /// The instant every command runs at (the fixtures of the ten-year database are made ten years earlier).
 nonisolated(unsafe) var benchNow = "2026-11-22T15:00:00-06:00"
 
-/// Runs the binary and returns its wall time in milliseconds and its peak resident memory in MB.
-func measured(_ binary: String, _ arguments: [String]) -> (milliseconds: Double, megabytes: Double) {
+/// Runs the binary and returns its wall time in milliseconds and its peak resident memory in MB; an exit status
+/// outside `accepting` stops the benchmark.
+func measured(
+  _ binary: String, _ arguments: [String], accepting: Set<Int32> = [0]
+) -> (milliseconds: Double, megabytes: Double) {
   var environment = ProcessInfo.processInfo.environment
   environment["COMPOUND_NOW"] = benchNow
   // Every bench user has this PIN; it signs the releases and is the new users' PIN.
@@ -74,7 +77,8 @@ func measured(_ binary: String, _ arguments: [String]) -> (milliseconds: Double,
   var usage = rusage()
   wait4(pid, &status, 0, &usage)
   let elapsed = ContinuousClock.now - start
-  if status != 0 {
+  let exited = status & 0x7f == 0 ? (status >> 8) & 0xff : -1
+  if !accepting.contains(exited) {
     FileHandle.standardError.write(Data("compound-bench: \(binary) \(arguments.joined(separator: " ")) failed\n".utf8))
     exit(1)
   }
@@ -430,10 +434,13 @@ for database in [tenYearsDB, monthDB] {
 }
 var daily: [String: [Double]] = [:]
 var peak = 0.0
+/// How many patients `day` has added: each is another person (the same name and birth day is refused).
+nonisolated(unsafe) var dayPatients = 0
 /// Fills a new prescription, prints its label and records a batch on `database`: (name, ms, MB) of each.
 func day(_ database: String) throws -> [(String, Double, Double)] {
   // A new patient each time: a second fill for the same one would be a refill too soon.
-  _ = compound(database, ["patient", "add", "--name", "Day Patient", "--dob", "1970-01-01"])
+  dayPatients += 1
+  _ = compound(database, ["patient", "add", "--name", "Day Patient \(dayPatients)", "--dob", "1970-01-01"])
   let patient = try DatabaseQueue(path: database).read { db in
     try Int64.fetchOne(db, sql: "SELECT max(id) FROM patient") ?? 1
   }
@@ -538,8 +545,11 @@ let backup = measured(
 figure("backup_ten_years_s", backup.milliseconds / 1000)
 print("backup_ten_years_s_target: < 5")
 // The daily check (from the checkpoint `audit verify --full` left, through the day's work), and the weekly one.
-let doctor = measured(options.binary, ["doctor", "--db", tenYearsDB, "--config", settings])
+// Exit 4 is accepted: the generated history keeps leftover capsules of old batches past their BUD, which the
+// doctor names (as it would in a pharmacy that never wasted them).
+let doctor = measured(options.binary, ["doctor", "--db", tenYearsDB, "--config", settings], accepting: [0, 4])
 figure("doctor_ten_years_s", doctor.milliseconds / 1000)
 print("doctor_ten_years_s_target: < 5")
-let doctorFull = measured(options.binary, ["doctor", "--full", "--db", tenYearsDB, "--config", settings])
+let doctorFull = measured(
+  options.binary, ["doctor", "--full", "--db", tenYearsDB, "--config", settings], accepting: [0, 4])
 figure("doctor_full_ten_years_s", doctorFull.milliseconds / 1000)

@@ -112,6 +112,10 @@ struct AuditTests {
     #expect(outcome.stderr.hasPrefix("error: "))
     #expect(outcome.stderr.contains(named), "\(outcome.stderr)")
     #expect(outcome.stderr.split(separator: "\n").count == 1)
+    // The full check (the records compared on a second connection while the chain is walked) names it too.
+    let full = try pharmacy.run(["audit", "verify", "--full"])
+    #expect(full.status == 5)
+    #expect(full.stderr.contains(named), "\(full.stderr)")
     let doctor = try pharmacy.run(["doctor"])
     #expect(doctor.status == 4)
     #expect(doctor.stdout.contains("audit: "))
