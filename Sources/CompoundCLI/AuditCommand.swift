@@ -54,13 +54,17 @@ struct AuditCommand: ParsableCommand {
       commandName: "verify",
       abstract: "Check the SHA-256 chain and the records against their latest entries; exit 5 on a mismatch.",
       discussion: """
-        Finds entries edited or deleted, and records added, changed or deleted, outside compound (with the
-        sqlite3 shell, say), and names the first. Write down the head hash it prints: a later check that
+        Finds entries edited or deleted, and records added, changed or deleted, outside compound (with the \
+        sqlite3 shell, say), and names the first. Write down the head hash it prints: a later check that \
         shows the same entry count and head proves the trail was not cut short.
 
-        A clean check leaves a checkpoint in the database; the next one starts from it while its entry keeps
-        its hash, checking the entries written since and the rows they name, and every row of any table
-        written outside compound since (every table's writes are counted by triggers, whoever writes).         --full walks the whole chain and every record, with progress on a terminal.
+        A clean check leaves a checkpoint in the database; the next one starts from it while its entry keeps \
+        its hash, checking the entries written since and the rows they name, and every row of any table \
+        written outside compound since (every table's writes are counted by triggers, whoever writes).
+
+        --full walks the whole chain and compares every record, with progress on a terminal and the entries \
+        checked per second at the end; the records are compared on two more connections while the chain is \
+        walked.
         """)
 
     @OptionGroup var global: GlobalOptions
