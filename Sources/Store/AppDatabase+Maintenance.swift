@@ -268,90 +268,105 @@ extension AppDatabase {
         throw StoreError.from(error)
       }
     }
-    return try problems
-      + read { db in
-        var problems: [String] = []
-        problems += try AuditVerification.verify(db, full: full, records: records).problems.map { "audit: \($0)" }
-        if try Row.fetchOne(db, sql: "SELECT 1 FROM installation WHERE id = 1") == nil {
-          problems.append("schema: the installation record is missing")
-        }
-        // Stock against its movements: every lot and batch weekly, or daily only those moved or made since the
-        // checkpoint, while the stock's write count since then is what those movements explain.
-        let since = full ? nil : try Self.stockCheckedSince(db)
-        for kind in ["lot", "batch"] {
-          let scope =
-            since == nil
-            ? ""
-            : """
-            WHERE stock.KIND_id IN (
-              SELECT KIND_id FROM movement WHERE KIND_id IS NOT NULL AND id IN
-                (SELECT row_id FROM audit WHERE id > :since AND table_name = 'movement')
-              UNION SELECT row_id FROM audit WHERE id > :since AND table_name = 'KIND' AND op = 'insert')
-            """.replacingOccurrences(of: "KIND", with: kind)
-          for row in try Row.fetchAll(
-            db,
-            sql: """
-              SELECT * FROM (SELECT KIND.lot_number, stock.on_hand,
-                (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE movement.KIND_id = stock.KIND_id) AS moved
-                FROM stock JOIN KIND ON KIND.id = stock.KIND_id \(scope)) WHERE on_hand <> moved
-              """.replacingOccurrences(of: "KIND", with: kind), arguments: ["since": since])
-          {
-            let number: String = row["lot_number"]
-            let onHand: Int64 = row["on_hand"]
-            let moved: Int64 = row["moved"]
-            problems.append(
-              kind == "lot"
-                ? "lot \(number) shows \(onHand) on hand but its movements add up to \(moved)"
-                : "batch \(number) shows \(onHand) capsules but its movements add up to \(moved)")
-          }
-        }
+    // Kept for the checkpoint below, when neither the trail nor the stock shows a problem.
+    var audit: (report: AuditReport, tally: [String: Int64])?
+    var stockSound = true
+    problems += try read { db in
+      var problems: [String] = []
+      let report = try AuditVerification.verify(db, full: full, records: records)
+      audit = (report, try AuditVerification.tally(db))
+      problems += report.problems.map { "audit: \($0)" }
+      if try Row.fetchOne(db, sql: "SELECT 1 FROM installation WHERE id = 1") == nil {
+        problems.append("schema: the installation record is missing")
+      }
+      // Stock against its movements: every lot and batch weekly, or daily only those moved or made since the
+      // checkpoint, while the stock's write count since then is what those movements explain.
+      let since = full ? nil : try Self.stockCheckedSince(db)
+      for kind in ["lot", "batch"] {
+        let scope =
+          since == nil
+          ? ""
+          : """
+          WHERE stock.KIND_id IN (
+            SELECT KIND_id FROM movement WHERE KIND_id IS NOT NULL AND id IN
+              (SELECT row_id FROM audit WHERE id > :since AND table_name = 'movement')
+            UNION SELECT row_id FROM audit WHERE id > :since AND table_name = 'KIND' AND op = 'insert')
+          """.replacingOccurrences(of: "KIND", with: kind)
         for row in try Row.fetchAll(
           db,
           sql: """
-            SELECT batch.lot_number, batch.bud FROM stock JOIN batch ON batch.id = stock.batch_id
-            WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND batch.status = 'released' AND batch.bud < ?
-            """,
-          arguments: [today.description])
+            SELECT * FROM (SELECT KIND.lot_number, stock.on_hand,
+              (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE movement.KIND_id = stock.KIND_id) AS moved
+              FROM stock JOIN KIND ON KIND.id = stock.KIND_id \(scope)) WHERE on_hand <> moved
+            """.replacingOccurrences(of: "KIND", with: kind), arguments: ["since": since])
         {
+          let number: String = row["lot_number"]
+          let onHand: Int64 = row["on_hand"]
+          let moved: Int64 = row["moved"]
+          stockSound = false
           problems.append(
-            "batch \(row["lot_number"] as String) is still released past its BUD \(row["bud"] as String): hold or recall it"
-          )
+            kind == "lot"
+              ? "lot \(number) shows \(onHand) on hand but its movements add up to \(moved)"
+              : "batch \(number) shows \(onHand) capsules but its movements add up to \(moved)")
         }
-        for row in try Row.fetchAll(
-          db,
-          sql:
-            "SELECT lot.lot_number, lot.expiry FROM stock JOIN lot ON lot.id = stock.lot_id WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 AND lot.status = 'released' AND lot.expiry < ?",
-          arguments: [today.description])
-        {
-          problems.append(
-            "ingredient lot \(row["lot_number"] as String) expired on \(row["expiry"] as String) and still has stock: waste it"
-          )
-        }
-        if full {
-          // The fills waiting for their check, as the triggers keep them, against the fills themselves.
-          let waiting = """
-            SELECT id FROM fill WHERE NOT EXISTS (SELECT 1 FROM fill_check WHERE fill_check.fill_id = fill.id)
-              AND NOT EXISTS (SELECT 1 FROM fill_void WHERE fill_void.fill_id = fill.id)
-            """
-          for id in try Int64.fetchAll(db, sql: "\(waiting) EXCEPT SELECT fill_id FROM fill_pending LIMIT 5") {
-            problems.append(
-              "fill \(id) has no final check but is missing from the fills waiting for one (compound today)")
-          }
-          for id in try Int64.fetchAll(db, sql: "SELECT fill_id FROM fill_pending EXCEPT \(waiting) LIMIT 5") {
-            problems.append("fill \(id) is listed as waiting for its final check but has one, or is void")
-          }
-        }
-        // Certificates are kept by their SHA-256 (outside the trail: a file in JSON would bloat it): each must
-        // still hash to its key.
-        for row in try Row.fetchAll(db, sql: "SELECT sha256, file_name, bytes FROM certificate ORDER BY sha256") {
-          let bytes: Data = row["bytes"]
-          if SHA256.hex([UInt8](bytes)) != (row["sha256"] as String) {
-            problems.append(
-              "certificate \(row["file_name"] as String) no longer matches its SHA-256 \(row["sha256"] as String): it was changed outside compound; restore a backup"
-            )
-          }
-        }
-        return problems
       }
+      for row in try Row.fetchAll(
+        db,
+        sql: """
+          SELECT batch.lot_number, batch.bud FROM stock JOIN batch ON batch.id = stock.batch_id
+          WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND batch.status = 'released' AND batch.bud < ?
+          """,
+        arguments: [today.description])
+      {
+        problems.append(
+          "batch \(row["lot_number"] as String) is still released past its BUD \(row["bud"] as String): hold or recall it"
+        )
+      }
+      for row in try Row.fetchAll(
+        db,
+        sql:
+          "SELECT lot.lot_number, lot.expiry FROM stock JOIN lot ON lot.id = stock.lot_id WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 AND lot.status = 'released' AND lot.expiry < ?",
+        arguments: [today.description])
+      {
+        problems.append(
+          "ingredient lot \(row["lot_number"] as String) expired on \(row["expiry"] as String) and still has stock: waste it"
+        )
+      }
+      if full {
+        // The fills waiting for their check, as the triggers keep them, against the fills themselves.
+        let waiting = """
+          SELECT id FROM fill WHERE NOT EXISTS (SELECT 1 FROM fill_check WHERE fill_check.fill_id = fill.id)
+            AND NOT EXISTS (SELECT 1 FROM fill_void WHERE fill_void.fill_id = fill.id)
+          """
+        for id in try Int64.fetchAll(db, sql: "\(waiting) EXCEPT SELECT fill_id FROM fill_pending LIMIT 5") {
+          problems.append(
+            "fill \(id) has no final check but is missing from the fills waiting for one (compound today)")
+        }
+        for id in try Int64.fetchAll(db, sql: "SELECT fill_id FROM fill_pending EXCEPT \(waiting) LIMIT 5") {
+          problems.append("fill \(id) is listed as waiting for its final check but has one, or is void")
+        }
+      }
+      // Certificates are kept by their SHA-256 (outside the trail: a file in JSON would bloat it): each must
+      // still hash to its key.
+      for row in try Row.fetchAll(db, sql: "SELECT sha256, file_name, bytes FROM certificate ORDER BY sha256") {
+        let bytes: Data = row["bytes"]
+        if SHA256.hex([UInt8](bytes)) != (row["sha256"] as String) {
+          problems.append(
+            "certificate \(row["file_name"] as String) no longer matches its SHA-256 \(row["sha256"] as String): it was changed outside compound; restore a backup"
+          )
+        }
+      }
+      return problems
+    }
+    // A clean trail and stock move the checkpoint on, so that tomorrow's check starts from today's (skipped
+    // silently on a file that cannot be written: the check itself stands). Stock that does not match keeps the
+    // old checkpoint, so that the next check compares it again.
+    if let audit, audit.report.problems.isEmpty, stockSound {
+      try? pool.write { db in
+        try AuditVerification.save(
+          db, report: audit.report, tally: audit.tally, full: full, at: Timestamp.string(Date()))
+      }
+    }
+    return problems
   }
 }

@@ -124,9 +124,12 @@ struct MaintenanceTests {
     #expect(try pharmacy.ok(["doctor"]).stdout.contains("all checks passed"))
     try pharmacy.sqlite(
       "UPDATE stock SET on_hand = on_hand + 7 WHERE lot_id = (SELECT id FROM lot WHERE lot_number = '\(other)')")
-    let outcome = try pharmacy.run(["doctor"])
-    #expect(outcome.status == 4)
-    #expect(outcome.stdout.contains("lot \(other) shows "), "\(outcome.stdout)")
+    // Found again the next day: a check that finds stock off does not move the checkpoint past it.
+    for _ in 0..<2 {
+      let outcome = try pharmacy.run(["doctor"])
+      #expect(outcome.status == 4)
+      #expect(outcome.stdout.contains("lot \(other) shows "), "\(outcome.stdout)")
+    }
   }
 
   @Test("doctor --full reads every page: a damaged index page is named by the integrity check")
