@@ -70,13 +70,18 @@ extension AppDatabase {
         arguments: [login])
     else { throw StoreError("user \(login) is not in the database", code: .notFound) }
     // Wrong PINs in a row: failed signatures after the user's last good one, or the last change to their
-    // account (a PIN reset unlocks), in the trail's own order.
+    // account (a PIN reset unlocks), in the trail's own order. The last good one is found walking the user's
+    // entries back from the newest (audit_by_actor; `at` never goes back as entries are added), which stops
+    // at the first: a max() over them would read every entry the user ever signed.
     let since =
       try Int64.fetchOne(
         db,
         sql: """
-          SELECT max(id) FROM audit WHERE (actor = ? AND table_name <> 'signature_failure')
-            OR (table_name = 'app_user' AND row_id = (SELECT id FROM app_user WHERE login = ?))
+          SELECT max(
+            COALESCE((SELECT id FROM audit WHERE actor = ? AND table_name <> 'signature_failure'
+              ORDER BY at DESC, id DESC LIMIT 1), 0),
+            COALESCE((SELECT max(id) FROM audit
+              WHERE table_name = 'app_user' AND row_id = (SELECT id FROM app_user WHERE login = ?)), 0))
           """, arguments: [login, login]) ?? 0
     let failures = try Row.fetchOne(
       db,
