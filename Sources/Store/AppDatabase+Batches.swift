@@ -34,14 +34,7 @@ extension AppDatabase {
     let ingredients = try Row.fetchAll(
       db, sql: "SELECT * FROM ingredient WHERE code IN (\(placeholders))", arguments: StatementArguments(codes)
     ).map { try RowDecoding.ingredient($0) }
-    var lotRows = try Row.fetchAll(
-      db, sql: RowDecoding.lotSelect + " WHERE ingredient.code IN (\(placeholders))",
-      arguments: StatementArguments(codes))
-    // A lot named with --lot is looked up even when it is another ingredient's, to say so.
-    for chosen in lotChoices.values
-    where !lotRows.contains(where: { ($0["lot_number"] as String).uppercased() == chosen.uppercased() }) {
-      lotRows += try Row.fetchAll(db, sql: RowDecoding.lotSelect + " WHERE lot.lot_number = ?", arguments: [chosen])
-    }
+    let lotRows = try RowDecoding.lotsOnHand(db, codes: codes, named: Array(lotChoices.values))
     let plan = try WeighingPlanner.plan(
       PlanRequest(
         formula: formula, formulaVersion: stored.version, quantity: quantity, today: today, ingredients: ingredients,

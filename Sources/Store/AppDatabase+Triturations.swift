@@ -93,8 +93,7 @@ extension AppDatabase {
     let ingredients = try Row.fetchAll(
       db, sql: "SELECT * FROM ingredient WHERE code IN (?, ?)", arguments: StatementArguments(codes)
     ).map { try RowDecoding.ingredient($0) }
-    let lotRows = try Row.fetchAll(
-      db, sql: RowDecoding.lotSelect + " WHERE ingredient.code IN (?, ?)", arguments: StatementArguments(codes))
+    let lotRows = try RowDecoding.lotsOnHand(db, codes: codes, named: Array(lotChoices.values))
     let lots = try lotRows.map { try RowDecoding.lot($0) }
     let plan = try TriturationPlan.plan(
       definition, version: row["version"], mass: mass, ingredients: ingredients, lots: lots, lotChoices: lotChoices,

@@ -63,6 +63,21 @@ enum RowDecoding {
     FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id JOIN stock ON stock.lot_id = lot.id
     """
 
+  /// The lots of `codes` with something on hand (years of emptied lots are neither read nor decoded), and each
+  /// lot `named` (with --lot) whatever it holds and whoever's it is, so that a refusal can say why.
+  static func lotsOnHand(_ db: Database, codes: [String], named: [String]) throws -> [Row] {
+    var rows = try Row.fetchAll(
+      db,
+      sql: lotSelect
+        + " WHERE ingredient.code IN (\(codes.map { _ in "?" }.joined(separator: ", "))) AND stock.on_hand > 0",
+      arguments: StatementArguments(codes))
+    for chosen in named
+    where !rows.contains(where: { ($0["lot_number"] as String).uppercased() == chosen.uppercased() }) {
+      rows += try Row.fetchAll(db, sql: lotSelect + " WHERE lot.lot_number = ?", arguments: [chosen])
+    }
+    return rows
+  }
+
   static func json<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
