@@ -104,8 +104,8 @@ struct DoctorCommand: ParsableCommand {
     abstract:
       "Check the database: the audit trail, stock against its movements, lots past their BUD or expiry still usable.",
     discussion: """
-      The daily check reads the audit trail since its last verified checkpoint ('compound audit verify' keeps \
-      one), the records those entries name and the stock their movements touched (all of it when stock was \
+      The daily check reads the audit trail since its last verified checkpoint (a clean 'compound audit \
+      verify' or daily doctor keeps one), the records those entries name and the stock their movements touched (all of it when stock was \
       written outside compound), so it takes about as long on the tenth year as on the first day. Once a week run it with --full: it also \
       reads every page of the file (SQLite's integrity check) and walks the whole trail, which takes minutes on \
       a file of many years.
