@@ -140,16 +140,20 @@ extension AppDatabase {
         patient: record.patient, components: try Self.components(db, formula), index: index, today: today)
       // The batches of the formula that hold stock (the stock index's few rows, whatever the years behind them),
       // and the batch named, whatever it holds.
-      let columns = """
-        SELECT batch.lot_number, batch.status, batch.bud, batch.compounding_date, stock.on_hand, formula.code
-        FROM stock JOIN batch ON batch.id = stock.batch_id JOIN formula ON formula.id = batch.formula_id
-        """
+      let columns =
+        "SELECT batch.lot_number, batch.status, batch.bud, batch.compounding_date, stock.on_hand, formula.code"
       var rows = try Row.fetchAll(
         db,
-        sql: columns + " WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND formula.code = ?",
+        sql: columns + " FROM \(RowDecoding.batchesHeld) JOIN formula ON formula.id = batch.formula_id"
+          + " WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND formula.code = ?",
         arguments: [step.formulaCode])
       if let chosen, !rows.contains(where: { ($0["lot_number"] as String).uppercased() == chosen.uppercased() }) {
-        rows += try Row.fetchAll(db, sql: columns + " WHERE batch.lot_number = ?", arguments: [chosen])
+        rows += try Row.fetchAll(
+          db,
+          sql: columns
+            + " FROM batch JOIN stock ON stock.batch_id = batch.id JOIN formula ON formula.id = batch.formula_id"
+            + " WHERE batch.lot_number = ?",
+          arguments: [chosen])
       }
       let candidates = try rows.map { row in
         let status: String = row["status"]

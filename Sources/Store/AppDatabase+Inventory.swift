@@ -105,7 +105,7 @@ extension AppDatabase {
         sql: """
           SELECT lot.lot_number, lot.expiry, lot.cost_cents, lot.received_quantity, lot.status, ingredient.code,
             ingredient.kind, stock.on_hand
-          FROM stock JOIN lot ON lot.id = stock.lot_id JOIN ingredient ON ingredient.id = lot.ingredient_id
+          FROM \(RowDecoding.lotsHeld) JOIN ingredient ON ingredient.id = lot.ingredient_id
           WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0
           ORDER BY ingredient.code, lot.expiry, lot.lot_number
           """
@@ -114,7 +114,7 @@ extension AppDatabase {
         db,
         sql: """
           SELECT batch.lot_number, batch.bud, batch.status, formula.code, stock.on_hand
-          FROM stock JOIN batch ON batch.id = stock.batch_id JOIN formula ON formula.id = batch.formula_id
+          FROM \(RowDecoding.batchesHeld) JOIN formula ON formula.id = batch.formula_id
           WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0
           ORDER BY formula.code, batch.bud, batch.lot_number
           """

@@ -313,7 +313,7 @@ extension AppDatabase {
       for row in try Row.fetchAll(
         db,
         sql: """
-          SELECT batch.lot_number, batch.bud FROM stock JOIN batch ON batch.id = stock.batch_id
+          SELECT batch.lot_number, batch.bud FROM \(RowDecoding.batchesHeld)
           WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND batch.status = 'released' AND batch.bud < ?
           """,
         arguments: [today.description])
@@ -325,7 +325,7 @@ extension AppDatabase {
       for row in try Row.fetchAll(
         db,
         sql:
-          "SELECT lot.lot_number, lot.expiry FROM stock JOIN lot ON lot.id = stock.lot_id WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 AND lot.status = 'released' AND lot.expiry < ?",
+          "SELECT lot.lot_number, lot.expiry FROM \(RowDecoding.lotsHeld) WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 AND lot.status = 'released' AND lot.expiry < ?",
         arguments: [today.description])
       {
         problems.append(

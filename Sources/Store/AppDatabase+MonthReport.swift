@@ -114,31 +114,38 @@ extension AppDatabase {
   ) throws -> MonthReport.Totals {
     // Only what holds stock now (the stock index's rows) or moved in or after the month: a lot or batch with
     // neither had nothing at the month's end and did nothing in it.
-    let lotSelect = """
+    let lotColumns = """
       SELECT lot.id, lot.lot_number, lot.supplier, lot.expiry, lot.cost_cents, lot.received_quantity, lot.status,
         stock.on_hand, ingredient.code, ingredient.kind,
         (SELECT to_status FROM status_change WHERE lot_id = lot.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
-      FROM stock JOIN lot ON lot.id = stock.lot_id JOIN ingredient ON ingredient.id = lot.ingredient_id
       """
-    let batchSelect = """
+    let batchColumns = """
       SELECT batch.id, batch.lot_number, batch.bud, batch.actual_yield, batch.status, stock.on_hand, formula.code,
         (SELECT to_status FROM status_change WHERE batch_id = batch.id AND changed_at < ? ORDER BY id DESC LIMIT 1) AS status_then
-      FROM stock JOIN batch ON batch.id = stock.batch_id JOIN formula ON formula.id = batch.formula_id
       """
+    let ingredientJoin = " JOIN ingredient ON ingredient.id = lot.ingredient_id"
+    let formulaJoin = " JOIN formula ON formula.id = batch.formula_id"
     var lotInfo: [Int64: Row] = [:]
     var batchInfo: [Int64: Row] = [:]
     for row in try Row.fetchAll(
-      db, sql: lotSelect + " WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0", arguments: [end])
+      db,
+      sql: lotColumns + " FROM \(RowDecoding.lotsHeld)" + ingredientJoin
+        + " WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0", arguments: [end])
     {
       lotInfo[row["id"]] = row
     }
     for row in try Row.fetchAll(
-      db, sql: batchSelect + " WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0", arguments: [end])
+      db,
+      sql: batchColumns + " FROM \(RowDecoding.batchesHeld)" + formulaJoin
+        + " WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0", arguments: [end])
     {
       batchInfo[row["id"]] = row
     }
-    let lotByID = try db.makeStatement(sql: lotSelect + " WHERE stock.lot_id = ?")
-    let batchByID = try db.makeStatement(sql: batchSelect + " WHERE stock.batch_id = ?")
+    let lotByID = try db.makeStatement(
+      sql: lotColumns + " FROM stock JOIN lot ON lot.id = stock.lot_id" + ingredientJoin + " WHERE stock.lot_id = ?")
+    let batchByID = try db.makeStatement(
+      sql: batchColumns + " FROM stock JOIN batch ON batch.id = stock.batch_id" + formulaJoin
+        + " WHERE stock.batch_id = ?")
     for key in flows.keys.sorted() {
       if key > 0, lotInfo[key] == nil {
         lotInfo[key] = try Row.fetchOne(lotByID, arguments: [end, key])
@@ -179,10 +186,11 @@ extension AppDatabase {
       } else {
         item = info["code"]
         kind = "batch"
-        let cost = try batchCost(db, try batchRow(db, info["lot_number"]))
-        let known = cost.lines.allSatisfy { $0.cents != nil }
-        // Finished capsules are valued at the ingredient cost they consumed.
-        let perCapsule = cost.lines.compactMap(\.cents).reduce(0, +) / Decimal(max(cost.yield, 1))
+        // Finished capsules are valued at the ingredient cost they consumed; a batch emptied by the month's end
+        // (most of those the month moved) has nothing to value, so its components are not read.
+        let lines = closing == 0 ? [] : try costLines(db, batchID: id)
+        let known = lines.allSatisfy { $0.cents != nil }
+        let perCapsule = lines.compactMap(\.cents).reduce(0, +) / Decimal(max(info["actual_yield"] as Int, 1))
         row = MonthReport.LotRow(
           lotNumber: info["lot_number"], item: item, kind: kind, supplier: "compounded",
           expires: try CalendarDate.parse(info["bud"]), status: info["status_then"] ?? info["status"], unit: .count,

@@ -12,23 +12,28 @@ extension AppDatabase {
   }
 
   func batchCost(_ db: Database, _ row: Row) throws -> (lines: [CostLine], yield: Int, labourMinutes: Int?) {
-    let lines = try Row.fetchAll(
+    let lines = try costLines(db, batchID: row["id"])
+    let formula = try Row.fetchOne(
+      db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
+    let labour = try formula.map { try version(db, $0, countingBatches: false).formula.labourMinutes } ?? nil
+    return (lines, row["actual_yield"], labour)
+  }
+
+  /// What a batch consumed, lot by lot, with each lot's receipt cost.
+  func costLines(_ db: Database, batchID: Int64) throws -> [CostLine] {
+    try Row.fetchAll(
       db,
       sql: """
         SELECT batch_component.measured, lot.lot_number, lot.cost_cents, lot.received_quantity, ingredient.code
         FROM batch_component JOIN lot ON lot.id = batch_component.lot_id
         JOIN ingredient ON ingredient.id = lot.ingredient_id
         WHERE batch_component.batch_id = ? ORDER BY batch_component.id
-        """, arguments: [row["id"] as Int64]
+        """, arguments: [batchID]
     ).map { line in
       CostLine.ingredient(
         line["code"], lotNumber: line["lot_number"], quantity: line["measured"],
         lotCost: (line["cost_cents"] as Int64?).map(Money.init(cents:)), received: line["received_quantity"])
     }
-    let formula = try Row.fetchOne(
-      db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
-    let labour = try formula.map { try version(db, $0, countingBatches: false).formula.labourMinutes } ?? nil
-    return (lines, row["actual_yield"], labour)
   }
 
   /// A quote for `quantity` capsules before compounding: what a batch of that many would consume from the lots
@@ -61,8 +66,7 @@ extension AppDatabase {
         db,
         sql: """
           SELECT lot.lot_number, stock.on_hand, lot.cost_cents, lot.received_quantity, ingredient.code, ingredient.kind
-          FROM stock JOIN lot ON lot.id = stock.lot_id
-          JOIN ingredient ON ingredient.id = lot.ingredient_id
+          FROM \(RowDecoding.lotsHeld) JOIN ingredient ON ingredient.id = lot.ingredient_id
           WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 ORDER BY ingredient.code, lot.lot_number
           """
       ).map { row in

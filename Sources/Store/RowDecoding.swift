@@ -63,13 +63,27 @@ enum RowDecoding {
     FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id JOIN stock ON stock.lot_id = lot.id
     """
 
+  /// The lots that hold stock, read from the stock index's few rows first.
+  ///
+  /// `INDEXED BY` and `CROSS JOIN` keep the planner from starting at the lot table (every lot ever received) and
+  /// probing stock for each. The statement must say `stock.lot_id IS NOT NULL AND stock.on_hand > 0`, the index's condition (SQLite refuses it otherwise).
+  static let lotsHeld = "stock INDEXED BY stock_held_by_lot CROSS JOIN lot ON lot.id = stock.lot_id"
+
+  /// The batches that hold stock, read from the stock index's few rows first, as `lotsHeld`; the statement must
+  /// say `stock.batch_id IS NOT NULL AND stock.on_hand > 0`.
+  static let batchesHeld = "stock INDEXED BY stock_held_by_batch CROSS JOIN batch ON batch.id = stock.batch_id"
+
   /// The lots of `codes` with something on hand (years of emptied lots are neither read nor decoded), and each
   /// lot `named` (with --lot) whatever it holds and whoever's it is, so that a refusal can say why.
   static func lotsOnHand(_ db: Database, codes: [String], named: [String]) throws -> [Row] {
     var rows = try Row.fetchAll(
       db,
-      sql: lotSelect
-        + " WHERE ingredient.code IN (\(codes.map { _ in "?" }.joined(separator: ", "))) AND stock.on_hand > 0",
+      sql: """
+        SELECT lot.*, stock.on_hand, ingredient.code, ingredient.name AS ingredient_name, ingredient.kind
+        FROM \(lotsHeld) JOIN ingredient ON ingredient.id = lot.ingredient_id
+        WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0
+          AND ingredient.code IN (\(codes.map { _ in "?" }.joined(separator: ", ")))
+        """,
       arguments: StatementArguments(codes))
     for chosen in named
     where !rows.contains(where: { ($0["lot_number"] as String).uppercased() == chosen.uppercased() }) {

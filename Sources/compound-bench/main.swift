@@ -427,21 +427,22 @@ try manager.copyItem(atPath: tenYearsCached, toPath: tenYearsDB)
 try manager.copyItem(atPath: monthCached, toPath: monthDB)
 // Opened once untimed: a cache made by an older compound is migrated here, not inside a timed command.
 for database in [tenYearsDB, monthDB] { _ = compound(database, ["batch", "list"]) }
-// What a pharmacy does with stock past its date: it is taken off the shelf (an `expired` movement each), so that
-// the ten years hold what a pharmacy would (the generated history leaves a tenth of each month's lots and the
-// leftover capsules of one batch in a hundred).
+// What a pharmacy does with stock past its date: it is taken off the shelf the day after (an `expired` movement
+// each, dated then), so that the ten years hold what a pharmacy would (the generated history leaves a tenth of each
+// month's lots and the leftover capsules of one batch in a hundred). Dated today instead, ten years of leftovers
+// would all be this month's movements, and the month's workbook would list them.
 guard let benchDay = ISO8601DateFormatter().date(from: benchNow) else { fatalError("bad bench time \(benchNow)") }
 for database in [tenYearsDB, monthDB] {
   try AppDatabase.open(path: database).auditedWrite(
     actor: "dchen", command: "bench: stock past its date taken off the shelf", at: benchDay
   ) { db in
-    let stamp = Timestamp.string(benchDay)
     for kind in ["lot", "batch"] {
       let date = kind == "lot" ? "expiry" : "bud"
       let rows = try Row.fetchAll(
         db,
         sql: """
-          SELECT stock.\(kind)_id AS id, stock.on_hand FROM stock JOIN \(kind) ON \(kind).id = stock.\(kind)_id
+          SELECT stock.\(kind)_id AS id, stock.on_hand, date(\(kind).\(date), '+1 day') || 'T15:00:00Z' AS moved_at
+          FROM stock JOIN \(kind) ON \(kind).id = stock.\(kind)_id
           WHERE stock.\(kind)_id IS NOT NULL AND stock.on_hand > 0 AND \(kind).\(date) < '2026-11-22'
           """)
       for row in rows {
@@ -449,7 +450,7 @@ for database in [tenYearsDB, monthDB] {
           sql: """
             INSERT INTO movement (\(kind)_id, kind, quantity, moved_at, moved_by, reason)
             VALUES (?, 'expired', ?, ?, 'dchen', 'past its date')
-            """, arguments: [row["id"] as Int64, -(row["on_hand"] as Int64), stamp])
+            """, arguments: [row["id"] as Int64, -(row["on_hand"] as Int64), row["moved_at"] as String])
       }
     }
   }
