@@ -57,10 +57,13 @@ public enum SettingsLoader {
     if let flag = databaseFlag {
       databasePath = flag
       databaseSource = .flag("--db")
+      try DatabaseAddress.check(flag, from: databaseSource)
     } else if let variable = environment["COMPOUND_DB"], !variable.isEmpty {
       databasePath = variable
       databaseSource = .environment("COMPOUND_DB")
+      try DatabaseAddress.check(variable, from: databaseSource)
     } else if !settings.database.isEmpty, let configPath {
+      try DatabaseAddress.check(settings.database, from: .file(configPath))
       let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent()
       databasePath =
         settings.database.hasPrefix("/")

@@ -205,6 +205,39 @@ struct RefusalTests {
     #expect(outcome.stderr.contains("not a compound database"))
   }
 
+  @Test("a database given as an address is refused, naming where it came from, and no folder is made after it")
+  func databaseAddresses() throws {
+    let pharmacy = try Pharmacy()
+    let withURL = pharmacy.folder.appendingPathComponent("url.toml").path
+    try
+      ("database = \"postgresql://compound@db.example:5432/pharmacy\"\n"
+      + String(contentsOfFile: pharmacy.settings, encoding: .utf8))
+      .write(toFile: withURL, atomically: true, encoding: .utf8)
+    let settings = ["--config", pharmacy.settings]
+    let cases: [(arguments: [String], environment: [String: String], source: String)] = [
+      (["--db", "postgresql://postgres@127.0.0.1:5432/pharmacy"] + settings, [:], "flag --db"),
+      (settings, ["COMPOUND_DB": "postgres://127.0.0.1/pharmacy"], "environment COMPOUND_DB"),
+      (["--config", withURL], [:], "file \(withURL)"),
+      (["--db", "PostgreSQL:pharmacy"] + settings, [:], "flag --db"),
+      (["--db", "https://files.example/pharmacy.sqlite"] + settings, [:], "flag --db"),
+    ]
+    for (arguments, environment, source) in cases {
+      let outcome = try pharmacy.run(["init", "--training"] + arguments, environment: environment, global: false)
+      #expect(outcome.status != 0, "\(arguments) was not refused")
+      #expect(outcome.stderr.split(separator: "\n").count == 1, "not one line: \(outcome.stderr)")
+      #expect(outcome.stderr.contains("from \(source)"), "\(outcome.stderr)")
+      #expect(outcome.stderr.contains("give the path of the pharmacy's SQLite file"), "\(outcome.stderr)")
+    }
+    let made = try FileManager.default.contentsOfDirectory(atPath: pharmacy.folder.path)
+    #expect(!made.contains { $0.contains(":") }, "\(made)")
+    #expect(!FileManager.default.fileExists(atPath: pharmacy.database))
+    // A file whose name holds a colon is still a file.
+    let colon = pharmacy.folder.appendingPathComponent("store:1.sqlite").path
+    let outcome = try pharmacy.run(["init", "--training", "--db", colon] + settings, global: false)
+    #expect(outcome.status == 0, "\(outcome.stderr)")
+    #expect(FileManager.default.fileExists(atPath: colon))
+  }
+
   @Test("a bad settings file or an unknown command line is one line, not a stack trace")
   func badSettings() throws {
     let pharmacy = try Pharmacy(settings: "[labels]\nzpl_dpi = \"five\"\n")
