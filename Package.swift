@@ -43,8 +43,9 @@ let package = Package(
     .target(name: "BalanceDevice", dependencies: ["Quantities", "Sockets"], swiftSettings: strict),
     .systemLibrary(
       name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]),
+    .systemLibrary(name: "CMinizip", pkgConfig: "minizip", providers: [.apt(["libminizip-dev", "zlib1g-dev"])]),
     .target(
-      name: "Export", dependencies: ["CXlsxWriter", "FileOutput", "Quantities", "Formulation", "Store"],
+      name: "Export", dependencies: ["CXlsxWriter", "CMinizip", "FileOutput", "Quantities", "Formulation", "Store"],
       swiftSettings: strict),
     .target(
       name: "LabelRendering", dependencies: ["Labeling", "CPangoCairo", "CZint"], swiftSettings: strict),

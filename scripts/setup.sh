@@ -16,6 +16,7 @@ packages=(
   cups-client      # lp, lpadmin
   libxlsxwriter-dev  # the monthly Excel export
   zlib1g-dev       # libxlsxwriter's pkg-config links -lz but the package does not pull it in
+  libminizip-dev   # the export's Movements sheet, compressed as it is read, spliced into libxlsxwriter's zip
   python3-openpyxl # tests read the exported workbook back
   libcrypt-dev     # PINs are stored as salted yescrypt hashes (crypt_r)
 )

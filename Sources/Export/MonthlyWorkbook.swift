@@ -4,7 +4,8 @@ import Foundation
 import Quantities
 import Store
 
-/// Writes the month's inventory workbook with libxlsxwriter in constant-memory mode.
+/// Writes the month's inventory workbook with libxlsxwriter in constant-memory mode; the Movements sheet's rows
+/// are written and compressed apart as they are read (`MovementWriter`) and spliced in (`SheetSplice`).
 ///
 /// Masses are in mg, counts in pieces (capsules for batches), money in dollars. The file is written under
 /// a temporary name and renamed, so an interrupted export never leaves a half file under the final name.
@@ -32,16 +33,41 @@ public enum MonthlyWorkbook {
     return written
   }
 
+  /// The Movements sheet's part in the zip: the fifth sheet libxlsxwriter adds.
+  static let movementsEntry = "xl/worksheets/sheet5.xml"
+
   private static func writeFile(
     year: Int, month: Int, to path: String, pharmacy: String, zone: TimeZone, generated: Date, progress: Bool,
     read: (inout MovementWriter) throws -> MonthReport
   ) throws(ExportError) -> (report: MonthReport, items: Int, lots: Int) {
+    // libxlsxwriter's workbook and the compressed rows, beside the temporary file and gone once it is whole.
+    let library = path + ".workbook"
+    let rows = path + ".rows"
+    defer {
+      try? FileManager.default.removeItem(atPath: library)
+      try? FileManager.default.removeItem(atPath: rows)
+    }
+    let written = try writeWorkbook(
+      year: year, month: month, to: library, rows: rows, pharmacy: pharmacy, zone: zone, generated: generated,
+      progress: progress, read: read)
+    try SheetSplice.splice(
+      source: library, destination: path, entry: movementsEntry, rows: rows, result: written.rows,
+      count: written.count)
+    return (written.report, written.report.totals.summary.count, written.report.totals.lots.count)
+  }
+
+  private static func writeWorkbook(
+    year: Int, month: Int, to path: String, rows: String, pharmacy: String, zone: TimeZone, generated: Date,
+    progress: Bool, read: (inout MovementWriter) throws -> MonthReport
+  ) throws(ExportError) -> (report: MonthReport, rows: DeflatePipe.Result, count: Int) {
     var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 1)
     guard let workbook = workbook_new_opt(path, &options) else {
       throw ExportError("cannot create \(path): check the folder exists and is writable")
     }
     let monthText = String(format: "%04d-%02d", year, month)
     let written: MonthReport
+    let compressed: DeflatePipe.Result
+    let count: Int
     do {
       let formats = try Formats(workbook)
       // Sheets in the order a reader meets them; the movements are written first, in the one read that also
@@ -55,7 +81,8 @@ public enum MonthlyWorkbook {
         header: [("When (\(zone.identifier))", Headers.movements[0].1)] + Headers.movements.dropFirst(),
         formats: formats)
       var expiringSheet = try Sheet(workbook, name: "Expiring", header: Headers.expiring, formats: formats)
-      var writer = MovementWriter(sheet: movementsSheet, formats: formats, progress: progress, zone: zone)
+      var writer = MovementWriter(
+        sheet: movementsSheet, formats: formats, progress: progress, zone: zone, pipe: try DeflatePipe(path: rows))
       let report: MonthReport
       do {
         report = try read(&writer)
@@ -64,7 +91,8 @@ public enum MonthlyWorkbook {
       } catch {
         throw ExportError("cannot read the month's movements: \(error)")
       }
-      writer.finish()
+      compressed = try writer.finish()
+      count = writer.written
       let anchor = "audit trail of \(report.auditEntries) entries, head \(report.auditHead)"
       properties(workbook, report, pharmacy: pharmacy, monthText: monthText, anchor: anchor, generated: generated)
       summary(
@@ -89,7 +117,7 @@ public enum MonthlyWorkbook {
     guard status == LXW_NO_ERROR else {
       throw ExportError("libxlsxwriter could not write \(path): \(String(cString: lxw_strerror(status)))")
     }
-    return (written, written.totals.summary.count, written.totals.lots.count)
+    return (written, compressed, count)
   }
 
   /// The workbook's title, author and comments, and the audit anchor as custom properties.

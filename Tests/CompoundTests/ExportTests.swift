@@ -168,6 +168,51 @@ struct ExportTests {
     #expect(novemberOut["times"] as? [String] == ["2026-11-01 00:30:00", "2026-11-01 01:30:00"])
   }
 
+  @Test(
+    "the Movements rows hold the ledger's text and quantities exactly; the zip's checksums hold; nothing else is left")
+  func movementRows() throws {
+    let pharmacy = try pharmacy()
+    let avicel = try #require(try pharmacy.lotNumbers()["AV-1"])
+    // Text that is markup in XML, spaces at the edges, and letters beyond ASCII; masses to the microgram.
+    for (quantity, reason) in [
+      ("-0.001mg", "recount <5 g> & \"spill\""), ("1.234567g", "  found behind the balance "),
+      ("-250.5mg", "Ünïcödé résumé 💊"),
+    ] {
+      try pharmacy.ok(["stock", "adjust", avicel, "--quantity", quantity, "--reason", reason, "--by", "mtorres"])
+    }
+    let file = pharmacy.folder.appendingPathComponent("november.xlsx").path
+    let before = Set(try FileManager.default.contentsOfDirectory(atPath: pharmacy.folder.path))
+    try pharmacy.ok(["inventory", "export", "--month", "2026-11", "--out", file])
+    let after = Set(try FileManager.default.contentsOfDirectory(atPath: pharmacy.folder.path))
+    #expect(after.subtracting(before) == ["november.xlsx"], "\(after.subtracting(before))")
+    let out = try #require(
+      try read(
+        file,
+        """
+        import zipfile
+        rows = [list(r) for r in openpyxl.load_workbook(path)['Movements'].iter_rows(min_row=2, values_only=True)]
+        print(json.dumps({'rows': [[r[4], r[5], r[7] or ''] for r in rows],
+          'bad': zipfile.ZipFile(path).testzip()}))
+        """) as? [String: Any])
+    #expect(out["bad"] is NSNull, "a part of the zip fails its CRC: \(out["bad"] ?? "")")
+    let rows = try #require(out["rows"] as? [[Any]])
+    let ledger = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(
+          try pharmacy.sqlite(
+            "SELECT json_group_array(json_array(quantity, COALESCE(reason, ''))) FROM"
+              + " (SELECT * FROM movement ORDER BY moved_at, id)"
+          ).output.utf8)) as? [[Any]])
+    #expect(rows.count == ledger.count && rows.count == 12)
+    for (row, stored) in zip(rows, ledger) {
+      let micrograms = try #require(stored[0] as? Int)
+      let expected = row[0] as? String == "mg" ? Double(micrograms) / 1000 : Double(micrograms)
+      #expect((row[1] as? NSNumber)?.doubleValue == expected, "\(row) against \(stored)")
+      #expect(row[2] as? String == stored[1] as? String, "\(row) against \(stored)")
+    }
+    #expect(rows.contains { $0[2] as? String == "  found behind the balance " })
+  }
+
   @Test("a bad month or an unwritable place is refused, and no file is left under the final name")
   func refusals() throws {
     let pharmacy = try pharmacy()
