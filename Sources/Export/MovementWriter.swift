@@ -26,6 +26,8 @@ public struct MovementWriter: MovementSink {
 
   /// Chunks of about this many bytes go to the compressor.
   private static let chunk = 1 << 20
+  /// The rows an Excel sheet holds below its header (1,048,576 in all).
+  static let sheetRows = 1_048_575
 
   init(sheet: Sheet, formats: Formats, progress: Bool, zone: TimeZone, pipe: DeflatePipe) {
     self.sheet = sheet
@@ -41,6 +43,12 @@ public struct MovementWriter: MovementSink {
   public mutating func start(count: Int) { self.count = count }
 
   public mutating func add(_ movement: MonthReport.MovementRow) throws {
+    // Rows past Excel's last would make a file Excel calls damaged: refused before the first is written.
+    guard count <= Self.sheetRows, written < Self.sheetRows else {
+      throw ExportError(
+        "the month has \(max(count, written + 1)) movements, more than the \(Self.sheetRows) rows an Excel sheet"
+          + " holds below its header: nothing was written")
+    }
     // Row 1 is the header.
     rowDigits.removeAll(keepingCapacity: true)
     Self.digits(UInt64(written + 2), into: &rowDigits)

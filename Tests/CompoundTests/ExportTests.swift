@@ -213,6 +213,23 @@ struct ExportTests {
     #expect(rows.contains { $0[2] as? String == "  found behind the balance " })
   }
 
+  @Test("a month with more movements than an Excel sheet holds is refused before a row is written")
+  func tooManyRows() throws {
+    let pharmacy = try pharmacy()
+    // Excel's last row is 1,048,576: the header and 1,048,575 movements. The month already has 9.
+    try pharmacy.sqlite(
+      """
+      WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 1048575 - 9)
+      INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by, reason)
+      SELECT 1, 'adjusted', 1 - 2 * (i % 2), '2026-11-10T12:00:00Z', 'mtorres', 'recount' FROM c;
+      """)
+    let file = pharmacy.folder.appendingPathComponent("november.xlsx").path
+    let before = Set(try FileManager.default.contentsOfDirectory(atPath: pharmacy.folder.path))
+    let refused = try pharmacy.refused(["inventory", "export", "--month", "2026-11", "--out", file])
+    #expect(refused.contains("1048576 movements, more than the 1048575 rows an Excel sheet holds"), "\(refused)")
+    #expect(Set(try FileManager.default.contentsOfDirectory(atPath: pharmacy.folder.path)) == before)
+  }
+
   @Test("a bad month or an unwritable place is refused, and no file is left under the final name")
   func refusals() throws {
     let pharmacy = try pharmacy()
