@@ -29,7 +29,10 @@ final class DeflatePipe: @unchecked Sendable {
 
   /// Starts a compressed file at `path`.
   init(path: String) throws(ExportError) {
-    guard let file = fopen(path, "wb") else {
+    // A new file only, never one already there or a link planted in its place.
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    guard descriptor >= 0, let file = fdopen(descriptor, "wb") else {
+      if descriptor >= 0 { close(descriptor) }
       throw ExportError("cannot create \(path): check the folder exists and is writable")
     }
     stream = .allocate(capacity: 1)
