@@ -89,7 +89,7 @@ public enum MonthlyWorkbook {
       } catch let error as ExportError {
         throw error
       } catch {
-        throw ExportError("cannot read the month's movements: \(error)")
+        throw writer.refusal ?? ExportError("cannot read the month's movements: \(error)")
       }
       compressed = try writer.finish()
       count = writer.written

@@ -23,6 +23,8 @@ public struct MovementWriter: MovementSink {
   private let pieces: [UInt8]
   /// The digits of the row being written, for each cell's reference.
   private var rowDigits: [UInt8] = []
+  /// Why the writer stopped the read, when it did (the store hands the error back wrapped as its own).
+  private(set) var refusal: ExportError?
 
   /// Chunks of about this many bytes go to the compressor.
   private static let chunk = 1 << 20
@@ -45,9 +47,11 @@ public struct MovementWriter: MovementSink {
   public mutating func add(_ movement: MonthReport.MovementRow) throws {
     // Rows past Excel's last would make a file Excel calls damaged: refused before the first is written.
     guard count <= Self.sheetRows, written < Self.sheetRows else {
-      throw ExportError(
+      let refusal = ExportError(
         "the month has \(max(count, written + 1)) movements, more than the \(Self.sheetRows) rows an Excel sheet"
           + " holds below its header: nothing was written")
+      self.refusal = refusal
+      throw refusal
     }
     // Row 1 is the header.
     rowDigits.removeAll(keepingCapacity: true)
