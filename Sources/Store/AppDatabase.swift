@@ -25,6 +25,8 @@ public final class AppDatabase: Sendable {
   private let zone = Mutex(TimeZone(identifier: "UTC") ?? .current)
   /// For a database made by `create`: the name `publish` gives it.
   private let publishAs: String?
+  /// What creates the connection's audit capture triggers as tables are first written (made by the first write).
+  private let capture = Mutex<AuditCapture?>(nil)
 
   init(pool: DatabaseQueue, path: String, publishAs: String? = nil) {
     self.pool = pool
@@ -211,9 +213,11 @@ public final class AppDatabase: Sendable {
             "the clock reads \(local(stamp.at)), earlier than the newest record (\(local(newest))): nothing was written; set the computer's clock right",
             code: .clock)
         }
-        try AuditTrail.capture(db)
+        var observer = capture.withLock { $0 }
+        let tallies = try AuditTrail.capture(db, observer: &observer)
+        capture.withLock { $0 = observer }
         let result = try work(db)
-        try AuditTrail.seal(db, stamp: stamp)
+        try AuditTrail.seal(db, stamp: stamp, tallies: tallies, observer: observer)
         return result
       }
     } catch {

@@ -103,18 +103,12 @@ enum AuditTrail {
   ///
   /// Its bytes are the row's canonical form: the SHA-256 of this text is what an entry's `row_sha256` holds.
   static func rowJSON(_ db: Database, table: String, row: String) throws -> String {
-    let columns = try db.columns(in: table).map(\.name)
-    let pairs = columns.map { "'\($0)', \(row).\"\($0)\"" }.joined(separator: ", ")
-    return "json_object(\(pairs))"
+    rowJSON(columns: try db.columns(in: table).map(\.name), row: row)
   }
 
-  /// The JSON of only the columns an update changed, as `side` (`OLD` or `NEW`) has them, in the table's order.
-  static func changedJSON(_ db: Database, table: String, side: String) throws -> String {
-    let columns = try db.columns(in: table).map(\.name)
-    let pieces = columns.map {
-      "CASE WHEN OLD.\"\($0)\" IS NOT NEW.\"\($0)\" THEN ',\"\($0)\":' || json_quote(\(side).\"\($0)\") ELSE '' END"
-    }
-    return "'{' || ltrim(\(pieces.joined(separator: " || ")), ',') || '}'"
+  /// The JSON of a row with `columns` (`row` standing for the row), as `rowJSON(_:table:row:)` writes it.
+  static func rowJSON(columns: [String], row: String) -> String {
+    "json_object(\(columns.map { "'\($0)', \(row).\"\($0)\"" }.joined(separator: ", ")))"
   }
 
   /// The permanent triggers that count every write to `table`, by compound or by any other program.
@@ -136,54 +130,140 @@ enum AuditTrail {
     """
   }
 
-  /// Creates this connection's capture table and triggers, unless present.
-  static func capture(_ db: Database) throws {
-    if try Bool.fetchOne(db, sql: "SELECT 1 FROM temp.sqlite_master WHERE name = 'audit_pending'") == true { return }
-    let digests = try db.columns(in: "audit").contains { $0.name == "row_sha256" }
+  /// Readies this connection to capture the transaction about to be written; returns the write tallies at
+  /// its start, for `seal` to compare.
+  ///
+  /// The first time, it makes the pending table and `observer` (with every record table's triggers, created
+  /// when a statement first writes the table). An update's trigger keeps the whole rows before and after,
+  /// and which columns changed as a bit mask (`OLD.c IS NOT NEW.c`, bit k for the table's k-th column);
+  /// `seal` cuts the changed columns out of the whole rows.
+  static func capture(_ db: Database, observer: inout AuditCapture?) throws -> [String: Int64] {
+    if observer == nil {
+      guard let connection = db.sqliteConnection else { throw StoreError("the database connection is closed") }
+      let made = AuditCapture(connection: connection, triggers: try triggers(db))
+      db.add(transactionObserver: made, extent: .databaseLifetime)
+      observer = made
+    }
     try db.execute(
       sql: """
-        CREATE TEMP TABLE audit_pending (
+        CREATE TEMP TABLE IF NOT EXISTS audit_pending (
           seq INTEGER PRIMARY KEY, table_name TEXT, row_id INTEGER, op TEXT, lot TEXT, old_row TEXT, new_row TEXT,
-          old_full TEXT, new_full TEXT)
+          old_full TEXT, new_full TEXT, changed INTEGER)
         """)
+    // The triggers there are now (a rolled-back transaction took the ones it made with it).
+    let present = try String.fetchAll(
+      db, sql: "SELECT DISTINCT lower(tbl_name) FROM temp.sqlite_master WHERE type = 'trigger'")
+    observer?.begin(present: Set(present))
+    let counts = try tallies(db)
+    // Without the tallies (a database still being migrated), nothing could tell a missed write: every trigger.
+    if counts.isEmpty { try observer?.installAll() }
+    return counts
+  }
+
+  /// The capture triggers of every record table, as one batch of SQL a table: lower-cased name to SQL.
+  static func triggers(_ db: Database) throws -> [String: String] {
+    let digests = try db.columns(in: "audit").contains { $0.name == "row_sha256" }
+    // Every record table's columns in one statement, in each table's order.
+    var columns: [String: [String]] = [:]
+    let rows = try Row.fetchCursor(
+      db,
+      sql: """
+        SELECT m.name AS table_name, c.name AS column_name FROM main.sqlite_master m, pragma_table_info(m.name) c
+        WHERE m.type = 'table' ORDER BY m.name, c.cid
+        """)
+    while let row = try rows.next() { columns[row["table_name"], default: []].append(row["column_name"]) }
+    var triggers: [String: String] = [:]
     for table in tables {
+      guard let names = columns[table.name] else { continue }
       let lot = table.lot ?? "NULL"
-      let new = try rowJSON(db, table: table.name, row: "NEW")
-      let old = try rowJSON(db, table: table.name, row: "OLD")
+      let new = rowJSON(columns: names, row: "NEW")
+      let old = rowJSON(columns: names, row: "OLD")
       // An update keeps only what changed (before and after) once the trail holds row digests; the whole rows
       // go to the pending table alone, for the digests.
-      let update =
-        digests
-        ? (try changedJSON(db, table: table.name, side: "OLD"), try changedJSON(db, table: table.name, side: "NEW"))
-        : (old, new)
-      let cases: [(String, String, String, String, String, String, String)] = [
-        ("insert", "NEW", lot.replacingOccurrences(of: "{R}", with: "NEW"), "NULL", new, "NULL", "NULL"),
-        ("update", "NEW", lot.replacingOccurrences(of: "{R}", with: "NEW"), update.0, update.1, old, new),
-        ("delete", "OLD", lot.replacingOccurrences(of: "{R}", with: "OLD"), old, "NULL", "NULL", "NULL"),
+      let update = digests ? ("NULL", "NULL", try changedMask(columns: names, table: table.name)) : (old, new, "NULL")
+      let cases: [(String, String, String, String, String, String, String, String)] = [
+        ("insert", "NEW", lot.replacingOccurrences(of: "{R}", with: "NEW"), "NULL", new, "NULL", "NULL", "NULL"),
+        ("update", "NEW", lot.replacingOccurrences(of: "{R}", with: "NEW"), update.0, update.1, old, new, update.2),
+        ("delete", "OLD", lot.replacingOccurrences(of: "{R}", with: "OLD"), old, "NULL", "NULL", "NULL", "NULL"),
       ]
-      for (operation, row, lotExpression, before, after, oldFull, newFull) in cases {
-        try db.execute(
-          sql: """
-            CREATE TEMP TRIGGER audit_capture_\(table.name)_\(operation) AFTER \(operation.uppercased())
-            ON main.\(table.name)
-            BEGIN
-              INSERT INTO audit_pending (table_name, row_id, op, lot, old_row, new_row, old_full, new_full)
-              VALUES ('\(table.name)', \(row).id, '\(operation)', \(lotExpression), \(before), \(after), \(oldFull),
-                \(newFull));
-            END
-            """)
-      }
+      triggers[table.name.lowercased()] = cases.map {
+        operation, row, lotExpression, before, after, oldFull, newFull, changed in
+        """
+        CREATE TEMP TRIGGER IF NOT EXISTS audit_capture_\(table.name)_\(operation) AFTER \(operation.uppercased())
+        ON main.\(table.name)
+        BEGIN
+          INSERT INTO audit_pending (table_name, row_id, op, lot, old_row, new_row, old_full, new_full, changed)
+          VALUES ('\(table.name)', \(row).id, '\(operation)', \(lotExpression), \(before), \(after), \(oldFull),
+            \(newFull), \(changed));
+        END;
+
+        """
+      }.joined()
     }
+    return triggers
+  }
+
+  /// Every record table's count of rows written, by any program (the permanent tally triggers).
+  static func tallies(_ db: Database) throws -> [String: Int64] {
+    guard try db.tableExists("audit_tally") else { return [:] }
+    var counts: [String: Int64] = [:]
+    for row in try Row.fetchAll(db, sql: "SELECT table_name, writes FROM audit_tally") {
+      counts[(row["table_name"] as String).lowercased()] = row["writes"]
+    }
+    return counts
+  }
+
+  /// The SQL of an update's changed columns as a bit mask: bit k set when the k-th of `columns` changed.
+  static func changedMask(columns: [String], table: String) throws -> String {
+    // Bit 63 is the sign: a table wider than 63 columns would need a second mask.
+    guard columns.count <= 63 else {
+      throw StoreError("\(table) has \(columns.count) columns, more than the audit capture's 63: nothing was written")
+    }
+    return columns.enumerated().map { "((OLD.\"\($1)\" IS NOT NEW.\"\($1)\") << \($0))" }.joined(separator: " | ")
+  }
+
+  /// The changed columns of an update, as `side` (the whole row before or after, as `rowJSON` wrote it) has
+  /// them: `{"status":"released"}`, in the table's order.
+  ///
+  /// The bytes are those SQLite's `json_object` gives the same columns, because they are cut from its output.
+  static func changedJSON(_ side: String, mask: Int64, table: String) throws -> String {
+    // Every changed column is among the row's members (a mask bit past them would be a column lost).
+    guard let members = JSONMembers.split(side), members.count < 64, mask >= 0, mask >> Int64(members.count) == 0
+    else {
+      throw StoreError("the audit capture of a \(table) row is not the JSON it wrote: nothing was written")
+    }
+    let kept = members.enumerated().filter { mask & (1 << Int64($0.offset)) != 0 }.map(\.element)
+    return "{" + kept.joined(separator: ",") + "}"
   }
 
   /// Turns the captured changes into chained entries stamped with `stamp`; called inside the transaction.
   ///
   /// An update or a delete of a row that no longer hashes to its latest entry is refused: the row was changed
   /// outside compound, and writing on would bury that change under a new entry.
-  static func seal(_ db: Database, stamp: AuditStamp) throws {
+  ///
+  /// `tallies` are the write tallies `capture` read at the transaction's start: a record table whose tally
+  /// counts more rows written since than were captured had a change no trigger saw, and the transaction is
+  /// refused rather than sealed without it.
+  static func seal(_ db: Database, stamp: AuditStamp, tallies: [String: Int64], observer: AuditCapture?) throws {
     let pending = try Row.fetchAll(
       db,
-      sql: "SELECT table_name, row_id, op, lot, old_row, new_row, old_full, new_full FROM audit_pending ORDER BY seq")
+      sql: """
+        SELECT table_name, row_id, op, lot, old_row, new_row, old_full, new_full, changed FROM audit_pending
+        ORDER BY seq
+        """)
+    if !tallies.isEmpty {
+      let now = try Self.tallies(db)
+      var captured: [String: Int64] = [:]
+      for row in pending { captured[(row["table_name"] as String).lowercased(), default: 0] += 1 }
+      for table in tables.map({ $0.name.lowercased() }) {
+        let written = (now[table] ?? 0) - (tallies[table] ?? 0)
+        guard written <= captured[table] ?? 0 else {
+          throw StoreError(
+            "\(written - (captured[table] ?? 0)) change(s) to \(table) were not captured for the audit trail\(observer?.failure.map { " (\($0))" } ?? ""): nothing was written; run 'compound doctor'"
+          )
+        }
+      }
+    }
     guard !pending.isEmpty else { return }
     let digests = try db.columns(in: "audit").contains { $0.name == "row_sha256" }
     var latest: [String: String?] = [:]
@@ -192,6 +272,11 @@ enum AuditTrail {
       var change = Change(
         table: row["table_name"], rowID: row["row_id"], operation: row["op"], lot: row["lot"], before: row["old_row"],
         after: row["new_row"])
+      if digests, change.operation == "update", let mask: Int64 = row["changed"] {
+        let (before, after): (String?, String?) = (row["old_full"], row["new_full"])
+        change.before = try changedJSON(before ?? "", mask: mask, table: change.table)
+        change.after = try changedJSON(after ?? "", mask: mask, table: change.table)
+      }
       if digests {
         let key = "\(change.table)#\(change.rowID)"
         if change.operation != "insert" {

@@ -107,4 +107,88 @@ struct StoreInProcessTests {
     }
     #expect(written > 0 && patients == written && entries == written)
   }
+
+  @Test("an update's entry holds the changed columns exactly as SQLite's json_quote writes them, and only those")
+  func changedColumns() throws {
+    let database = try database()
+    let stamp = AuditStamp(actor: "dchen", command: "compound test", at: Timestamp.string(Self.start))
+    try database.write(stamp) { db in
+      try db.execute(
+        sql: """
+          INSERT INTO patient (name, date_of_birth, address, phone, created_at, created_by)
+          VALUES ('Ann Lee', '1961-04-12', '1 Main St', '555-0100', '2026-11-22T15:00:00Z', 'dchen')
+          """)
+    }
+    // Text that could cut a member short: quotes, commas, colons, braces, backslashes, control characters and
+    // non-ASCII text; a column set to the value it had; a NULL that gains a value and an integer that changes.
+    let name = "O\"Brien, {Ann}: a\\b\n\t\u{1} é 中文 😀"
+    let updates: [(table: String, set: String, arguments: StatementArguments)] = [
+      ("patient", "name = ?, address = ?, phone = '555-0100'", [name, "2 Elm St \"rear\", ,"]),
+      ("app_user", "pin_known_to = ?, must_change_pin = 1", ["dchen"]),
+      ("app_user", "pin_known_to = NULL, must_change_pin = 0", []),
+    ]
+    for update in updates {
+      let expected = try database.write(stamp) { db -> Row? in
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.before_row")
+        try db.execute(sql: "CREATE TEMP TABLE before_row AS SELECT * FROM main.\(update.table) WHERE id = 1")
+        try db.execute(sql: "UPDATE \(update.table) SET \(update.set) WHERE id = 1", arguments: update.arguments)
+        // What the trigger wrote before (SQLite's own json_quote of each column that IS NOT as it was).
+        let columns = try db.columns(in: update.table).map(\.name)
+        let side = { (row: String) in
+          "'{' || ltrim("
+            + columns.map {
+              "CASE WHEN B.\"\($0)\" IS NOT R.\"\($0)\" THEN ',\"\($0)\":' || json_quote(\(row).\"\($0)\") ELSE '' END"
+            }.joined(separator: " || ") + ", ',') || '}'"
+        }
+        return try Row.fetchOne(
+          db,
+          sql:
+            "SELECT \(side("B")) AS old_row, \(side("R")) AS new_row FROM temp.before_row B, main.\(update.table) R"
+        )
+      }
+      let entry = try database.read { db in
+        try Row.fetchOne(
+          db, sql: "SELECT old_row, new_row FROM audit WHERE table_name = ? ORDER BY id DESC LIMIT 1",
+          arguments: [update.table])
+      }
+      let old: String? = entry?["old_row"]
+      let new: String? = entry?["new_row"]
+      #expect(old != nil && old == expected?["old_row"], "\(update.table): \(old ?? "none")")
+      #expect(new != nil && new == expected?["new_row"], "\(update.table): \(new ?? "none")")
+      #expect(new?.contains("phone") == false && new?.contains("created_at") == false)
+    }
+    let report = try database.verifyAudit(now: Self.start.addingTimeInterval(60))
+    #expect(report.problems.isEmpty, "\(report.problems)")
+  }
+
+  @Test("a record table's triggers come with its first write; a write they did not see is refused, not sealed")
+  func captureOnFirstWrite() throws {
+    let database = try database()
+    let stamp = AuditStamp(actor: "dchen", command: "compound test", at: Timestamp.string(Self.start))
+    let insert = """
+      INSERT INTO patient (name, date_of_birth, address, phone, created_at, created_by)
+      VALUES ('Ann Lee', '1961-04-12', '1 Main St', '555-0100', '2026-11-22T15:00:00Z', 'dchen')
+      """
+    let triggers = "SELECT count(*) FROM temp.sqlite_master WHERE name LIKE 'audit_capture_patient_%'"
+    try database.write(stamp) { db in
+      #expect(try Int.fetchOne(db, sql: triggers) == 0)
+      try db.execute(sql: insert)
+      #expect(try Int.fetchOne(db, sql: triggers) == 3)
+    }
+    let count = "SELECT (SELECT count(*) FROM patient) || ' ' || (SELECT count(*) FROM audit)"
+    let before = try database.read { db in try String.fetchOne(db, sql: count) }
+    // The trigger gone behind the capture's back (as a write no statement announced would be): refused whole.
+    #expect(throws: StoreError.self) {
+      try database.write(stamp) { db in
+        try db.execute(sql: "DROP TRIGGER temp.audit_capture_patient_insert")
+        try db.execute(sql: insert)
+      }
+    }
+    #expect(try database.read { db in try String.fetchOne(db, sql: count) } == before)
+    // The next write makes the trigger again (the refused transaction took its drop with it, or not).
+    try database.write(stamp) { db in try db.execute(sql: insert) }
+    let report = try database.verifyAudit(now: Self.start.addingTimeInterval(60))
+    #expect(report.problems.isEmpty, "\(report.problems)")
+    #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") } == 2)
+  }
 }
