@@ -125,6 +125,7 @@ struct BatchCommand: ParsableCommand {
       }
       if !missing.isEmpty, device != nil || scale.device != nil {
         if let first = plan.belowMinimum.first { throw CLIError(first) }
+        try context.settle()
         let capture = try BenchCapture(balance: scale, device: device)
         for (code, mass) in try capture.capture(missing, display: context.display) {
           masses[code] = mass

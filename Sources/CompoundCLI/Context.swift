@@ -89,21 +89,33 @@ final class Context {
     try signer(id, for: Invocation.action)
   }
 
-  /// The active user `id` once their PIN matches: an electronic signature for `action`.
+  /// The active user `id`, whose PIN is checked for `action`: an electronic signature.
+  ///
+  /// The PIN's slow hash runs on another core while the command goes on; nothing is written, and the command
+  /// does not end, before it matches (`settle`). A lock or a reset PIN is refused here, at once.
   func signer(_ id: String, for action: String, changingOwnPin: Bool = false) throws -> User {
     if let signed = signed[id.lowercased()] { return signed }
     let database = try database()
     let user = try database.activeUser(id)
+    // A second signer is asked only once the first one's PIN is known to match.
+    try settle()
     let pin = try PinEntry.read(for: user.id, action: action, environment: environment)
     let signedUser = try database.authenticate(
-      user.id, pin: pin, action: action, policy: signingPolicy, changingOwnPin: changingOwnPin, now: now)
+      user.id, pin: pin, action: action, policy: signingPolicy, changingOwnPin: changingOwnPin, now: now, beside: true)
     signed[id.lowercased()] = signedUser
     return signedUser
+  }
+
+  /// Waits for the PINs still being checked: before a command asks a person for anything more (another PIN, a
+  /// weighing at the balance), so that nobody works on under a wrong PIN.
+  func settle() throws {
+    try AppDatabase.settleSignatures()
   }
 
   /// A witness (a waste, say), signed with their own PIN (`COMPOUND_WITNESS_PIN` in a script); the audit
   /// trail still names the user who records.
   func witness(_ id: String, for action: String) throws -> User {
+    try settle()
     let database = try database()
     let user = try database.activeUser(id)
     let pin = try PinEntry.read(
@@ -118,7 +130,8 @@ final class Context {
 
   /// A new PIN for `id`: `COMPOUND_NEW_PIN`, else typed twice at the terminal.
   func newPin(for id: String) throws -> String {
-    try PinEntry.new(for: id, environment: environment)
+    try settle()
+    return try PinEntry.new(for: id, environment: environment)
   }
 
   /// An instant as the pharmacy reads it.

@@ -19,7 +19,15 @@ public enum Runner {
     do {
       try InputGate.check(arguments)
       var command = try CompoundCommand.parseAsRoot(arguments)
-      try command.run()
+      do {
+        try command.run()
+      } catch {
+        // A wrong PIN still being checked is the refusal that counts: it is recorded, and named instead.
+        try AppDatabase.settleSignatures()
+        throw error
+      }
+      // No command ends before its signer's PIN is known to match.
+      try AppDatabase.settleSignatures()
       return 0
     } catch let error as ExitCode {
       return error.rawValue

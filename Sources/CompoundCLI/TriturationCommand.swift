@@ -92,6 +92,7 @@ struct TriturationCommand: ParsableCommand {
           && !masses.keys.contains($0.role == .api ? "API" : "DILUENT")
       }
       if !missing.isEmpty, device != nil || scale.device != nil {
+        try context.settle()
         let capture = try BenchCapture(balance: scale, device: device)
         for (code, value) in try capture.capture(missing, display: context.display) {
           masses[code] = value

@@ -87,6 +87,8 @@ extension AppDatabase {
     now: Date
   ) throws(StoreError) -> Restored {
     if let refusal = SigningRules.refusal(signer, for: .restore) { throw StoreError(refusal) }
+    // The restore replaces the file outside `write`: the signer's PIN is settled before anything is touched.
+    try settleSignatures()
     try checkFile(source)
     // The backup is only read: no WAL set-up, whatever file it turns out to be.
     var readOnly = Configuration()

@@ -10,8 +10,13 @@ extension AppDatabase {
   /// `policy.attempts` wrong PINs in a row lock the user for `policy.minutes`; every failed signature is
   /// recorded (an audit entry, and nothing else). A PIN a pharmacist reset signs nothing until its owner
   /// chooses their own (`changingOwnPin`).
+  ///
+  /// With `beside`, the PIN is hashed on another core while the command goes on, and its verdict is waited for
+  /// before anything is written and when the command ends (`settleSignatures`): a wrong PIN is refused and
+  /// recorded as here, and the command writes nothing. A lock, and a reset PIN, are still refused here.
   public func authenticate(
-    _ login: String, pin: String, action: String, policy: SigningPolicy, changingOwnPin: Bool = false, now: Date
+    _ login: String, pin: String, action: String, policy: SigningPolicy, changingOwnPin: Bool = false, now: Date,
+    beside: Bool = false
   ) throws(StoreError) -> User {
     let user = try activeUser(login)
     let state = try read { db in try Self.signingState(db, login: user.id) }
@@ -19,20 +24,27 @@ extension AppDatabase {
     if let locked = policy.lockedUntil(
       failures: state.failures, lastFailure: state.lastFailure.flatMap(Timestamp.date), now: now)
     {
-      try recordFailure(user.id, action: action, locked: true, at: nowText)
+      try recordSignatureFailure(user.id, action: action, locked: true, at: nowText)
       let until = local(Timestamp.string(locked))
       throw StoreError(
         "\(user.id) is locked after \(state.failures) wrong PINs until \(until): nothing was signed; wait, or a pharmacist resets the PIN ('compound user pin \(user.id) --by PHARMACIST')",
         code: .signature)
     }
+    let left = policy.attemptsLeft(afterFailures: state.failures)
+    let wrong = StoreError(
+      left > 0
+        ? "wrong PIN for \(user.id): nothing was signed (\(left) more wrong PIN\(left == 1 ? "" : "s") lock \(user.id) for \(policy.minutes) minutes)"
+        : "wrong PIN for \(user.id): nothing was signed; \(user.id) is now locked for \(policy.minutes) minutes",
+      code: .signature)
+    // A reset PIN is checked here, so that a wrong one is named before the reset, as always.
+    if beside, !state.mustChange || changingOwnPin {
+      PinCheck.begin(
+        database: self, login: user.id, pin: pin, hash: state.hash, action: action, at: nowText, refusal: wrong)
+      return user
+    }
     guard PinHash.matches(pin, hash: state.hash) else {
-      try recordFailure(user.id, action: action, locked: false, at: nowText)
-      let left = policy.attemptsLeft(afterFailures: state.failures)
-      throw StoreError(
-        left > 0
-          ? "wrong PIN for \(user.id): nothing was signed (\(left) more wrong PIN\(left == 1 ? "" : "s") lock \(user.id) for \(policy.minutes) minutes)"
-          : "wrong PIN for \(user.id): nothing was signed; \(user.id) is now locked for \(policy.minutes) minutes",
-        code: .signature)
+      try recordSignatureFailure(user.id, action: action, locked: false, at: nowText)
+      throw wrong
     }
     if state.mustChange, !changingOwnPin {
       throw StoreError(
@@ -42,6 +54,13 @@ extension AppDatabase {
     return user
   }
 
+  /// Waits for every PIN still being checked (`authenticate(beside:)`): refuses with the first wrong one.
+  ///
+  /// Each wrong one is recorded. Every write calls it first; a command calls it before anything else leaves it.
+  public static func settleSignatures() throws(StoreError) {
+    try PinCheck.settleAll()
+  }
+
   /// Why `signer` may not sign the second step of what `first` (login) signed first, or nil when they may:
   /// the facts about the first signer, judged by `SigningRules.sameSigner`.
   static func sameSigner(_ db: Database, _ signer: User, first login: String, firstName: String) throws -> String? {
@@ -49,7 +68,8 @@ extension AppDatabase {
     return SigningRules.sameSigner(checker: signer, first: Signer(login: login, name: firstName, pinKnownTo: knownTo))
   }
 
-  private func recordFailure(_ login: String, action: String, locked: Bool, at: String) throws(StoreError) {
+  /// Records a failed signature of `action` by `login` at `at` (an audit entry, and nothing else).
+  func recordSignatureFailure(_ login: String, action: String, locked: Bool, at: String) throws(StoreError) {
     var stamp = stamp(login, Date())
     stamp.at = at
     try write(stamp) { db in

@@ -204,8 +204,10 @@ public final class AppDatabase: Sendable {
 
   /// Runs `work` in one write transaction, with its audit entries, translating errors into one-line messages.
   ///
-  /// No record is dated before the newest audit entry: a clock set back is refused, not written.
+  /// No record is dated before the newest audit entry: a clock set back is refused, not written. A PIN still
+  /// being checked is settled first: nothing is written for a wrong one.
   func write<T>(_ stamp: AuditStamp, _ work: (Database) throws -> T) throws(StoreError) -> T {
+    try Self.settleSignatures()
     do {
       return try pool.write { db in
         if let newest = try String.fetchOne(db, sql: "SELECT max(at) FROM audit"), stamp.at < newest {

@@ -193,6 +193,27 @@ struct AuditTests {
     #expect(again.count == 2 && again[0] != again[1])
   }
 
+  @Test("a PIN hashed beside the work: a wrong one stops the print before its file and wins over a later refusal")
+  func pinBesideTheWork() throws {
+    let pharmacy = try Pharmacy.filled()
+    let pdf = pharmacy.folder.appendingPathComponent("label.pdf")
+    let print = ["label", "print", "--fill", "1", "--format", "pdf", "--out", pdf.path, "--by", "mtorres"]
+    // The label is rendered while the PIN is hashed, but neither the log nor the file comes before the verdict.
+    #expect(
+      try pharmacy.refusedSignature(print, environment: ["COMPOUND_PIN": "135790"]).contains("wrong PIN for mtorres"))
+    #expect(!FileManager.default.fileExists(atPath: pdf.path))
+    // A command refused for another reason after the signer names the wrong PIN, and records it.
+    let missing = ["label", "print", "--fill", "99", "--format", "pdf", "--out", pdf.path, "--by", "mtorres"]
+    #expect(
+      try pharmacy.refusedSignature(missing, environment: ["COMPOUND_PIN": "135790"]).contains("wrong PIN for mtorres"))
+    #expect(try pharmacy.refused(missing).contains("fill 99"))
+    // Two wrong PINs so far: the third says how many are left; the right PIN still prints.
+    #expect(
+      try pharmacy.refusedSignature(print, environment: ["COMPOUND_PIN": "000000"]).contains("2 more wrong PINs"))
+    try pharmacy.ok(print)
+    #expect(FileManager.default.fileExists(atPath: pdf.path))
+  }
+
   @Test("users: the first is a pharmacist; a pharmacist signs for the rest; a disabled user records and signs nothing")
   func users() throws {
     let pharmacy = try Pharmacy()

@@ -1,0 +1,62 @@
+import Dispatch
+import Synchronization
+
+/// A signer's PIN being hashed on another core while the command prepares its work.
+///
+/// The hash is deliberately slow (yescrypt), and most of a signed command's work does not need its verdict
+/// until something is written. Nothing waits on it until then: every write settles every check first
+/// (`settleAll`), and so does the end of every command. A wrong PIN is then refused and recorded exactly as
+/// if it had been checked first, and nothing of the command is written.
+final class PinCheck: Sendable {
+  /// The checks not settled yet, in the order they began.
+  private static let pending = Mutex<[PinCheck]>([])
+
+  private let database: AppDatabase
+  private let login: String
+  private let action: String
+  private let at: String
+  private let refusal: StoreError
+  private let done = DispatchSemaphore(value: 0)
+  private let matched = Mutex<Bool>(false)
+
+  private init(database: AppDatabase, login: String, action: String, at: String, refusal: StoreError) {
+    self.database = database
+    self.login = login
+    self.action = action
+    self.at = at
+    self.refusal = refusal
+  }
+
+  /// Starts hashing `pin` against `hash` for `login`'s signature of `action` at `at`, and keeps the check
+  /// pending; `refusal` is what a wrong PIN says (its count of attempts left is the one at the start).
+  static func begin(
+    database: AppDatabase, login: String, pin: String, hash: String, action: String, at: String, refusal: StoreError
+  ) {
+    let check = PinCheck(database: database, login: login, action: action, at: at, refusal: refusal)
+    pending.withLock { $0.append(check) }
+    DispatchQueue.global(qos: .userInitiated).async {
+      let result = PinHash.matches(pin, hash: hash)
+      check.matched.withLock { $0 = result }
+      check.done.signal()
+    }
+  }
+
+  /// Waits for every pending check; records each wrong PIN and refuses with the first.
+  ///
+  /// A check is taken off the pending list before its failure is recorded, so recording it (a write) does not
+  /// wait on it again.
+  static func settleAll() throws(StoreError) {
+    let checks = pending.withLock { checks in
+      defer { checks.removeAll() }
+      return checks
+    }
+    var refusal: StoreError?
+    for check in checks {
+      check.done.wait()
+      guard !check.matched.withLock({ $0 }) else { continue }
+      try check.database.recordSignatureFailure(check.login, action: check.action, locked: false, at: check.at)
+      if refusal == nil { refusal = check.refusal }
+    }
+    if let refusal { throw refusal }
+  }
+}
