@@ -55,6 +55,10 @@ struct LabelCommand: ParsableCommand {
     @OptionGroup var signer: SignerOption
 
     func run() throws {
+      // A PDF or PNG needs the fonts: their configuration loads beside the settings and the records.
+      if format == .pdf || format == .png || (format == nil && (out != nil || printer != nil)) {
+        CairoRenderer.prepareFonts()
+      }
       let context = try Context(global)
       let user = try context.user(signer.by)
       let database = try context.database()

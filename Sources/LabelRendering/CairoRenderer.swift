@@ -15,6 +15,12 @@ public enum CairoRenderer {
     case png
   }
 
+  /// Starts loading the system's font configuration now, on pango's own thread, so that it is ready by the
+  /// time a label is drawn (pango begins it when its font map is first made; drawing waits for it).
+  public static func prepareFonts() {
+    _ = pango_cairo_font_map_get_default()
+  }
+
   /// Renders `content` on `layout`; PNG at `dpi` dots per inch.
   ///
   /// Barcode modules are whole dots at `dpi` in both formats (a PDF's `dpi` is the printer's), so that a

@@ -205,9 +205,9 @@ public final class AppDatabase: Sendable {
   /// Runs `work` in one write transaction, with its audit entries, translating errors into one-line messages.
   ///
   /// No record is dated before the newest audit entry: a clock set back is refused, not written. A PIN still
-  /// being checked is settled first: nothing is written for a wrong one.
+  /// being hashed is waited for before the transaction commits: for a wrong one it rolls back, and the wrong
+  /// PIN is recorded and refused instead.
   func write<T>(_ stamp: AuditStamp, _ work: (Database) throws -> T) throws(StoreError) -> T {
-    try Self.settleSignatures()
     do {
       return try pool.write { db in
         if let newest = try String.fetchOne(db, sql: "SELECT max(at) FROM audit"), stamp.at < newest {
@@ -220,8 +220,12 @@ public final class AppDatabase: Sendable {
         capture.withLock { $0 = observer }
         let result = try work(db)
         try AuditTrail.seal(db, stamp: stamp, tallies: tallies, observer: observer)
+        guard PinCheck.allMatched() else { throw PinCheck.Mismatch() }
         return result
       }
+    } catch is PinCheck.Mismatch {
+      try Self.settleSignatures()
+      throw StoreError("a PIN did not match: nothing was signed", code: .signature)
     } catch {
       throw StoreError.from(error)
     }

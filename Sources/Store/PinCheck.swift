@@ -1,12 +1,15 @@
+import CCrypt
 import Dispatch
+import Foundation
 import Synchronization
 
 /// A signer's PIN being hashed on another core while the command prepares its work.
 ///
 /// The hash is deliberately slow (yescrypt), and most of a signed command's work does not need its verdict
-/// until something is written. Nothing waits on it until then: every write settles every check first
-/// (`settleAll`), and so does the end of every command. A wrong PIN is then refused and recorded exactly as
-/// if it had been checked first, and nothing of the command is written.
+/// until something is written. Nothing waits on it until then: every write transaction waits for every
+/// check before it commits (`allMatched`) and rolls back on a wrong PIN, which `settleAll` then records and
+/// refuses, as does the end of every command. A wrong PIN is refused and recorded exactly as if it had been
+/// checked first, and nothing of the command is written.
 final class PinCheck: Sendable {
   /// The checks not settled yet, in the order they began.
   private static let pending = Mutex<[PinCheck]>([])
@@ -34,11 +37,30 @@ final class PinCheck: Sendable {
   ) {
     let check = PinCheck(database: database, login: login, action: action, at: at, refusal: refusal)
     pending.withLock { $0.append(check) }
-    DispatchQueue.global(qos: .userInitiated).async {
+    let thread = Thread {
+      // Runs only on a core the command's own threads leave idle (the fonts a label waits for, say): its
+      // verdict is needed last, at the commit, which waits for it.
+      _ = compound_run_when_idle()
       let result = PinHash.matches(pin, hash: hash)
       check.matched.withLock { $0 = result }
       check.done.signal()
     }
+    thread.start()
+  }
+
+  /// Whether the PIN matched, once its hash is done (waiting for it as often as asked).
+  private func matches() -> Bool {
+    done.wait()
+    done.signal()
+    return matched.withLock { $0 }
+  }
+
+  /// A wrong PIN found before a commit: the transaction rolls back, then `settleAll` records and refuses it.
+  struct Mismatch: Error {}
+
+  /// Waits for every pending check and tells whether each PIN matched; records nothing.
+  static func allMatched() -> Bool {
+    pending.withLock { $0 }.allSatisfy { $0.matches() }
   }
 
   /// Waits for every pending check; records each wrong PIN and refuses with the first.
@@ -52,8 +74,7 @@ final class PinCheck: Sendable {
     }
     var refusal: StoreError?
     for check in checks {
-      check.done.wait()
-      guard !check.matched.withLock({ $0 }) else { continue }
+      guard !check.matches() else { continue }
       try check.database.recordSignatureFailure(check.login, action: check.action, locked: false, at: check.at)
       if refusal == nil { refusal = check.refusal }
     }
