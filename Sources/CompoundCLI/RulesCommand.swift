@@ -69,7 +69,7 @@ struct RulesCommand: ParsableCommand {
       let rules = try context.inForce()
       if json { return FileHandle.standardOutput.write(Data((rules.record.json + "\n").utf8)) }
       let record = rules.record
-      let clinical = rules.rules
+      let clinical = try rules.rules()
       let vocabulary = clinical.vocabulary
       let lines =
         [

@@ -6,23 +6,33 @@ import Store
 /// The clinical rules a command checks against: the newest version imported into the database.
 final class RulesInForce {
   let record: RulesRecord
-  let rules: ClinicalRules
   /// The local settings with these rules in place of their clinical parts.
   let settings: Settings
+  private var whole: ClinicalRules?
   private var builtIndex: DrugIndex?
 
   /// Reads the rules in force from `database`; a database without any is refused, never run on defaults.
+  ///
+  /// Only their parts are read here: the drug vocabulary, three quarters of the record, is read with
+  /// `rules()` when a command checks medications or allergies.
   init(database: AppDatabase, local: Settings) throws {
     guard let record = try database.activeRules() else { throw CLIError(RulesRecord.missing) }
     self.record = record
-    rules = try ClinicalRules.decode(json: record.json)
-    settings = rules.applied(to: local)
+    settings = try ClinicalParts.decode(json: record.json).applied(to: local)
+  }
+
+  /// The whole rules in force, with the drug vocabulary (read once).
+  func rules() throws -> ClinicalRules {
+    if let whole { return whole }
+    let rules = try ClinicalRules.decode(json: record.json)
+    whole = rules
+    return rules
   }
 
   /// The drug vocabulary's index, built once, when a command first needs it (a label print does not).
   func drugIndex() throws -> DrugIndex {
     if let builtIndex { return builtIndex }
-    let index = try DrugIndex(rules.vocabulary)
+    let index = try DrugIndex(try rules().vocabulary)
     builtIndex = index
     return index
   }

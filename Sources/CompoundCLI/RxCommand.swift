@@ -174,7 +174,7 @@ struct RxCommand: ParsableCommand {
       let rules = try context.inForce()
       let fill = try context.database().fillPrescription(
         rx, lot: lot, reason: reason, override: override, by: user, index: try rules.drugIndex(),
-        rulesVersion: rules.record.version, refillPercent: rules.rules.refillTooSoonPercent,
+        rulesVersion: rules.record.version, refillPercent: rules.settings.dispensing.refillTooSoonPercent,
         priceModel: try context.settings.priceModel(), today: context.today, now: context.now)
       if json { return try Output.json(fill) }
       print(

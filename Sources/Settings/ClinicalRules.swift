@@ -42,37 +42,25 @@ public struct ClinicalRules: Sendable, Equatable, Codable {
     case balances, vocabulary
   }
 
-  /// Reads stored rules; rules stored before balances were rules have the shipped one, B1.
+  /// Reads stored rules: their parts (`ClinicalParts`), then the vocabulary.
   public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    format = try container.decode(Int.self, forKey: .format)
-    capsules = try container.decode([CapsuleSize].self, forKey: .capsules)
-    excipients = try container.decode(Settings.Excipients.self, forKey: .excipients)
-    bud = try container.decode(Settings.Bud.self, forKey: .bud)
-    weighing = try container.decode(Settings.Weighing.self, forKey: .weighing)
-    formulation = try container.decode(Settings.Limits.self, forKey: .formulation)
-    certificates = try container.decode([Settings.Certificate].self, forKey: .certificates)
-    quality = try container.decode(Settings.Quality.self, forKey: .quality)
-    refillTooSoonPercent = try container.decode(Int.self, forKey: .refillTooSoonPercent)
-    balances =
-      try container.decodeIfPresent([Settings.BalanceEntry].self, forKey: .balances)
-      ?? Settings.defaults.balances
-    vocabulary = try container.decode(DrugVocabulary.self, forKey: .vocabulary)
+    let parts = try ClinicalParts(from: decoder)
+    format = parts.format
+    capsules = parts.capsules
+    excipients = parts.excipients
+    bud = parts.bud
+    weighing = parts.weighing
+    formulation = parts.formulation
+    certificates = parts.certificates
+    quality = parts.quality
+    refillTooSoonPercent = parts.refillTooSoonPercent
+    balances = parts.balances
+    vocabulary = try decoder.container(keyedBy: CodingKeys.self).decode(DrugVocabulary.self, forKey: .vocabulary)
   }
 
   /// `settings` with these rules in place of its clinical parts.
   public func applied(to settings: Settings) -> Settings {
-    var result = settings
-    result.capsules = capsules
-    result.excipients = excipients
-    result.bud = bud
-    result.weighing = weighing
-    result.formulation = formulation
-    result.certificates = certificates
-    result.quality = quality
-    result.dispensing.refillTooSoonPercent = refillTooSoonPercent
-    result.balances = balances
-    return result
+    ClinicalParts(self).applied(to: settings)
   }
 
   /// Reads a rules file (keys it does not name keep the built-in defaults) and a vocabulary file.
@@ -102,12 +90,18 @@ public struct ClinicalRules: Sendable, Equatable, Codable {
 
   /// Reads stored rules back; a record this version cannot read is an error, never a default.
   public static func decode(json: String) throws(SettingsError) -> ClinicalRules {
+    try read(json: json, format: \.format)
+  }
+
+  /// Reads a stored record (or its parts: `Value`), refused unless its `format` is one this version reads.
+  static func read<Value: Decodable>(json: String, format: KeyPath<Value, Int>) throws(SettingsError) -> Value {
     do {
-      let rules = try JSONDecoder().decode(ClinicalRules.self, from: Data(json.utf8))
-      guard rules.format == 1 else {
-        throw SettingsError("the stored clinical rules have format \(rules.format), which this compound cannot read")
+      let value = try JSONDecoder().decode(Value.self, from: Data(json.utf8))
+      guard value[keyPath: format] == 1 else {
+        throw SettingsError(
+          "the stored clinical rules have format \(value[keyPath: format]), which this compound cannot read")
       }
-      return rules
+      return value
     } catch let error as SettingsError {
       throw error
     } catch {

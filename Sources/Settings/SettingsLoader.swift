@@ -96,14 +96,11 @@ public enum SettingsLoader {
     var current = file
     var mergedSoFar: TOMLTable?
     do {
-      let merged: TOMLTable = try SettingsLoader.encoder.encode(Settings.defaults)
-      mergedSoFar = merged
       try TOMLText.refuseBrokenHeaders(text)
       let given = try TOMLTable(string: text)
       try TOMLText.refuseControlCharacters(given)
       try scope.check(given)
-      var keys = Set<String>()
-      merge(given, into: merged, prefix: "", keys: &keys)
+      var pricingTable: TOMLTable?
       if let pricing {
         current = pricing.file
         try TOMLText.refuseBrokenHeaders(pricing.text)
@@ -112,10 +109,24 @@ public enum SettingsLoader {
         guard table.keys.allSatisfy({ $0 == "pricing" }) else {
           throw SettingsError("it may only hold the [pricing] table")
         }
-        merge(table, into: merged, prefix: "", keys: &keys)
+        pricingTable = table
+        current = file
+      }
+      // Only the tables the text names are encoded from the defaults and merged; every other key is read
+      // as its default.
+      var encoder = SettingsLoader.encoder
+      if let key = Settings.encodedKeys { encoder.userInfo[key] = Set(given.keys + (pricingTable?.keys ?? [])) }
+      let merged: TOMLTable = try encoder.encode(Settings.defaults)
+      mergedSoFar = merged
+      var keys = Set<String>()
+      merge(given, into: merged, prefix: "", keys: &keys)
+      if let pricingTable {
+        current = pricing?.file ?? file
+        merge(pricingTable, into: merged, prefix: "", keys: &keys)
         current = file
       }
       var decoder = TOMLDecoder()
+      if let key = Settings.missingKeepsDefault { decoder.userInfo[key] = true }
       decoder.strictDecoding = true
       let settings = try decoder.decode(Settings.self, from: merged)
       try settings.validate()
