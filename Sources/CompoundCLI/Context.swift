@@ -42,7 +42,7 @@ final class Context {
 
   init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
     self.environment = environment
-    loaded = try SettingsLoader.load(
+    loaded = try SettingsPreload.load(
       configFlag: options.config, databaseFlag: options.database, environment: environment)
     if let fixed = environment["COMPOUND_NOW"], !fixed.isEmpty {
       guard let date = Timestamp.date(fixed) else {

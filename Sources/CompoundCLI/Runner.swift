@@ -16,6 +16,7 @@ public enum Runner {
   /// Parses and runs `arguments` (without the program name); returns the exit status.
   public static func run(_ arguments: [String]) -> Int32 {
     Invocation.begin(arguments)
+    SettingsPreload.begin(arguments, environment: ProcessInfo.processInfo.environment)
     do {
       try InputGate.check(arguments)
       var command = try CompoundCommand.parseAsRoot(arguments)
