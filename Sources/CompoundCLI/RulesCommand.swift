@@ -54,7 +54,7 @@ struct RulesCommand: ParsableCommand {
     @Flag(help: "Print the rules in force as JSON.") var json = false
 
     /// The balances the rules list, each with its minimum weight, and the daily check's tolerance.
-    private func balancesLine(_ clinical: ClinicalRules) -> String {
+    private func balancesLine(_ clinical: ClinicalParts) -> String {
       let tolerance = clinical.weighing.balanceCheckTolerancePercent.value.trimmed(minimum: 2, maximum: 3)
       let settings = clinical.applied(to: Settings.defaults)
       let balances = clinical.balances.compactMap { entry -> String? in
@@ -69,8 +69,9 @@ struct RulesCommand: ParsableCommand {
       let rules = try context.inForce()
       if json { return FileHandle.standardOutput.write(Data((rules.record.json + "\n").utf8)) }
       let record = rules.record
-      let clinical = try rules.rules()
-      let vocabulary = clinical.vocabulary
+      let whole = try rules.rules()
+      let clinical = whole.parts
+      let vocabulary = whole.vocabulary
       let lines =
         [
           "Clinical rules in force: \(rules.label), imported \(context.local(record.importedAt)) by \(record.importedBy) (\(record.reason))",

@@ -5,9 +5,9 @@ import Foundation
 /// quality and refill rules that most commands check against.
 ///
 /// The vocabulary is three quarters of a stored record and only the checks of medications and allergies
-/// read it, so the other commands read these parts alone (`decode(json:)`); `ClinicalRules` reads the
-/// whole record through them.
-public struct ClinicalParts: Sendable, Equatable, Decodable {
+/// read it, so the other commands read these parts alone (`decode(json:)`); `ClinicalRules` is these and
+/// the vocabulary.
+public struct ClinicalParts: Sendable, Equatable, Codable {
   /// The stored format of the record.
   public var format: Int
   public var capsules: [CapsuleSize]
@@ -26,18 +26,18 @@ public struct ClinicalParts: Sendable, Equatable, Decodable {
     case balances
   }
 
-  /// The parts of `rules`.
-  public init(_ rules: ClinicalRules) {
-    format = rules.format
-    capsules = rules.capsules
-    excipients = rules.excipients
-    bud = rules.bud
-    weighing = rules.weighing
-    formulation = rules.formulation
-    certificates = rules.certificates
-    quality = rules.quality
-    refillTooSoonPercent = rules.refillTooSoonPercent
-    balances = rules.balances
+  /// The clinical parts of `settings`.
+  public init(_ settings: Settings) {
+    format = 1
+    capsules = settings.capsules
+    excipients = settings.excipients
+    bud = settings.bud
+    weighing = settings.weighing
+    formulation = settings.formulation
+    certificates = settings.certificates
+    quality = settings.quality
+    refillTooSoonPercent = settings.dispensing.refillTooSoonPercent
+    balances = settings.balances
   }
 
   /// Reads stored rules' parts; rules stored before balances were rules have the shipped one, B1.

@@ -8,59 +8,36 @@ import Foundation
 /// `Config/vocabulary.toml` (the drug vocabulary and its interactions), stored whole as canonical JSON and
 /// versioned by its SHA-256, so that each fill and batch can say which rules it met.
 public struct ClinicalRules: Sendable, Equatable, Codable {
-  /// The stored format of this record.
-  public var format: Int
-  public var capsules: [CapsuleSize]
-  public var excipients: Settings.Excipients
-  public var bud: Settings.Bud
-  public var weighing: Settings.Weighing
-  public var formulation: Settings.Limits
-  public var certificates: [Settings.Certificate]
-  public var quality: Settings.Quality
-  public var refillTooSoonPercent: Int
-  /// The balances and their measured repeatability, which set each one's minimum weight.
-  public var balances: [Settings.BalanceEntry]
+  /// Everything but the drug vocabulary: limits, excipients, BUDs, certificates, quality, refills, balances.
+  public var parts: ClinicalParts
   public var vocabulary: DrugVocabulary
 
   /// The clinical parts of `settings` with `vocabulary`.
   public init(_ settings: Settings, vocabulary: DrugVocabulary) {
-    format = 1
-    capsules = settings.capsules
-    excipients = settings.excipients
-    bud = settings.bud
-    weighing = settings.weighing
-    formulation = settings.formulation
-    certificates = settings.certificates
-    quality = settings.quality
-    refillTooSoonPercent = settings.dispensing.refillTooSoonPercent
-    balances = settings.balances
+    parts = ClinicalParts(settings)
     self.vocabulary = vocabulary
   }
 
   enum CodingKeys: String, CodingKey {
-    case format, capsules, excipients, bud, weighing, formulation, certificates, quality, refillTooSoonPercent
-    case balances, vocabulary
+    case vocabulary
   }
 
-  /// Reads stored rules: their parts (`ClinicalParts`), then the vocabulary.
+  /// Reads stored rules: their parts, then the vocabulary, from the one JSON object.
   public init(from decoder: any Decoder) throws {
-    let parts = try ClinicalParts(from: decoder)
-    format = parts.format
-    capsules = parts.capsules
-    excipients = parts.excipients
-    bud = parts.bud
-    weighing = parts.weighing
-    formulation = parts.formulation
-    certificates = parts.certificates
-    quality = parts.quality
-    refillTooSoonPercent = parts.refillTooSoonPercent
-    balances = parts.balances
+    parts = try ClinicalParts(from: decoder)
     vocabulary = try decoder.container(keyedBy: CodingKeys.self).decode(DrugVocabulary.self, forKey: .vocabulary)
+  }
+
+  /// Writes the parts and the vocabulary side by side in one JSON object, as they are stored.
+  public func encode(to encoder: any Encoder) throws {
+    try parts.encode(to: encoder)
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(vocabulary, forKey: .vocabulary)
   }
 
   /// `settings` with these rules in place of its clinical parts.
   public func applied(to settings: Settings) -> Settings {
-    ClinicalParts(self).applied(to: settings)
+    parts.applied(to: settings)
   }
 
   /// Reads a rules file (keys it does not name keep the built-in defaults) and a vocabulary file.
@@ -90,7 +67,7 @@ public struct ClinicalRules: Sendable, Equatable, Codable {
 
   /// Reads stored rules back; a record this version cannot read is an error, never a default.
   public static func decode(json: String) throws(SettingsError) -> ClinicalRules {
-    try read(json: json, format: \.format)
+    try read(json: json, format: \.parts.format)
   }
 
   /// Reads a stored record (or its parts: `Value`), refused unless its `format` is one this version reads.

@@ -32,6 +32,12 @@ struct SettingsTests {
     let stored = try ClinicalRules.decode(json: try rules.canonicalJSON())
     #expect(stored == rules)
     #expect(try stored.canonicalJSON() == rules.canonicalJSON())
+    // The parts alone read the same record, with the same format check.
+    #expect(try ClinicalParts.decode(json: try rules.canonicalJSON()) == rules.parts)
+    #expect(throws: SettingsError.self) {
+      try ClinicalParts.decode(
+        json: try rules.canonicalJSON().replacingOccurrences(of: "\"format\":1", with: "\"format\":2"))
+    }
   }
 
   @Test(
