@@ -1,14 +1,11 @@
 #include <crypt.h>
-#include <pthread.h>
-#include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
-#ifndef SCHED_IDLE
-#define SCHED_IDLE 5
-#endif
-
-/* Lets the calling thread run only on a core nothing else wants (Linux SCHED_IDLE): the PIN hash runs
- * beside a command's own work, and its verdict is needed last. Returns 0, or an errno value. */
-static inline int compound_run_when_idle(void) {
-  struct sched_param parameters = {0};
-  return pthread_setschedparam(pthread_self(), SCHED_IDLE, &parameters);
+/* Lowers the calling thread's scheduling priority to `nice` (Linux threads each have their own): the PIN
+ * hash runs beside a command's own work, and its verdict is needed last. It still gets its share of a busy
+ * machine, never starved. Returns 0, or -1 with errno set. */
+static inline int compound_lower_priority(int nice) {
+  return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
 }

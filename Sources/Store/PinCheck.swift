@@ -19,8 +19,14 @@ final class PinCheck: Sendable {
   private let action: String
   private let at: String
   private let refusal: StoreError
-  private let done = DispatchSemaphore(value: 0)
-  private let matched = Mutex<Bool>(false)
+  private let verdict = Verdict()
+
+  /// The hash's outcome: all the hashing thread holds, so that the database (and its connection, which
+  /// closes when the last reference goes) is never released on that thread while the command exits.
+  private final class Verdict: Sendable {
+    let done = DispatchSemaphore(value: 0)
+    let matched = Mutex<Bool>(false)
+  }
 
   private init(database: AppDatabase, login: String, action: String, at: String, refusal: StoreError) {
     self.database = database
@@ -37,22 +43,23 @@ final class PinCheck: Sendable {
   ) {
     let check = PinCheck(database: database, login: login, action: action, at: at, refusal: refusal)
     pending.withLock { $0.append(check) }
+    let verdict = check.verdict
     let thread = Thread {
-      // Runs only on a core the command's own threads leave idle (the fonts a label waits for, say): its
-      // verdict is needed last, at the commit, which waits for it.
-      _ = compound_run_when_idle()
+      // Below the command's own threads (the fonts a label waits for, say), whose work comes first: its
+      // verdict is needed last, at the commit. Only lowered, never idle-only: a busy machine still runs it.
+      _ = compound_lower_priority(5)
       let result = PinHash.matches(pin, hash: hash)
-      check.matched.withLock { $0 = result }
-      check.done.signal()
+      verdict.matched.withLock { $0 = result }
+      verdict.done.signal()
     }
     thread.start()
   }
 
   /// Whether the PIN matched, once its hash is done (waiting for it as often as asked).
   private func matches() -> Bool {
-    done.wait()
-    done.signal()
-    return matched.withLock { $0 }
+    verdict.done.wait()
+    verdict.done.signal()
+    return verdict.matched.withLock { $0 }
   }
 
   /// A wrong PIN found before a commit: the transaction rolls back, then `settleAll` records and refuses it.
