@@ -150,9 +150,14 @@ enum AuditTrail {
           seq INTEGER PRIMARY KEY, table_name TEXT, row_id INTEGER, op TEXT, lot TEXT, old_row TEXT, new_row TEXT,
           old_full TEXT, new_full TEXT, changed INTEGER)
         """)
-    // The triggers there are now (a rolled-back transaction took the ones it made with it).
+    // The tables whose three capture triggers are there now (a rolled-back transaction took the ones it made
+    // with it; a table missing one has them all made again, IF NOT EXISTS).
     let present = try String.fetchAll(
-      db, sql: "SELECT DISTINCT lower(tbl_name) FROM temp.sqlite_master WHERE type = 'trigger'")
+      db,
+      sql: """
+        SELECT lower(tbl_name) FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE 'audit\\_capture\\_%' ESCAPE '\\'
+        GROUP BY lower(tbl_name) HAVING count(*) = 3
+        """)
     observer?.begin(present: Set(present))
     let counts = try tallies(db)
     // Without the tallies (a database still being migrated), nothing could tell a missed write: every trigger.
