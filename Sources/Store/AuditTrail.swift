@@ -4,7 +4,8 @@ import GRDB
 
 /// The append-only, SHA-256-chained audit trail: captured by triggers, sealed in the same transaction.
 ///
-/// Each connection compound opens carries temporary triggers on every record table. They copy each
+/// Each connection compound opens carries temporary triggers on every record table it writes (made just
+/// before the first statement that writes the table, by `AuditCapture`). They copy each
 /// inserted, updated or deleted row (as JSON, before and after) into a temporary `audit_pending` table;
 /// before the transaction commits, `seal` turns those rows into chained `audit` entries stamped with who,
 /// when and the command. A change made with another program (the sqlite3 shell, say) fires no capture
@@ -133,14 +134,16 @@ enum AuditTrail {
   /// Readies this connection to capture the transaction about to be written; returns the write tallies at
   /// its start, for `seal` to compare.
   ///
-  /// The first time, it makes the pending table and `observer` (with every record table's triggers, created
-  /// when a statement first writes the table). An update's trigger keeps the whole rows before and after,
+  /// The first time, it makes the pending table and `observer` (which creates a record table's triggers when
+  /// a statement first writes the table). An update's trigger keeps the whole rows before and after,
   /// and which columns changed as a bit mask (`OLD.c IS NOT NEW.c`, bit k for the table's k-th column);
   /// `seal` cuts the changed columns out of the whole rows.
   static func capture(_ db: Database, observer: inout AuditCapture?) throws -> [String: Int64] {
     if observer == nil {
       guard let connection = db.sqliteConnection else { throw StoreError("the database connection is closed") }
-      let made = AuditCapture(connection: connection, triggers: try triggers(db))
+      let digests = try Bool.fetchOne(
+        db, sql: "SELECT count(*) > 0 FROM pragma_table_info('audit', 'main') WHERE name = 'row_sha256'")
+      let made = AuditCapture(connection: connection, digests: digests ?? false)
       db.add(transactionObserver: made, extent: .databaseLifetime)
       observer = made
     }
@@ -165,52 +168,44 @@ enum AuditTrail {
     return counts
   }
 
-  /// The capture triggers of every record table, as one batch of SQL a table: lower-cased name to SQL.
-  static func triggers(_ db: Database) throws -> [String: String] {
-    let digests = try db.columns(in: "audit").contains { $0.name == "row_sha256" }
-    // Every record table's columns in one statement, in each table's order.
-    var columns: [String: [String]] = [:]
-    let rows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT m.name AS table_name, c.name AS column_name FROM main.sqlite_master m, pragma_table_info(m.name) c
-        WHERE m.type = 'table' ORDER BY m.name, c.cid
-        """)
-    while let row = try rows.next() { columns[row["table_name"], default: []].append(row["column_name"]) }
-    var triggers: [String: String] = [:]
-    for table in tables {
-      guard let names = columns[table.name] else { continue }
-      let lot = table.lot ?? "NULL"
-      let new = rowJSON(columns: names, row: "NEW")
-      let old = rowJSON(columns: names, row: "OLD")
-      // An update keeps only what changed (before and after) once the trail holds row digests; the whole rows
-      // go to the pending table alone, for the digests.
-      let update = digests ? ("NULL", "NULL", try changedMask(columns: names, table: table.name)) : (old, new, "NULL")
-      let cases: [(String, String, String, String, String, String, String, String)] = [
-        ("insert", "NEW", lot.replacingOccurrences(of: "{R}", with: "NEW"), "NULL", new, "NULL", "NULL", "NULL"),
-        ("update", "NEW", lot.replacingOccurrences(of: "{R}", with: "NEW"), update.0, update.1, old, new, update.2),
-        ("delete", "OLD", lot.replacingOccurrences(of: "{R}", with: "OLD"), old, "NULL", "NULL", "NULL", "NULL"),
-      ]
-      triggers[table.name.lowercased()] = cases.map {
-        operation, row, lotExpression, before, after, oldFull, newFull, changed in
-        """
-        CREATE TEMP TRIGGER IF NOT EXISTS audit_capture_\(table.name)_\(operation) AFTER \(operation.uppercased())
-        ON main.\(table.name)
-        BEGIN
-          INSERT INTO audit_pending (table_name, row_id, op, lot, old_row, new_row, old_full, new_full, changed)
-          VALUES ('\(table.name)', \(row).id, '\(operation)', \(lotExpression), \(before), \(after), \(oldFull),
-            \(newFull), \(changed));
-        END;
+  /// Every record table by its lower-cased name.
+  static let tablesByName = Dictionary(uniqueKeysWithValues: tables.map { ($0.name.lowercased(), $0) })
 
-        """
-      }.joined()
-    }
-    return triggers
+  /// The three capture triggers of `table`, whose columns are `names` in the table's order, as one batch of
+  /// SQL; `digests` when the trail holds row digests.
+  static func triggers(_ table: Audited, columns names: [String], digests: Bool) throws -> String {
+    let lot = table.lot ?? "NULL"
+    let new = rowJSON(columns: names, row: "NEW")
+    let old = rowJSON(columns: names, row: "OLD")
+    // An update keeps only what changed (before and after) once the trail holds row digests; the whole rows
+    // go to the pending table alone, for the digests.
+    let update = digests ? ("NULL", "NULL", try changedMask(columns: names, table: table.name)) : (old, new, "NULL")
+    let cases: [(String, String, String, String, String, String, String, String)] = [
+      ("insert", "NEW", lot.replacingOccurrences(of: "{R}", with: "NEW"), "NULL", new, "NULL", "NULL", "NULL"),
+      ("update", "NEW", lot.replacingOccurrences(of: "{R}", with: "NEW"), update.0, update.1, old, new, update.2),
+      ("delete", "OLD", lot.replacingOccurrences(of: "{R}", with: "OLD"), old, "NULL", "NULL", "NULL", "NULL"),
+    ]
+    return cases.map {
+      operation, row, lotExpression, before, after, oldFull, newFull, changed in
+      """
+      CREATE TEMP TRIGGER IF NOT EXISTS audit_capture_\(table.name)_\(operation) AFTER \(operation.uppercased())
+      ON main.\(table.name)
+      BEGIN
+        INSERT INTO audit_pending (table_name, row_id, op, lot, old_row, new_row, old_full, new_full, changed)
+        VALUES ('\(table.name)', \(row).id, '\(operation)', \(lotExpression), \(before), \(after), \(oldFull),
+          \(newFull), \(changed));
+      END;
+
+      """
+    }.joined()
   }
 
   /// Every record table's count of rows written, by any program (the permanent tally triggers).
   static func tallies(_ db: Database) throws -> [String: Int64] {
-    guard try db.tableExists("audit_tally") else { return [:] }
+    // Asked of the schema table itself: GRDB's `tableExists` looks in every schema, on every write.
+    let exists = try Bool.fetchOne(
+      db, sql: "SELECT count(*) > 0 FROM main.sqlite_master WHERE type = 'table' AND name = 'audit_tally'")
+    guard exists == true else { return [:] }
     var counts: [String: Int64] = [:]
     for row in try Row.fetchAll(db, sql: "SELECT table_name, writes FROM audit_tally") {
       counts[(row["table_name"] as String).lowercased()] = row["writes"]
