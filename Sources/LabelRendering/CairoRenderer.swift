@@ -15,6 +15,14 @@ public enum CairoRenderer {
     case png
   }
 
+  /// The size every text is laid out at; it is then scaled to the size it prints at.
+  ///
+  /// Pango matches fonts afresh (two threads, each sorting every installed font) for each size it is asked
+  /// for, and a label's fields and their shrinking steps asked for 16. Metrics are unhinted, so a layout at
+  /// this size in a box `size / referenceSize` times narrower, scaled up by that ratio, is the layout at
+  /// `size`: the same lines, the same glyphs, drawn by cairo at the same size.
+  static let referenceSize = 10.0
+
   /// Starts loading the system's font configuration now, on pango's own thread, so that it is ready by the
   /// time a label is drawn (pango begins it when its font map is first made; drawing waits for it).
   public static func prepareFonts() {
@@ -120,25 +128,20 @@ public enum CairoRenderer {
   ) throws(LabelError) -> RenderedLabel.Placement {
     guard let layout = textLayout(cr) else { throw LabelError("pango could not lay out text") }
     defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-    pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
     pango_layout_set_text(layout, text, -1)
+    try setFont(layout, family: font, bold: block.bold)
     var size = block.sizePt
     while size >= block.minSizePt - 1e-9 {
-      guard let description = pango_font_description_new() else { throw LabelError("pango has no fonts") }
-      pango_font_description_set_family(description, font)
-      pango_font_description_set_weight(description, block.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
-      pango_font_description_set_size(description, Int32(size * Double(PANGO_SCALE)))
-      pango_layout_set_font_description(layout, description)
-      pango_font_description_free(description)
+      let scale = size / referenceSize
+      pango_layout_set_width(layout, Int32(width / scale * Double(PANGO_SCALE)))
       var ink = PangoRectangle()
       var logical = PangoRectangle()
       pango_layout_get_extents(layout, &ink, &logical)
-      let measuredWidth = Double(logical.width) / Double(PANGO_SCALE)
-      let measuredHeight = Double(logical.height) / Double(PANGO_SCALE)
+      let measuredWidth = Double(logical.width) / Double(PANGO_SCALE) * scale
+      let measuredHeight = Double(logical.height) / Double(PANGO_SCALE) * scale
       if measuredHeight <= height + 0.01, measuredWidth <= width + 0.01 {
-        cairo_move_to(cr, x, y)
-        pango_cairo_show_layout(cr, layout)
+        show(cr, layout, x: x, y: y, scale: scale)
         return RenderedLabel.Placement(
           field: block.field, x: x, y: y, width: measuredWidth, height: measuredHeight, sizePt: size)
       }
@@ -149,11 +152,34 @@ public enum CairoRenderer {
     )
   }
 
+  /// Sets `layout`'s font: `family` at `referenceSize`, bold or not.
+  private static func setFont(_ layout: OpaquePointer, family: String, bold: Bool) throws(LabelError) {
+    guard let description = pango_font_description_new() else { throw LabelError("pango has no fonts") }
+    pango_font_description_set_family(description, family)
+    pango_font_description_set_weight(description, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
+    pango_font_description_set_size(description, Int32(referenceSize * Double(PANGO_SCALE)))
+    pango_layout_set_font_description(layout, description)
+    pango_font_description_free(description)
+  }
+
+  /// Draws `layout` (laid out at `referenceSize`) with its top left at `x`, `y`, scaled by `scale`.
+  private static func show(_ cr: OpaquePointer, _ layout: OpaquePointer, x: Double, y: Double, scale: Double) {
+    cairo_save(cr)
+    cairo_translate(cr, x, y)
+    cairo_scale(cr, scale, scale)
+    cairo_move_to(cr, 0, 0)
+    pango_cairo_show_layout(cr, layout)
+    cairo_restore(cr)
+  }
+
   /// A pango layout in points with unhinted metrics, so PDF and PNG measure text the same way.
   static func textLayout(_ cr: OpaquePointer) -> OpaquePointer? {
     guard let layout = pango_cairo_create_layout(cr), let options = cairo_font_options_create() else { return nil }
     let context = pango_layout_get_context(layout)
     pango_cairo_context_set_resolution(context, 72)
+    // Glyphs where the font puts them, not rounded to whole device units (points in a PDF, dots in a PNG):
+    // the same text then measures the same in both, and at every size.
+    pango_context_set_round_glyph_positions(context, 0)
     cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
     cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
     pango_cairo_context_set_font_options(context, options)
@@ -205,17 +231,14 @@ public enum CairoRenderer {
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE)
     cairo_fill(cr)
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT)
-    guard let layout = textLayout(cr), let description = pango_font_description_new() else { return }
+    guard let layout = textLayout(cr) else { return }
     defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-    pango_font_description_set_family(description, font)
-    pango_font_description_set_size(description, Int32(6.5 * Double(PANGO_SCALE)))
-    pango_layout_set_font_description(layout, description)
-    pango_font_description_free(description)
-    pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
+    try setFont(layout, family: font, bold: false)
+    let scale = 6.5 / referenceSize
+    pango_layout_set_width(layout, Int32(width / scale * Double(PANGO_SCALE)))
     pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
     pango_layout_set_text(layout, data, -1)
-    cairo_move_to(cr, x, y + height - textHeight)
-    pango_cairo_show_layout(cr, layout)
+    show(cr, layout, x: x, y: y + height - textHeight, scale: scale)
   }
 }
 
