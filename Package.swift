@@ -35,6 +35,7 @@ let package = Package(
       name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
     .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
     .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
+    .target(name: "CHugeRegion"),
     .target(name: "FileOutput", swiftSettings: strict),
     .systemLibrary(name: "CFileSystem"),
     .systemLibrary(name: "CSQLiteControl", providers: [.apt(["libsqlite3-dev"])]),
@@ -57,8 +58,8 @@ let package = Package(
     .target(
       name: "Store",
       dependencies: [
-        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Accounts", "Digest", "CCrypt", "CFileSystem",
-        "CSQLiteControl", "FileOutput",
+        "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Accounts", "Digest", "CCrypt", "CHugeRegion",
+        "CFileSystem", "CSQLiteControl", "FileOutput",
         .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ],
       swiftSettings: strict
@@ -92,7 +93,7 @@ let package = Package(
         "compound", "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Accounts", "Settings", "Store",
         "CompoundCLI",
         "Digest",
-        "Labeling", "LabelRendering", "BalanceDevice",
+        "Labeling", "LabelRendering", "BalanceDevice", "CHugeRegion",
       ],
       exclude: ["Golden", "Fixtures"],
       swiftSettings: strict
