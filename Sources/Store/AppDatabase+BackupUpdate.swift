@@ -68,6 +68,13 @@ extension AppDatabase {
     return update
   }
 
+  /// The rows the entries after the backup's head name, read from those entries alone.
+  ///
+  /// `NOT INDEXED`: for `DISTINCT`, SQLite otherwise walks the whole of `audit_by_row` (every entry of the
+  /// years, in order) instead of the few entries after the head: 145 MB of reads on a ten-year file, seconds
+  /// when they are not cached. The rowid still bounds the read.
+  static let rowsSinceHead = "SELECT DISTINCT table_name, row_id FROM src.audit NOT INDEXED WHERE id > ?"
+
   /// The copy itself, inside the backup's transaction, with the database attached as `src`.
   private static func bringForward(_ db: Database, backup path: String, now: Date) throws -> BackupUpdate {
     let refused = "\(path) is not an earlier backup of this database"
@@ -112,11 +119,8 @@ extension AppDatabase {
       )
     }
     try db.execute(sql: "DROP TABLE IF EXISTS temp.backup_rows")
-    try db.execute(
-      sql: """
-        CREATE TEMP TABLE backup_rows AS SELECT DISTINCT table_name, row_id FROM src.audit WHERE id > ?;
-        CREATE INDEX temp.backup_rows_by_table ON backup_rows(table_name, row_id);
-        """, arguments: [headID])
+    try db.execute(sql: "CREATE TEMP TABLE backup_rows AS \(rowsSinceHead)", arguments: [headID])
+    try db.execute(sql: "CREATE INDEX temp.backup_rows_by_table ON backup_rows(table_name, row_id)")
     for table in AuditTrail.tables.map(\.name) {
       let columns = try db.columns(in: table, in: "src").map { "\"\($0.name)\"" }
       let list = columns.joined(separator: ", ")
