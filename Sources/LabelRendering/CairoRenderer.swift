@@ -177,8 +177,8 @@ public enum CairoRenderer {
     guard let layout = pango_cairo_create_layout(cr), let options = cairo_font_options_create() else { return nil }
     let context = pango_layout_get_context(layout)
     pango_cairo_context_set_resolution(context, 72)
-    // Glyphs where the font puts them, not rounded to whole device units (points in a PDF, dots in a PNG):
-    // the same text then measures the same in both, and at every size.
+    // Glyphs where the font puts them, not each rounded to a whole point: letters stay evenly spaced at 5 pt
+    // (rounded, "Pharmacy" read "Pharmac y"), and a layout scaled from `referenceSize` is the layout at its size.
     pango_context_set_round_glyph_positions(context, 0)
     cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
     cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
