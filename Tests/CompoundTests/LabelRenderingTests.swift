@@ -222,6 +222,17 @@ struct LabelRenderingTests {
     }
   }
 
+  @Test("letters are placed where the font puts them, not each rounded to a whole point")
+  func glyphsUnrounded() throws {
+    // Text is laid out at 10 pt and scaled. Rounded glyphs would make every field's width, brought back to
+    // 10 pt, a whole number of points ("Pharmac y" at 5 pt); the font's own advances almost never are.
+    let rendered = try CairoRenderer.render(try Self.content(), layout: try Self.layout("patient-3x4"), format: .pdf)
+    let atTen = rendered.placements.map { $0.width * 10 / $0.sizePt }
+    #expect(atTen.count >= 5)
+    let whole = atTen.filter { abs($0 - $0.rounded()) < 0.001 }
+    #expect(whole.count < atTen.count / 2, "widths at 10 pt: \(atTen)")
+  }
+
   @Test("text that cannot fit is refused, never clipped")
   func refusedWhenTooLong() throws {
     let long = String(repeating: "Take 1 capsule by mouth at bedtime. ", count: 12)
