@@ -5,7 +5,8 @@ import Foundation
 /// Given `postgresql://USER@HOST:PORT/NAME`, a path-only compound would create a folder named `postgresql:` and a
 /// fresh, empty pharmacy inside it, and the station would go on writing records nobody else sees. So a value that
 /// looks like an address (a scheme followed by `://`, or any `postgres:` or `postgresql:` form) is refused, saying
-/// where it came from, before anything is opened or created.
+/// where it came from, before anything is opened or created. A PostgreSQL address is read first, so that a
+/// mistyped one is refused for what is wrong with it.
 public enum DatabaseAddress {
   /// Throws when `value` is an address rather than a path, naming `source` and what to give instead.
   public static func check(_ value: String, from source: SettingSource) throws(SettingsError) {
@@ -15,7 +16,8 @@ public enum DatabaseAddress {
       scheme.first?.isLetter == true
       && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
     guard schemeLike else { return }
-    if scheme == "postgres" || scheme == "postgresql" {
+    if PostgresAddress.isAddress(value) {
+      _ = try PostgresAddress(value, from: source)
       throw SettingsError(
         "the database from \(source) is a PostgreSQL server (\(scheme)://...), which this compound cannot use yet:"
           + " give the path of the pharmacy's SQLite file instead, for example /var/lib/compound/pharmacy.sqlite")

@@ -214,19 +214,21 @@ struct RefusalTests {
       + String(contentsOfFile: pharmacy.settings, encoding: .utf8))
       .write(toFile: withURL, atomically: true, encoding: .utf8)
     let settings = ["--config", pharmacy.settings]
-    let cases: [(arguments: [String], environment: [String: String], source: String)] = [
-      (["--db", "postgresql://postgres@127.0.0.1:5432/pharmacy"] + settings, [:], "flag --db"),
-      (settings, ["COMPOUND_DB": "postgres://127.0.0.1/pharmacy"], "environment COMPOUND_DB"),
-      (["--config", withURL], [:], "file \(withURL)"),
-      (["--db", "PostgreSQL:pharmacy"] + settings, [:], "flag --db"),
-      (["--db", "https://files.example/pharmacy.sqlite"] + settings, [:], "flag --db"),
+    let path = "give the path of the pharmacy's SQLite file"
+    let cases: [(arguments: [String], environment: [String: String], source: String, reason: String)] = [
+      (["--db", "postgresql://postgres@127.0.0.1:5432/pharmacy"] + settings, [:], "flag --db", path),
+      (settings, ["COMPOUND_DB": "postgres://127.0.0.1/pharmacy"], "environment COMPOUND_DB", "name the role"),
+      (["--config", withURL], [:], "file \(withURL)", path),
+      (["--db", "PostgreSQL:pharmacy"] + settings, [:], "flag --db", "write it as postgresql://USER@HOST:PORT/NAME"),
+      (["--db", "postgresql://compound:pw@db/pharmacy"] + settings, [:], "flag --db", "PGPASSWORD or ~/.pgpass"),
+      (["--db", "https://files.example/pharmacy.sqlite"] + settings, [:], "flag --db", path),
     ]
-    for (arguments, environment, source) in cases {
+    for (arguments, environment, source, reason) in cases {
       let outcome = try pharmacy.run(["init", "--training"] + arguments, environment: environment, global: false)
       #expect(outcome.status != 0, "\(arguments) was not refused")
       #expect(outcome.stderr.split(separator: "\n").count == 1, "not one line: \(outcome.stderr)")
       #expect(outcome.stderr.contains("from \(source)"), "\(outcome.stderr)")
-      #expect(outcome.stderr.contains("give the path of the pharmacy's SQLite file"), "\(outcome.stderr)")
+      #expect(outcome.stderr.contains(reason), "\(outcome.stderr)")
     }
     let made = try FileManager.default.contentsOfDirectory(atPath: pharmacy.folder.path)
     #expect(!made.contains { $0.contains(":") }, "\(made)")
