@@ -64,7 +64,7 @@ final class Context {
   /// on a pharmacy's database it is refused before anything is read or written.
   func database() throws -> AppDatabase {
     if let opened { return opened }
-    let database = try AppDatabase.open(path: loaded.databasePath)
+    let database = try AppDatabase.open(path: loaded.databasePath, clock: fixedClock ? now : nil)
     try adopt(database)
     return database
   }

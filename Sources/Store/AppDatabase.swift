@@ -70,7 +70,11 @@ public final class AppDatabase: Sendable {
   /// A missing file is an error (a mistyped path never starts an empty database: `create` makes a new one).
   /// A zero-byte, partial or foreign file, and a file written by a newer compound, are refused and left
   /// untouched. Opening an up-to-date database writes nothing and takes no write lock.
-  public static func open(path: String) throws(StoreError) -> AppDatabase {
+  ///
+  /// An upgrade's entries are dated by the computer's clock, or by `clock` on a training database (the fixed
+  /// clock `COMPOUND_NOW` gives one): else a training database upgraded in the real present would refuse the
+  /// next command of its fixed day as dated before its newest record.
+  public static func open(path: String, clock: Date? = nil) throws(StoreError) -> AppDatabase {
     try checkFile(path)
     do {
       let pool = try DatabaseQueue(path: path, configuration: configuration())
@@ -84,7 +88,11 @@ public final class AppDatabase: Sendable {
           "\(path) was written by a newer version of compound: use that version (this one does not know its schema)")
       }
       if try pool.read({ try !migrator.hasCompletedMigrations($0) }) {
-        try migrator.migrate(pool)
+        let training = try pool.read { db in
+          try db.tableExists("installation")
+            && (try Bool.fetchOne(db, sql: "SELECT training FROM installation WHERE id = 1") ?? false)
+        }
+        try Schema.migrator(training: false, now: training ? clock ?? Date() : Date()).migrate(pool)
       }
       return AppDatabase(pool: pool, path: path)
     } catch let error as StoreError {
