@@ -17,10 +17,12 @@ build: setup
 demo: build
 	.build/debug/compound demo --dir demo
 
-# The whole test suite, after the same set-up; then the style check.
+# The whole test suite, after the same set-up, beside a PostgreSQL server of its own (scripts/postgres.sh
+# installs Debian's postgresql when missing, starts it unprivileged on a free loopback port, stops it after);
+# then the style check.
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	bash scripts/postgres.sh $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory lint
 
 # The concurrency, crash and hostile-input suites at full size (four writers of 24 cycles, 50 SIGKILLs,

@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
   ],
   targets: [
     // Pure domain: no I/O, no GRDB, no C library.
@@ -59,8 +60,9 @@ let package = Package(
       name: "Store",
       dependencies: [
         "Quantities", "Formulation", "Quality", "Dispensing", "Pricing", "Accounts", "Digest", "CCrypt", "CHugeRegion",
-        "CFileSystem", "CSQLiteControl", "FileOutput",
+        "CFileSystem", "CSQLiteControl", "FileOutput", "Settings",
         .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
       ],
       swiftSettings: strict
     ),

@@ -1,0 +1,43 @@
+/// A row a statement returned, its values by column name, whichever engine it came from.
+struct SQLRow: Sendable, Equatable {
+  /// The columns' names, in the statement's order.
+  let columns: [String]
+  /// The values, in the same order.
+  let values: [SQLValue]
+
+  /// The value of `column`; a column the statement did not return is a programming error, named.
+  subscript(_ column: String) -> SQLValue {
+    guard let index = columns.firstIndex(of: column) else {
+      preconditionFailure("the statement returned no column \(column) (it returned \(columns))")
+    }
+    return values[index]
+  }
+
+  /// `column` as an integer; anything else is a stored value this version cannot read.
+  func integer(_ column: String) throws(StoreError) -> Int64 {
+    guard case .integer(let value) = self[column] else { throw mismatch(column, "an integer") }
+    return value
+  }
+
+  /// `column` as text; anything else is a stored value this version cannot read.
+  func text(_ column: String) throws(StoreError) -> String {
+    guard case .text(let value) = self[column] else { throw mismatch(column, "text") }
+    return value
+  }
+
+  /// `column` as an integer, or nil when it holds NULL.
+  func optionalInteger(_ column: String) throws(StoreError) -> Int64? {
+    self[column] == .null ? nil : try integer(column)
+  }
+
+  /// `column` as text, or nil when it holds NULL.
+  func optionalText(_ column: String) throws(StoreError) -> String? {
+    self[column] == .null ? nil : try text(column)
+  }
+
+  private func mismatch(_ column: String, _ wanted: String) -> StoreError {
+    StoreError(
+      "the stored \(column) holds \(self[column]), not \(wanted): it was changed outside compound; run 'compound doctor'",
+      code: .corrupt)
+  }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+import Settings
+import Synchronization
+import Testing
+
+@testable import Store
+
+/// One interface, two engines: the same statements, written once with `?`, give the same results and the same
+/// refusals on a real SQLite file and on a real PostgreSQL server.
+@Suite("Store engines: SQLite and PostgreSQL behind one interface")
+struct StoreEngineTests {
+  /// Both engines, each on a new database with the pharmacy's schema (PostgreSQL's as the stations' role).
+  func engines() throws -> [(name: String, engine: any StoreEngine)] {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("engines-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let path = folder.appendingPathComponent("p.sqlite").path
+    let created = try AppDatabase.create(path: path, training: true, now: Date())
+    _ = try created.publish()
+    let sqlite = SQLiteEngine(queue: try DatabaseQueue(path: path, configuration: AppDatabase.configuration()))
+    let owner = try PostgresServer.freshDatabase()
+    let ownerLink = try PostgresServer.link(owner)
+    try PostgresSchema.migrate(ownerLink)
+    ownerLink.close()
+    let postgres = PostgresEngine(link: try PostgresServer.link(owner.with(user: PostgresSchema.stationRole)))
+    return [("SQLite", sqlite), ("PostgreSQL", postgres)]
+  }
+
+  static let ingredient = """
+    INSERT INTO ingredient (code, name, kind, created_at, created_by) VALUES (?, ?, 'api', ?, ?) RETURNING id
+    """
+
+  @Test("placeholders become $1, $2 ... for PostgreSQL, except inside quotes and comments")
+  func placeholders() {
+    let sql = "SELECT '?', \"a?\" FROM t WHERE a = ? AND b = ? -- why?\nAND c = ?"
+    #expect(
+      SQLDialect.postgres.statement(sql)
+        == "SELECT '?', \"a?\" FROM t WHERE a = $1 AND b = $2 -- why?\nAND c = $3")
+    #expect(SQLDialect.sqlite.statement(sql) == sql)
+  }
+
+  @Test("the same statements write and read the same values, text of any kind included, on both engines")
+  func sameValues() throws {
+    let name = "Naltrexone HCl 'USP' \"fine\" ? ; -- é 中 \u{1F48A} \\ \t"
+    var results: [[SQLRow]] = []
+    for (label, engine) in try engines() {
+      let id = try engine.write { connection throws(StoreError) in
+        try connection.row(Self.ingredient, [.text("ntx"), .text(name), .text("2026-12-04T10:00:00Z"), .text("dchen")])
+      }
+      #expect(try id?.integer("id") == 1, "\(label)")
+      // citext on PostgreSQL, COLLATE NOCASE on SQLite: a code matches in any letter case.
+      let rows = try engine.read { connection throws(StoreError) in
+        try connection.rows(
+          "SELECT id, code, name, salt_form, length(name) AS letters FROM ingredient WHERE code = ?", [.text("NTX")])
+      }
+      #expect(rows.count == 1, "\(label)")
+      #expect(try rows.first?.text("name") == name, "\(label)")
+      #expect(try rows.first?.optionalText("salt_form") == nil, "\(label)")
+      results.append(rows)
+    }
+    #expect(results.count == 2)
+    #expect(results.first == results.last)
+  }
+
+  @Test("a refused write is refused with the same message on both engines, and nothing of it is kept")
+  func sameRefusals() throws {
+    var messages: [String] = []
+    for (label, engine) in try engines() {
+      do {
+        try engine.write { connection throws(StoreError) in
+          try connection.execute(
+            Self.ingredient, [.text("kept?"), .text("x"), .text("2026-12-04T10:00:00Z"), .text("dchen")])
+          try connection.execute(
+            """
+            INSERT INTO app_user (login, name, role, pin_hash, active, created_at, created_by)
+            VALUES ('mtorres', 'Maria Torres', 'technician', '$y$x', 0, 'x', 'dchen')
+            """, [])
+          try connection.execute("UPDATE app_user SET active = 1 WHERE login = ?", [.text("MTORRES")])
+        }
+        Issue.record("\(label): a disabled user was enabled")
+      } catch {
+        messages.append(error.message)
+      }
+      let left = try engine.read { connection throws(StoreError) in
+        try connection.rows("SELECT count(*) AS n FROM ingredient", [])
+      }
+      #expect(try left.first?.integer("n") == 0, "\(label): the first statement of a refused write was kept")
+    }
+    #expect(messages.count == 2)
+    #expect(
+      messages.allSatisfy {
+        $0.hasSuffix("a user keeps their id, name and role, and a disabled user stays disabled: add a new user")
+      }, "\(messages)")
+  }
+
+  @Test("PostgreSQL: two stations that read and change the same row both land; a conflict is retried")
+  func conflictRetried() throws {
+    let owner = try PostgresServer.freshDatabase()
+    let setup = try PostgresServer.link(owner)
+    try setup.run("CREATE TABLE counter (n BIGINT NOT NULL)")
+    try setup.run("INSERT INTO counter VALUES (0)")
+    setup.close()
+    let stations = try (0..<2).map { _ in PostgresEngine(link: try PostgresServer.link(owner)) }
+    let runs = Mutex(0)
+    let bothRead = DispatchGroup()
+    bothRead.enter()
+    bothRead.enter()
+    let failures = Mutex<[String]>([])
+    DispatchQueue.concurrentPerform(iterations: 2) { index in
+      do {
+        try stations[index].write { connection throws(StoreError) in
+          let first = runs.withLock { count in
+            count += 1
+            return count <= 2
+          }
+          let n = try connection.row("SELECT n FROM counter", [])?.integer("n") ?? -1
+          if first {
+            // Both stations have read the same n before either writes: one of them must not commit on it.
+            bothRead.leave()
+            bothRead.wait()
+          }
+          try connection.execute("UPDATE counter SET n = ?", [.integer(n + 1)])
+        }
+      } catch {
+        failures.withLock { $0.append("\(error)") }
+      }
+    }
+    #expect(failures.withLock { $0 } == [])
+    #expect(runs.withLock { $0 } >= 3, "no conflict was retried")
+    let check = try PostgresServer.link(owner)
+    defer { check.close() }
+    #expect(try check.run("SELECT n FROM counter").rows == [[.integer(2)]], "an update was lost")
+  }
+
+  @Test("PostgreSQL: a conflict that never clears is tried a bounded number of times, then refused in one line")
+  func conflictBounded() throws {
+    let owner = try PostgresServer.freshDatabase()
+    let engine = PostgresEngine(link: try PostgresServer.link(owner), attempts: 3)
+    let runs = Mutex(0)
+    do {
+      try engine.write { connection throws(StoreError) in
+        runs.withLock { $0 += 1 }
+        try connection.execute(
+          "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$", [])
+      }
+      Issue.record("a conflict was written")
+    } catch {
+      #expect(error.code == .busy)
+      #expect(error.message.contains("tried 3 times and nothing was written; run the command again"))
+      #expect(!error.message.contains("\n"))
+    }
+    #expect(runs.withLock { $0 } == 3)
+  }
+}
