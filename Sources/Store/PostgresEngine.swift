@@ -2,10 +2,15 @@ import Foundation
 
 /// The shared engine: a PostgreSQL server several stations write to at once.
 ///
-/// Each write is one `SERIALIZABLE` transaction, so two stations that read and change the same records cannot
-/// both commit on what the other no longer sees: one gets a serialisation failure, and its whole transaction
-/// runs again, a bounded number of times, after a short random wait. Past that it is refused in one line, with
-/// nothing written. Reads are `REPEATABLE READ READ ONLY` snapshots, which never wait for a writer.
+/// Every write appends to one hash-chained audit trail, whose next entry names the newest one: two stations
+/// sealing at once would chain from the same head. So a write transaction first takes the chain's lock
+/// (`pg_advisory_xact_lock`, held until it commits or rolls back, released by the server if the station
+/// dies), and reads after it at `READ COMMITTED`: every statement then sees what the stations before it
+/// committed, the stock it checks included, and no update is lost or doubled. The lock is held for the
+/// transaction only; a command's PIN hash, its label and its output happen outside it. A serialisation failure
+/// or a deadlock (which a writer outside compound could still cause) runs the whole transaction again, a bounded
+/// number of times, after a short random wait; past that it is refused in one line, with nothing written.
+/// Reads are `REPEATABLE READ READ ONLY` snapshots, which neither wait for a writer nor hold one up.
 final class PostgresEngine: StoreEngine {
   /// The connection (one a process: a command is one short transaction).
   let link: PostgresLink
@@ -25,7 +30,8 @@ final class PostgresEngine: StoreEngine {
     var attempt = 1
     while true {
       do throws(StoreError) {
-        try link.run("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        try link.run("BEGIN ISOLATION LEVEL READ COMMITTED")
+        try link.run("SELECT pg_advisory_xact_lock($1)", [.integer(Self.chainLock)])
         let result = try work(PostgresSession(link: link))
         try link.run("COMMIT")
         return result
@@ -57,6 +63,9 @@ final class PostgresEngine: StoreEngine {
       throw error
     }
   }
+
+  /// The advisory lock every write takes first: the audit chain's ("CMPD" and "AUDT" in ASCII).
+  static let chainLock: Int64 = 0x434D_5044_4155_4454
 
   /// Whether `error` is a serialisation failure or a deadlock: the server undid the transaction, and running it
   /// again may succeed.

@@ -93,43 +93,62 @@ struct StoreEngineTests {
       }, "\(messages)")
   }
 
-  @Test("PostgreSQL: two stations that read and change the same row both land; a conflict is retried")
-  func conflictRetried() throws {
+  @Test("PostgreSQL: four stations reading and changing the same row at once lose no update; a reader never waits")
+  func noLostUpdate() throws {
     let owner = try PostgresServer.freshDatabase()
     let setup = try PostgresServer.link(owner)
     try setup.run("CREATE TABLE counter (n BIGINT NOT NULL)")
     try setup.run("INSERT INTO counter VALUES (0)")
     setup.close()
-    let stations = try (0..<2).map { _ in PostgresEngine(link: try PostgresServer.link(owner)) }
-    let runs = Mutex(0)
-    let bothRead = DispatchGroup()
-    bothRead.enter()
-    bothRead.enter()
+    let stations = try (0..<4).map { _ in PostgresEngine(link: try PostgresServer.link(owner)) }
     let failures = Mutex<[String]>([])
-    DispatchQueue.concurrentPerform(iterations: 2) { index in
-      do {
-        try stations[index].write { connection throws(StoreError) in
-          let first = runs.withLock { count in
-            count += 1
-            return count <= 2
+    DispatchQueue.concurrentPerform(iterations: 4) { index in
+      for _ in 0..<25 {
+        do {
+          try stations[index].write { connection throws(StoreError) in
+            let n = try connection.row("SELECT n FROM counter", [])?.integer("n") ?? -1
+            try connection.execute("UPDATE counter SET n = ?", [.integer(n + 1)])
           }
-          let n = try connection.row("SELECT n FROM counter", [])?.integer("n") ?? -1
-          if first {
-            // Both stations have read the same n before either writes: one of them must not commit on it.
-            bothRead.leave()
-            bothRead.wait()
-          }
-          try connection.execute("UPDATE counter SET n = ?", [.integer(n + 1)])
+        } catch {
+          failures.withLock { $0.append("\(error)") }
         }
-      } catch {
-        failures.withLock { $0.append("\(error)") }
       }
     }
     #expect(failures.withLock { $0 } == [])
-    #expect(runs.withLock { $0 } >= 3, "no conflict was retried")
-    let check = try PostgresServer.link(owner)
-    defer { check.close() }
-    #expect(try check.run("SELECT n FROM counter").rows == [[.integer(2)]], "an update was lost")
+    #expect(try stations[0].read { connection throws(StoreError) in try connection.row("SELECT n FROM counter", [])?.integer("n") } == 100, "an update was lost")
+    // A writer holding the chain's lock holds up the next writer, never a reader.
+    let holding = DispatchSemaphore(value: 0)
+    let release = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+      _ = try? stations[1].write { connection throws(StoreError) in
+        try connection.execute("UPDATE counter SET n = n + 1", [])
+        holding.signal()
+        release.wait()
+      }
+    }
+    holding.wait()
+    #expect(try stations[2].read { connection throws(StoreError) in try connection.row("SELECT n FROM counter", [])?.integer("n") } == 100)
+    release.signal()
+  }
+
+  @Test("PostgreSQL: a transaction the server undid for a conflict runs again and lands")
+  func conflictRetried() throws {
+    let owner = try PostgresServer.freshDatabase()
+    let engine = PostgresEngine(link: try PostgresServer.link(owner))
+    try engine.write { connection throws(StoreError) in try connection.execute("CREATE TABLE landed (n BIGINT)", []) }
+    let runs = Mutex(0)
+    try engine.write { connection throws(StoreError) in
+      let run = runs.withLock { count in
+        count += 1
+        return count
+      }
+      try connection.execute("INSERT INTO landed VALUES (?)", [.integer(Int64(run))])
+      if run == 1 {
+        try connection.execute(
+          "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$", [])
+      }
+    }
+    #expect(try engine.read { connection throws(StoreError) in try connection.rows("SELECT n FROM landed", []) }.map { try $0.integer("n") } == [2])
   }
 
   @Test("PostgreSQL: a conflict that never clears is tried a bounded number of times, then refused in one line")
