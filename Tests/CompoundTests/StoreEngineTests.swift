@@ -115,7 +115,10 @@ struct StoreEngineTests {
       }
     }
     #expect(failures.withLock { $0 } == [])
-    #expect(try stations[0].read { connection throws(StoreError) in try connection.row("SELECT n FROM counter", [])?.integer("n") } == 100, "an update was lost")
+    #expect(
+      try stations[0].read { connection throws(StoreError) in
+        try connection.row("SELECT n FROM counter", [])?.integer("n")
+      } == 100, "an update was lost")
     // A writer holding the chain's lock holds up the next writer, never a reader.
     let holding = DispatchSemaphore(value: 0)
     let release = DispatchSemaphore(value: 0)
@@ -127,7 +130,10 @@ struct StoreEngineTests {
       }
     }
     holding.wait()
-    #expect(try stations[2].read { connection throws(StoreError) in try connection.row("SELECT n FROM counter", [])?.integer("n") } == 100)
+    #expect(
+      try stations[2].read { connection throws(StoreError) in
+        try connection.row("SELECT n FROM counter", [])?.integer("n")
+      } == 100)
     release.signal()
   }
 
@@ -148,7 +154,10 @@ struct StoreEngineTests {
           "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$", [])
       }
     }
-    #expect(try engine.read { connection throws(StoreError) in try connection.rows("SELECT n FROM landed", []) }.map { try $0.integer("n") } == [2])
+    #expect(
+      try engine.read { connection throws(StoreError) in try connection.rows("SELECT n FROM landed", []) }.map {
+        try $0.integer("n")
+      } == [2])
   }
 
   @Test("PostgreSQL: a conflict that never clears is tried a bounded number of times, then refused in one line")
