@@ -226,7 +226,7 @@ enum AuditTrail {
   /// them: `{"status":"released"}`, in the table's order.
   ///
   /// The bytes are those SQLite's `json_object` gives the same columns, because they are cut from its output.
-  static func changedJSON(_ side: String, mask: Int64, table: String) throws -> String {
+  static func changedJSON(_ side: String, mask: Int64, table: String) throws(StoreError) -> String {
     // Every changed column is among the row's members (a mask bit past them would be a column lost).
     guard let members = JSONMembers.split(side), members.count < 64, mask >= 0, mask >> Int64(members.count) == 0
     else {
@@ -245,16 +245,12 @@ enum AuditTrail {
   /// counts more rows written since than were captured had a change no trigger saw, and the transaction is
   /// refused rather than sealed without it.
   static func seal(_ db: Database, stamp: AuditStamp, tallies: [String: Int64], observer: AuditCapture?) throws {
-    let pending = try Row.fetchAll(
-      db,
-      sql: """
-        SELECT table_name, row_id, op, lot, old_row, new_row, old_full, new_full, changed FROM audit_pending
-        ORDER BY seq
-        """)
+    let connection = SQLiteSession(db: db)
+    let pending = try self.pending(connection)
     if !tallies.isEmpty {
       let now = try Self.tallies(db)
       var captured: [String: Int64] = [:]
-      for row in pending { captured[(row["table_name"] as String).lowercased(), default: 0] += 1 }
+      for row in pending { captured[try row.text("table_name").lowercased(), default: 0] += 1 }
       for table in tables.map({ $0.name.lowercased() }) {
         let written = (now[table] ?? 0) - (tallies[table] ?? 0)
         guard written <= captured[table] ?? 0 else {
@@ -265,52 +261,93 @@ enum AuditTrail {
       }
     }
     guard !pending.isEmpty else { return }
-    let digests = try db.columns(in: "audit").contains { $0.name == "row_sha256" }
+    try seal(
+      connection, stamp: stamp, pending: pending,
+      digests: try db.columns(in: "audit").contains { $0.name == "row_sha256" })
+  }
+
+  /// The changes the capture triggers left in the pending table, in the order they were made.
+  static func pending(_ connection: any StoreConnection) throws(StoreError) -> [SQLRow] {
+    try connection.rows(
+      """
+      SELECT table_name, row_id, op, lot, old_row, new_row, old_full, new_full, changed FROM audit_pending
+      ORDER BY seq
+      """, [])
+  }
+
+  /// Turns `pending` changes into chained entries stamped with `stamp`, on either engine, and empties the
+  /// pending table; `digests` when the trail holds row digests (always, but while an old SQLite file migrates).
+  ///
+  /// An update's changed columns come from its mask (`changed`, as SQLite's trigger computes it) or, when the
+  /// capture left none (PostgreSQL's trigger keeps the whole rows only), from the members of the rows that differ.
+  static func seal(
+    _ connection: any StoreConnection, stamp: AuditStamp, pending: [SQLRow], digests: Bool
+  ) throws(StoreError) {
     var latest: [String: String?] = [:]
     var changes: [Change] = []
     for row in pending {
       var change = Change(
-        table: row["table_name"], rowID: row["row_id"], operation: row["op"], lot: row["lot"], before: row["old_row"],
-        after: row["new_row"])
-      if digests, change.operation == "update", let mask: Int64 = row["changed"] {
-        let (before, after): (String?, String?) = (row["old_full"], row["new_full"])
-        change.before = try changedJSON(before ?? "", mask: mask, table: change.table)
-        change.after = try changedJSON(after ?? "", mask: mask, table: change.table)
+        table: try row.text("table_name"), rowID: try row.integer("row_id"), operation: try row.text("op"),
+        lot: try row.optionalText("lot"), before: try row.optionalText("old_row"),
+        after: try row.optionalText("new_row"))
+      let (oldFull, newFull) = (try row.optionalText("old_full"), try row.optionalText("new_full"))
+      if digests, change.operation == "update" {
+        let mask: Int64
+        if let given = try row.optionalInteger("changed") {
+          mask = given
+        } else {
+          mask = try changedMask(oldFull ?? "", newFull ?? "", table: change.table)
+        }
+        change.before = try changedJSON(oldFull ?? "", mask: mask, table: change.table)
+        change.after = try changedJSON(newFull ?? "", mask: mask, table: change.table)
       }
       if digests {
         let key = "\(change.table)#\(change.rowID)"
         if change.operation != "insert" {
-          let previous: String?? = try latest[key] ?? recorded(db, table: change.table, rowID: change.rowID)
-          let old: String? = change.operation == "update" ? row["old_full"] : change.before
+          var previous: String?? = latest[key]
+          if previous == nil { previous = try recorded(connection, table: change.table, rowID: change.rowID) }
+          let old: String? = change.operation == "update" ? oldFull : change.before
           guard case .some(let expected) = previous, let expected, let old, SHA256.hex(old) == expected else {
             throw StoreError(
               "\(change.table) row \(change.rowID) was changed outside compound since its last audit entry: nothing was written; run 'compound audit verify --full' and 'compound doctor'"
             )
           }
         }
-        let full: String? = change.operation == "update" ? row["new_full"] : change.after
+        let full: String? = change.operation == "update" ? newFull : change.after
         change.rowSHA256 = full.map { SHA256.hex($0) }
         latest[key] = .some(change.rowSHA256)
       }
       changes.append(change)
     }
-    try append(db, stamp: stamp, changes: changes)
-    try db.execute(sql: "DELETE FROM audit_pending")
+    try append(connection, stamp: stamp, changes: changes, digests: digests)
+    try connection.execute("DELETE FROM audit_pending", [])
+  }
+
+  /// The mask of the members that differ between an update's whole rows before and after (bit k for the k-th
+  /// column), as SQLite's trigger computes it with `OLD.c IS NOT NEW.c`.
+  static func changedMask(_ before: String, _ after: String, table: String) throws(StoreError) -> Int64 {
+    guard let old = JSONMembers.split(before), let new = JSONMembers.split(after), old.count == new.count,
+      old.count < 64
+    else {
+      throw StoreError("the audit capture of a \(table) row is not the JSON it wrote: nothing was written")
+    }
+    return zip(old, new).enumerated().reduce(Int64(0)) { mask, pair in
+      pair.element.0 == pair.element.1 ? mask : mask | (1 << Int64(pair.offset))
+    }
   }
 
   /// The SHA-256 of a row as its latest entry left it: `.none` when it has no entry, `.some(nil)` when that
   /// entry deleted it.
-  static func recorded(_ db: Database, table: String, rowID: Int64) throws -> String?? {
+  static func recorded(_ connection: any StoreConnection, table: String, rowID: Int64) throws(StoreError) -> String?? {
     guard
-      let entry = try Row.fetchOne(
-        db,
-        sql:
-          "SELECT op, new_row, row_sha256 FROM audit WHERE table_name = ? AND row_id = ? ORDER BY id DESC LIMIT 1",
-        arguments: [table, rowID])
+      let entry = try connection.row(
+        "SELECT op, new_row, row_sha256 FROM audit WHERE table_name = ? AND row_id = ? ORDER BY id DESC LIMIT 1",
+        [.text(table), .integer(rowID)])
     else { return .none }
-    if (entry["op"] as String) == "delete" { return .some(nil) }
+    if try entry.text("op") == "delete" { return .some(nil) }
     // Before row digests, every entry held the whole row.
-    return .some((entry["row_sha256"] as String?) ?? (entry["new_row"] as String?).map { SHA256.hex($0) })
+    if let digest = try entry.optionalText("row_sha256") { return .some(digest) }
+    return .some(try entry.optionalText("new_row").map { SHA256.hex($0) })
   }
 
   /// Entries for every row already in `table`, so a trail started on an existing database covers it.
@@ -331,7 +368,7 @@ enum AuditTrail {
           table: name, rowID: row["row_id"], operation: "baseline", lot: row["lot"], before: nil, after: json,
           rowSHA256: digests ? SHA256.hex(json) : nil))
     }
-    try append(db, stamp: stamp, changes: changes)
+    try append(SQLiteSession(db: db), stamp: stamp, changes: changes, digests: digests)
   }
 
   /// One captured change, before it is stamped and chained.
@@ -345,24 +382,27 @@ enum AuditTrail {
     var rowSHA256: String?
   }
 
-  private static func append(_ db: Database, stamp: AuditStamp, changes: [Change]) throws {
+  /// Chains `changes` after the trail's newest entry, one transaction number for them all.
+  private static func append(
+    _ connection: any StoreConnection, stamp: AuditStamp, changes: [Change], digests: Bool
+  ) throws(StoreError) {
     guard !changes.isEmpty else { return }
-    let head = try Row.fetchOne(db, sql: "SELECT id, tx, hash FROM audit WHERE id = (SELECT max(id) FROM audit)")
-    var id: Int64 = head?["id"] ?? 0
-    var previous: String = head?["hash"] ?? AuditEntry.genesis
-    let transaction: Int64 = (head?["tx"] ?? 0) + 1
-    let digests = try db.columns(in: "audit").contains { $0.name == "row_sha256" }
-    let insert = try db.cachedStatement(
-      sql: digests
-        ? """
-        INSERT INTO audit (id, tx, at, actor, command, table_name, row_id, op, lot, old_row, new_row, prev_hash, hash,
-          row_sha256)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-        : """
-        INSERT INTO audit (id, tx, at, actor, command, table_name, row_id, op, lot, old_row, new_row, prev_hash, hash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
+    let head = try connection.row("SELECT id, tx, hash FROM audit WHERE id = (SELECT max(id) FROM audit)")
+    var id: Int64 = try head?.integer("id") ?? 0
+    var previous: String = try head?.text("hash") ?? AuditEntry.genesis
+    let transaction: Int64 = (try head?.integer("tx") ?? 0) + 1
+    let insert =
+      digests
+      ? """
+      INSERT INTO audit (id, tx, at, actor, command, table_name, row_id, op, lot, old_row, new_row, prev_hash, hash,
+        row_sha256)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """
+      : """
+      INSERT INTO audit (id, tx, at, actor, command, table_name, row_id, op, lot, old_row, new_row, prev_hash, hash)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """
+    func text(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
     for change in changes {
       id += 1
       var entry = AuditEntry(
@@ -370,12 +410,13 @@ enum AuditTrail {
         table: change.table, rowID: change.rowID, operation: change.operation, lot: change.lot, before: change.before,
         after: change.after, previousHash: previous, hash: "", rowSHA256: change.rowSHA256)
       entry.hash = entry.computedHash
-      var arguments: StatementArguments = [
-        entry.id, entry.transaction, entry.at, entry.actor, entry.command, entry.table, entry.rowID, entry.operation,
-        entry.lot, entry.before, entry.after, entry.previousHash, entry.hash,
+      var arguments: [SQLValue] = [
+        .integer(entry.id), .integer(entry.transaction), .text(entry.at), .text(entry.actor), .text(entry.command),
+        .text(entry.table), .integer(entry.rowID), .text(entry.operation), text(entry.lot), text(entry.before),
+        text(entry.after), .text(entry.previousHash), .text(entry.hash),
       ]
-      if digests { _ = arguments.append(contentsOf: [entry.rowSHA256]) }
-      try insert.execute(arguments: arguments)
+      if digests { arguments.append(text(entry.rowSHA256)) }
+      try connection.execute(insert, arguments)
       previous = entry.hash
     }
   }

@@ -178,6 +178,14 @@ final class PostgresLink: Sendable {
         code: .database, cause: psql)
     case "P0001":
       return StoreError(message, code: .database, cause: psql)
+    case "42P01" where message.contains("audit_pending"):
+      return StoreError(
+        "this connection does not record its changes in the audit trail: records are written through compound"
+          + " only; nothing was written", code: .database, cause: psql)
+    case "42P01" where message.contains("audit_pending"):
+      return StoreError(
+        "this connection does not record its changes in the audit trail: records are written through compound"
+          + " only; nothing was written", code: .database, cause: psql)
     case "42501":
       return StoreError(
         "the database refused the change: \(message) (the station's role may not do this)", code: .database,

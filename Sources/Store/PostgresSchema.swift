@@ -636,6 +636,7 @@ enum PostgresSchema {
         + "CREATE TRIGGER \(table)_is_never_truncated BEFORE TRUNCATE ON \(table) FOR EACH STATEMENT"
         + " EXECUTE FUNCTION compound_refuse(\(literal(message)));\n"
     }.joined()
+    + AuditTrail.tables.map(captureSQL).joined()
       + """
       REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
       REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
@@ -650,6 +651,38 @@ enum PostgresSchema {
     + stationUpdates.map { table, columns in
       "GRANT UPDATE (\(columns.joined(separator: ", "))) ON \(table) TO \(stationRole);\n"
     }.joined()
+
+  /// The permanent trigger that copies each change to `table`'s rows into the session's pending table, for the
+  /// seal to chain: the same rows, lot and JSON as SQLite's temporary capture triggers (`AuditTrail.triggers`).
+  ///
+  /// `row_to_json` writes a row's columns in the table's order, with the bytes SQLite's `json_object` writes for
+  /// them (a test compares the two). The pending table is temporary, made by compound for its own session
+  /// (`PostgresAudit`): any other session's write to a record table fails here, so nothing is written unrecorded.
+  static func captureSQL(_ table: AuditTrail.Audited) -> String {
+    let lot = { (row: String) in (table.lot ?? "NULL").replacingOccurrences(of: "{R}", with: row) }
+    let pending =
+      "INSERT INTO pg_temp.audit_pending (table_name, row_id, op, lot, old_row, new_row, old_full, new_full)"
+    return """
+      CREATE FUNCTION audit_capture_\(table.name)() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          \(pending)
+          VALUES ('\(table.name)', NEW.id, 'insert', \(lot("NEW")), NULL, row_to_json(NEW)::text, NULL, NULL);
+        ELSIF TG_OP = 'UPDATE' THEN
+          \(pending)
+          VALUES ('\(table.name)', NEW.id, 'update', \(lot("NEW")), NULL, NULL, row_to_json(OLD)::text,
+            row_to_json(NEW)::text);
+        ELSE
+          \(pending)
+          VALUES ('\(table.name)', OLD.id, 'delete', \(lot("OLD")), row_to_json(OLD)::text, NULL, NULL, NULL);
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER audit_capture AFTER INSERT OR UPDATE OR DELETE ON \(table.name) FOR EACH ROW
+      EXECUTE FUNCTION audit_capture_\(table.name)();
+
+      """
+  }
 
   /// `text` as a SQL string literal.
   static func literal(_ text: String) -> String {

@@ -11,7 +11,7 @@ struct SQLiteSession: StoreConnection {
   @discardableResult
   func execute(_ sql: String, _ arguments: [SQLValue]) throws(StoreError) -> Int {
     do {
-      try db.execute(sql: sql, arguments: Self.arguments(arguments))
+      try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
       return db.changesCount
     } catch {
       throw StoreError.from(error)
@@ -20,7 +20,7 @@ struct SQLiteSession: StoreConnection {
 
   func rows(_ sql: String, _ arguments: [SQLValue]) throws(StoreError) -> [SQLRow] {
     do {
-      return try Row.fetchAll(db, sql: sql, arguments: Self.arguments(arguments)).map { row in
+      return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments)).map { row in
         SQLRow(
           columns: Array(row.columnNames),
           values: try row.databaseValues.map { value throws(StoreError) in try Self.value(value) })

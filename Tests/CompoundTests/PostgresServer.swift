@@ -25,11 +25,17 @@ enum PostgresServer {
   /// Thrown when there is no server: the issue recorded says why.
   struct Missing: Error {}
 
-  /// Opens a link to `address` with the password the run's password file holds for it.
-  static func link(_ address: PostgresAddress) throws -> PostgresLink {
+  /// Opens a link to `address` with the password the run's password file holds for it; with `capturing`, the
+  /// session has the audit capture's pending table, as compound's own sessions do (else every write to a record
+  /// table is refused, the migrated database's capture triggers having nowhere to write).
+  static func link(_ address: PostgresAddress, capturing: Bool = true) throws -> PostgresLink {
     let password = try address.password(
       environment: ProcessInfo.processInfo.environment, home: NSHomeDirectory())
-    return try PostgresLink.connect(address, password: password)
+    let link = try PostgresLink.connect(address, password: password)
+    if capturing, address.database != "postgres" {
+      try link.run(PostgresAudit.pendingTable)
+    }
+    return link
   }
 
   /// A new, empty database owned by the owner role; its address as the owner.

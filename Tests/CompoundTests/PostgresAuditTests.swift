@@ -1,0 +1,182 @@
+import Digest
+import Foundation
+import GRDB
+import Settings
+import Synchronization
+import Testing
+
+@testable import Store
+
+/// The hash-chained audit trail on PostgreSQL: the same entries as SQLite's for the same work, one chain for
+/// every station, and no write to a record that does not reach it.
+@Suite("PostgreSQL: the audit trail")
+struct PostgresAuditTests {
+  let stamp = AuditStamp(actor: "dchen", command: "compound test", at: "2026-12-04T16:00:00Z")
+
+  /// A migrated database and an engine on it as the stations' role.
+  func station() throws -> (engine: PostgresEngine, owner: PostgresAddress) {
+    let owner = try PostgresServer.freshDatabase()
+    let link = try PostgresServer.link(owner)
+    defer { link.close() }
+    try PostgresSchema.migrate(link)
+    let station = try PostgresServer.link(owner.with(user: PostgresSchema.stationRole))
+    return (PostgresEngine(link: station), owner)
+  }
+
+  /// A day's work in statements both engines read: a receipt, its movement, a status change, a batch.
+  func work(_ connection: any StoreConnection) throws(StoreError) {
+    let name = "Naltrexone \"HCl\", 'USP'\t\\ é 中"
+    let ingredient = try connection.row(
+      "INSERT INTO ingredient (code, name, kind, created_at, created_by) VALUES (?, ?, 'api', ?, ?) RETURNING id",
+      [.text("NALTREXONE-HCL"), .text(name), .text(stamp.at), .text("dchen")])?.integer("id")
+    let lot = try connection.row(
+      """
+      INSERT INTO lot (lot_number, ingredient_id, supplier, supplier_lot, expiry, received_quantity, status,
+        received_at, received_by)
+      VALUES ('NTX-001', ?, 'Medisca', 'M123', '2027-06-30', 5000000, 'quarantined', ?, 'dchen') RETURNING id
+      """, [.integer(ingredient ?? 0), .text(stamp.at)])?.integer("id")
+    try connection.execute(
+      "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by) VALUES (?, 'received', 5000000, ?, 'dchen')",
+      [.integer(lot ?? 0), .text(stamp.at)])
+    try connection.execute("UPDATE lot SET status = 'released' WHERE lot_number = ?", [.text("ntx-001")])
+    try connection.execute(
+      """
+      INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by, reason)
+      VALUES (?, 'quarantined', 'released', ?, 'dchen', NULL)
+      """, [.integer(lot ?? 0), .text(stamp.at)])
+  }
+
+  /// The entries of the newest transaction, without what depends on the chain before them.
+  func newest(_ connection: any StoreConnection) throws(StoreError) -> [[SQLValue]] {
+    try connection.rows(
+      """
+      SELECT table_name, row_id, op, lot, old_row, new_row, row_sha256, at, actor, command FROM audit
+      WHERE tx = (SELECT max(tx) FROM audit) ORDER BY id
+      """, []
+    ).map(\.values)
+  }
+
+  @Test("the same work leaves the same entries on both engines: rows, lots, changed columns and digests, byte for byte")
+  func sameEntries() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pg-audit-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let sqlite = try AppDatabase.create(
+      path: folder.appendingPathComponent("p.sqlite").path, training: true,
+      now: try #require(Timestamp.date("2026-12-04T15:00:00Z")))
+    try sqlite.write(stamp) { db in try work(SQLiteSession(db: db)) }
+    let expected = try sqlite.pool.read { db in try newest(SQLiteSession(db: db)) }
+
+    let (engine, _) = try station()
+    try PostgresAudit.write(engine, stamp: stamp) { connection throws(StoreError) in try work(connection) }
+    let actual = try engine.read { connection throws(StoreError) in try newest(connection) }
+    #expect(expected.count == 5)
+    #expect(actual == expected)
+    // The update keeps only what changed, before and after.
+    #expect(actual.first { $0[2] == .text("update") }?[4] == .text("{\"status\":\"quarantined\"}"))
+  }
+
+  @Test("the chain verifies: ids without gaps, each entry hashing to itself and naming the one before")
+  func chainVerifies() throws {
+    let (engine, _) = try station()
+    try PostgresAudit.write(engine, stamp: stamp) { connection throws(StoreError) in try work(connection) }
+    let later = AuditStamp(actor: "aokafor", command: "compound test", at: "2026-12-04T16:05:00Z")
+    try PostgresAudit.write(engine, stamp: later) { connection throws(StoreError) in
+      try connection.execute("UPDATE lot SET status = 'on_hold' WHERE lot_number = 'NTX-001'", [])
+    }
+    let rows = try engine.read { connection throws(StoreError) in
+      try connection.rows("SELECT * FROM audit ORDER BY id", [])
+    }
+    var previous = AuditEntry.genesis
+    for (index, row) in rows.enumerated() {
+      let entry = AuditEntry(
+        id: try row.integer("id"), transaction: try row.integer("tx"), at: try row.text("at"),
+        actor: try row.text("actor"), command: try row.text("command"), table: try row.text("table_name"),
+        rowID: try row.integer("row_id"), operation: try row.text("op"), lot: try row.optionalText("lot"),
+        before: try row.optionalText("old_row"), after: try row.optionalText("new_row"),
+        previousHash: try row.text("prev_hash"), hash: try row.text("hash"),
+        rowSHA256: try row.optionalText("row_sha256"))
+      #expect(entry.id == Int64(index + 1))
+      #expect(entry.previousHash == previous)
+      #expect(entry.hash == entry.computedHash)
+      previous = entry.hash
+    }
+    #expect(rows.count == 6)
+    // The lot's newest digest is the SHA-256 of the row as it is now, as PostgreSQL writes it.
+    let now = try engine.read { connection throws(StoreError) in
+      try connection.row("SELECT row_to_json(lot)::text AS json FROM lot WHERE lot_number = 'NTX-001'")?.text("json")
+    }
+    #expect(try rows.last?.optionalText("row_sha256") == now.map { SHA256.hex($0) })
+    #expect(try rows.last?.optionalText("old_row") == "{\"status\":\"released\"}")
+  }
+
+  @Test("a write outside compound's sealing session is refused: no record is written unrecorded")
+  func uncapturedRefused() throws {
+    let (engine, owner) = try station()
+    try PostgresAudit.write(engine, stamp: stamp) { connection throws(StoreError) in try work(connection) }
+    for address in [owner, owner.with(user: PostgresSchema.stationRole)] {
+      let outside = try PostgresServer.link(address, capturing: false)
+      defer { outside.close() }
+      for sql in [
+        "UPDATE lot SET status = 'recalled'",
+        "INSERT INTO patient (name, date_of_birth, address, phone, created_at, created_by) VALUES ('x','y','z','p','t','u')",
+      ] {
+        do {
+          try outside.run(sql)
+          Issue.record("\(address.user) wrote unrecorded: \(sql)")
+        } catch {
+          #expect(error.message.contains("does not record its changes in the audit trail"), "\(error.message)")
+        }
+      }
+    }
+    #expect(
+      try engine.read { connection throws(StoreError) in
+        try connection.row("SELECT status FROM lot", [])?.text("status")
+      } == "released")
+  }
+
+  @Test("four stations sealing at once: one chain, no entry lost or doubled, stock equal to its movements")
+  func fourStations() throws {
+    let (first, owner) = try station()
+    try PostgresAudit.write(first, stamp: stamp) { connection throws(StoreError) in try work(connection) }
+    let stations = try (0..<4).map { _ in
+      PostgresEngine(link: try PostgresServer.link(owner.with(user: PostgresSchema.stationRole)))
+    }
+    let failures = Mutex<[String]>([])
+    DispatchQueue.concurrentPerform(iterations: 4) { index in
+      for step in 0..<10 {
+        let at = AuditStamp(
+          actor: "station\(index)", command: "move \(step)", at: "2026-12-04T17:00:\(String(format: "%02d", step))Z")
+        do {
+          try PostgresAudit.write(stations[index], stamp: at) { connection throws(StoreError) in
+            try connection.execute(
+              "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by) SELECT id, 'adjusted', -1, ?, ? FROM lot",
+              [.text(at.at), .text(at.actor)])
+          }
+        } catch {
+          failures.withLock { $0.append("\(error)") }
+        }
+      }
+    }
+    // A station whose clock is behind the newest entry is refused (10 steps a station, seconds 00 to 09).
+    #expect(failures.withLock { $0 }.allSatisfy { $0.contains("earlier than the newest record") })
+    let written = 40 - failures.withLock { $0.count }
+    let summary = try first.read { connection throws(StoreError) in
+      try connection.row(
+        """
+        SELECT (SELECT count(*) FROM audit) AS entries, (SELECT max(id) FROM audit) AS last,
+          (SELECT count(DISTINCT tx) FROM audit) AS transactions,
+          (SELECT count(*) FROM audit a JOIN audit b ON b.id = a.id + 1 WHERE b.prev_hash <> a.hash) AS breaks,
+          (SELECT count(*) FROM movement) AS movements,
+          (SELECT on_hand FROM stock WHERE lot_id IS NOT NULL) AS on_hand,
+          (SELECT sum(quantity) FROM movement)::bigint AS moved
+        """)
+    }
+    #expect(try summary?.integer("entries") == Int64(5 + written))
+    #expect(try summary?.integer("last") == Int64(5 + written))
+    #expect(try summary?.integer("transactions") == Int64(1 + written))
+    #expect(try summary?.integer("breaks") == 0)
+    #expect(try summary?.integer("movements") == Int64(1 + written))
+    #expect(try summary?.integer("on_hand") == summary?.integer("moved"))
+    #expect(written >= 10)
+  }
+}
