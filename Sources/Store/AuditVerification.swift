@@ -31,7 +31,14 @@ enum AuditVerification {
   static func verify(
     _ db: Database, full: Bool, progress: Progress? = nil, records: RecordsCheck? = nil
   ) throws -> AuditReport {
-    let total = try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit") ?? 0
+    try verify(SQLiteSession(db: db), full: full, progress: progress, records: records)
+  }
+
+  /// The same check on either engine's connection.
+  static func verify(
+    _ db: any StoreConnection, full: Bool, progress: Progress? = nil, records: RecordsCheck? = nil
+  ) throws(StoreError) -> AuditReport {
+    let total = try db.row("SELECT max(id) AS last FROM audit")?.optionalInteger("last") ?? 0
     var problems: [(entry: Int64, message: String)] = []
     var start: Checkpoint? = full ? nil : try checkpoint(db)
     let tally = try self.tally(db)
@@ -43,7 +50,7 @@ enum AuditVerification {
       start = nil
     }
     if let checkpoint = start {
-      let hash = try String.fetchOne(db, sql: "SELECT hash FROM audit WHERE id = ?", arguments: [checkpoint.entry])
+      let hash = try db.row("SELECT hash FROM audit WHERE id = ?", [.integer(checkpoint.entry)])?.text("hash")
       if hash != checkpoint.hash {
         problems.append(
           (
@@ -59,20 +66,20 @@ enum AuditVerification {
     var head = previous
     var latest: [String: [Int64: AuditEntry]] = [:]
     var written: [String: Int64] = [:]
-    let cursor = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT id, tx, at, actor, command, table_name, row_id, op, lot, old_row, new_row, prev_hash, hash, \
-        \(try digestColumn(db)) FROM audit WHERE id >= ? ORDER BY id
-        """, arguments: [expected])
-    while let row = try cursor.next() {
-      let entry = AuditEntry(
-        id: row[0], transaction: row[1], at: row[2], actor: row[3], command: row[4], table: row[5], rowID: row[6],
-        operation: row[7], lot: row[8], before: row[9], after: row[10], previousHash: row[11], hash: row[12],
-        rowSHA256: row[13])
+    // The walk stops at the first problem: what follows a broken link proves nothing.
+    var broken = false
+    try db.each(
+      """
+      SELECT id, tx, at, actor, command, table_name, row_id, op, lot, old_row, new_row, prev_hash, hash, \
+      \(try digestColumn(db)) AS row_sha256 FROM audit WHERE id >= ? ORDER BY id
+      """, [.integer(expected)]
+    ) { row throws(StoreError) in
+      guard !broken else { return }
+      let entry = try AuditTrail.entry(row)
       if entry.id != expected {
         problems.append((expected, "audit entry #\(expected) is missing: it was deleted outside compound"))
-        break
+        broken = true
+        return
       }
       if entry.previousHash != previous {
         problems.append(
@@ -80,7 +87,8 @@ enum AuditVerification {
             entry.id,
             "audit entry #\(entry.id) does not follow entry #\(entry.id - 1): the chain was edited outside compound"
           ))
-        break
+        broken = true
+        return
       }
       if entry.computedHash != entry.hash {
         problems.append(
@@ -88,7 +96,8 @@ enum AuditVerification {
             entry.id,
             "audit entry #\(entry.id) (\(entry.operation) \(entry.table) row \(entry.rowID)) was changed outside compound"
           ))
-        break
+        broken = true
+        return
       }
       if start != nil {
         var light = entry
@@ -116,7 +125,7 @@ enum AuditVerification {
       }
     }
     if whole.count == AuditTrail.tables.count,
-      let found = try records?.result(entries: expected - 1, head: head)
+      let found = try Self.records(records, entries: expected - 1, head: head)
     {
       problems += found
     } else {
@@ -130,9 +139,20 @@ enum AuditVerification {
       since: start?.entry)
   }
 
+  /// What the SQLite records check running beside the walk found, if it ran and read the same trail.
+  private static func records(_ check: RecordsCheck?, entries: Int64, head: String) throws(StoreError)
+    -> [Problem]?
+  {
+    do {
+      return try check?.result(entries: entries, head: head)
+    } catch {
+      throw StoreError.from(error)
+    }
+  }
+
   /// `row_sha256`, or NULL on a trail from before row digests.
-  private static func digestColumn(_ db: Database) throws -> String {
-    try db.columns(in: "audit").contains { $0.name == "row_sha256" } ? "row_sha256" : "NULL"
+  private static func digestColumn(_ db: any StoreConnection) throws(StoreError) -> String {
+    try db.columns(of: "audit").contains("row_sha256") ? "row_sha256" : "NULL"
   }
 
   /// Whether `json`, a row's canonical text now, is what `entry` left.
@@ -144,13 +164,12 @@ enum AuditVerification {
 
   /// The rows named by entries since the checkpoint, each against its latest entry.
   private static func compare(
-    _ db: Database, table: String, rows: [Int64: AuditEntry]
-  ) throws -> [(entry: Int64, message: String)] {
-    let statement = try db.makeStatement(
-      sql: "SELECT \(try AuditTrail.rowJSON(db, table: table, row: "R")) FROM \(table) AS R WHERE R.id = ?")
+    _ db: any StoreConnection, table: String, rows: [Int64: AuditEntry]
+  ) throws(StoreError) -> [(entry: Int64, message: String)] {
+    let sql = "SELECT \(try db.rowJSON(table: table, alias: "R")) AS json FROM \(table) AS R WHERE R.id = ?"
     var problems: [(entry: Int64, message: String)] = []
     for (rowID, entry) in rows.sorted(by: { $0.key < $1.key }) {
-      let json = try String.fetchOne(statement, arguments: [rowID])
+      let json = try db.row(sql, [.integer(rowID)])?.text("json")
       switch (json, entry.operation) {
       case (nil, "delete"): continue
       case (nil, _):
@@ -170,43 +189,48 @@ enum AuditVerification {
   }
 
   /// Every row of `table` against its latest entry, and every entry's row still there; the first problem.
-  static func compareAll(_ db: Database, table: String) throws -> [(entry: Int64, message: String)] {
+  static func compareAll(_ db: any StoreConnection, table: String) throws(StoreError) -> [(
+    entry: Int64, message: String
+  )] {
     let digest = try digestColumn(db)
-    let rows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT R.id, \(try AuditTrail.rowJSON(db, table: table, row: "R")), a.id, a.op, a.new_row, a.\(digest == "NULL" ? "id" : digest)
-        FROM \(table) AS R
-        LEFT JOIN audit a ON a.id = (SELECT max(b.id) FROM audit b WHERE b.table_name = ? AND b.row_id = R.id)
-        ORDER BY R.id
-        """, arguments: [table])
-    while let row = try rows.next() {
-      let rowID: Int64 = row[0]
-      guard let entryID: Int64 = row[2] else {
-        return [(Int64.max, "\(table) row \(rowID) has no audit entry: it was added outside compound")]
+    var found: [(entry: Int64, message: String)] = []
+    try db.each(
+      """
+      SELECT R.id AS row_id, \(try db.rowJSON(table: table, alias: "R")) AS json, a.id AS entry, a.op, a.new_row,
+        a.\(digest == "NULL" ? "id" : digest) AS digest
+      FROM \(table) AS R
+      LEFT JOIN audit a ON a.id = (SELECT max(b.id) FROM audit b WHERE b.table_name = ? AND b.row_id = R.id)
+      ORDER BY R.id
+      """, [.text(table)]
+    ) { row throws(StoreError) in
+      guard found.isEmpty else { return }
+      let rowID = try row.integer("row_id")
+      guard let entryID = try row.optionalInteger("entry") else {
+        found = [(Int64.max, "\(table) row \(rowID) has no audit entry: it was added outside compound")]
+        return
       }
       let entry = AuditEntry(
-        id: entryID, transaction: 0, at: "", actor: "", command: "", table: table, rowID: rowID, operation: row[3],
-        lot: nil, before: nil, after: row[4], previousHash: "", hash: "",
-        rowSHA256: digest == "NULL" ? nil : row[5])
-      if !matches(row[1], entry) {
-        return [
+        id: entryID, transaction: 0, at: "", actor: "", command: "", table: table, rowID: rowID,
+        operation: try row.text("op"), lot: nil, before: nil, after: try row.optionalText("new_row"), previousHash: "",
+        hash: "", rowSHA256: digest == "NULL" ? nil : try row.optionalText("digest"))
+      if !matches(try row.text("json"), entry) {
+        found = [
           (entryID, "\(table) row \(rowID) no longer matches audit entry #\(entryID): it was changed outside compound")
         ]
       }
     }
-    if let row = try Row.fetchOne(
-      db,
-      sql: """
-        SELECT a.id, a.row_id FROM audit a
-        WHERE a.table_name = ? AND a.op <> 'delete'
-          AND a.id = (SELECT max(b.id) FROM audit b WHERE b.table_name = a.table_name AND b.row_id = a.row_id)
-          AND NOT EXISTS (SELECT 1 FROM \(table) WHERE id = a.row_id)
-        ORDER BY a.id LIMIT 1
-        """, arguments: [table])
+    if !found.isEmpty { return found }
+    if let row = try db.row(
+      """
+      SELECT a.id, a.row_id FROM audit a
+      WHERE a.table_name = ? AND a.op <> 'delete'
+        AND a.id = (SELECT max(b.id) FROM audit b WHERE b.table_name = a.table_name AND b.row_id = a.row_id)
+        AND NOT EXISTS (SELECT 1 FROM \(table) WHERE id = a.row_id)
+      ORDER BY a.id LIMIT 1
+      """, [.text(table)])
     {
-      let entry: Int64 = row[0]
-      let rowID: Int64 = row[1]
+      let entry = try row.integer("id")
+      let rowID = try row.integer("row_id")
       return [(entry, "\(table) row \(rowID) of audit entry #\(entry) is gone: it was deleted outside compound")]
     }
     return []
@@ -214,24 +238,51 @@ enum AuditVerification {
 
   /// The newest checkpoint, if any.
   static func checkpoint(_ db: Database) throws -> Checkpoint? {
+    try checkpoint(SQLiteSession(db: db))
+  }
+
+  /// The newest checkpoint on either engine's connection.
+  static func checkpoint(_ db: any StoreConnection) throws(StoreError) -> Checkpoint? {
     guard try db.tableExists("audit_checkpoint"),
-      let row = try Row.fetchOne(db, sql: "SELECT entry, hash, tally FROM audit_checkpoint ORDER BY id DESC LIMIT 1")
+      let row = try db.row("SELECT entry, hash, tally FROM audit_checkpoint ORDER BY id DESC LIMIT 1")
     else { return nil }
-    let tally = try JSONDecoder().decode([String: Int64].self, from: Data((row["tally"] as String).utf8))
-    return Checkpoint(entry: row["entry"], hash: row["hash"], tally: tally)
+    guard let tally = try? JSONDecoder().decode([String: Int64].self, from: Data(try row.text("tally").utf8)) else {
+      throw StoreError(
+        "the newest verification checkpoint's tally is not what compound writes: it was changed outside compound",
+        code: .corrupt)
+    }
+    return Checkpoint(entry: try row.integer("entry"), hash: try row.text("hash"), tally: tally)
   }
 
   /// Every table's write count, from the permanent tally triggers.
   static func tally(_ db: Database) throws -> [String: Int64] {
-    guard try db.tableExists("audit_tally") else { return [:] }
-    return Dictionary(
-      try Row.fetchAll(db, sql: "SELECT table_name, writes FROM audit_tally").map {
-        ($0["table_name"] as String, $0["writes"] as Int64)
-      },
-      uniquingKeysWith: { a, _ in a })
+    try tally(SQLiteSession(db: db))
   }
 
-  /// Whether every tally trigger is there as compound made it.
+  /// Every table's write count on either engine's connection.
+  static func tally(_ db: any StoreConnection) throws(StoreError) -> [String: Int64] {
+    guard try db.tableExists("audit_tally") else { return [:] }
+    var counts: [String: Int64] = [:]
+    for row in try db.rows("SELECT table_name, writes FROM audit_tally", []) {
+      let name = try row.text("table_name")
+      if counts[name] == nil { counts[name] = try row.integer("writes") }
+    }
+    return counts
+  }
+
+  /// Whether every tally trigger is there as compound made it (and on PostgreSQL, every capture trigger on).
+  private static func tallyTriggersIntact(_ connection: any StoreConnection) throws(StoreError) -> Bool {
+    guard let sqlite = connection as? SQLiteSession else {
+      return try PostgresSchema.triggersIntact(connection)
+    }
+    do {
+      return try tallyTriggersIntact(sqlite.db)
+    } catch {
+      throw StoreError.from(error)
+    }
+  }
+
+  /// Whether every SQLite tally trigger is there as compound made it.
   private static func tallyTriggersIntact(_ db: Database) throws -> Bool {
     let found = Dictionary(
       try Row.fetchAll(
@@ -250,14 +301,20 @@ enum AuditVerification {
 
   /// Keeps a checkpoint after a clean check (nothing when the trail has not moved since the last one).
   static func save(_ db: Database, report: AuditReport, tally: [String: Int64], full: Bool, at: String) throws {
+    try save(SQLiteSession(db: db), report: report, tally: tally, full: full, at: at)
+  }
+
+  /// Keeps a checkpoint on either engine's connection.
+  static func save(
+    _ db: any StoreConnection, report: AuditReport, tally: [String: Int64], full: Bool, at: String
+  ) throws(StoreError) {
     guard report.problems.isEmpty, report.entries > 0, try db.tableExists("audit_checkpoint") else { return }
     if let last = try checkpoint(db), last.entry == report.entries, last.tally == tally, !full { return }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
+    let text = (try? encoder.encode(tally)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     try db.execute(
-      sql: "INSERT INTO audit_checkpoint (entry, hash, tally, verified_at, full) VALUES (?, ?, ?, ?, ?)",
-      arguments: [
-        report.entries, report.head, String(decoding: try encoder.encode(tally), as: UTF8.self), at, full ? 1 : 0,
-      ])
+      "INSERT INTO audit_checkpoint (entry, hash, tally, verified_at, \"full\") VALUES (?, ?, ?, ?, ?)",
+      [.integer(report.entries), .text(report.head), .text(text), .text(at), .integer(full ? 1 : 0)])
   }
 }

@@ -637,6 +637,7 @@ enum PostgresSchema {
         + " EXECUTE FUNCTION compound_refuse(\(literal(message)));\n"
     }.joined()
     + AuditTrail.tables.map(captureSQL).joined()
+    + tallySQL
       + """
       REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
       REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
@@ -682,6 +683,46 @@ enum PostgresSchema {
       EXECUTE FUNCTION audit_capture_\(table.name)();
 
       """
+  }
+
+  /// The body of the function the tally triggers run (checked by `triggersIntact`).
+  static let tallyBody = """
+    BEGIN UPDATE audit_tally SET writes = writes + 1 WHERE table_name = TG_TABLE_NAME; RETURN NULL; END
+    """
+
+  /// Every record table's count of rows written, and the audit trail's own, kept by the owner's triggers
+  /// whoever writes: as SQLite's, so that `verify` checks a table written outside compound row by row.
+  static let tallySQL =
+    """
+    CREATE TABLE audit_tally (table_name TEXT PRIMARY KEY, writes BIGINT NOT NULL DEFAULT 0);
+    CREATE FUNCTION compound_tally() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public, pg_temp AS $$\(tallyBody)$$;
+
+    """
+    + (AuditTrail.tables.map(\.name) + ["audit"]).map { table in
+      "INSERT INTO audit_tally (table_name) VALUES ('\(table)');\n"
+        + "CREATE TRIGGER audit_tally AFTER INSERT OR UPDATE OR DELETE ON \(table) FOR EACH ROW"
+        + " EXECUTE FUNCTION compound_tally();\n"
+    }.joined()
+
+  /// Whether every tally and capture trigger is there and on, and the tally function is the one compound made:
+  /// an owner who turned one off, or made the tally count nothing, sends `verify` through every row.
+  static func triggersIntact(_ connection: any StoreConnection) throws(StoreError) -> Bool {
+    let audited = AuditTrail.tables.map(\.name)
+    let on = try connection.row(
+      """
+      SELECT count(*) FILTER (WHERE t.tgname = 'audit_tally') AS tallies,
+        count(*) FILTER (WHERE t.tgname = 'audit_capture') AS captures
+      FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+      WHERE c.relnamespace = current_schema()::regnamespace AND t.tgenabled = 'O'
+        AND c.relname::text IN (\(Array(repeating: "?", count: audited.count + 1).joined(separator: ", ")))
+      """, (audited + ["audit"]).map { .text($0) })
+    let body = try connection.row(
+      "SELECT prosrc FROM pg_proc WHERE proname = 'compound_tally' AND pronamespace = current_schema()::regnamespace")
+    let tallies = try on?.integer("tallies")
+    let captures = try on?.integer("captures")
+    let source = try body?.text("prosrc")
+    return tallies == Int64(audited.count + 1) && captures == Int64(audited.count) && source == tallyBody
   }
 
   /// `text` as a SQL string literal.

@@ -10,6 +10,13 @@ struct PostgresSession: StoreConnection {
     try link.run(dialect.statement(sql), arguments).changed
   }
 
+  /// PostgreSQL's rows come whole (the trails on a server are young); each is handed on in turn.
+  func each(
+    _ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws(StoreError) -> Void
+  ) throws(StoreError) {
+    for row in try rows(sql, arguments) { try body(row) }
+  }
+
   func rows(_ sql: String, _ arguments: [SQLValue]) throws(StoreError) -> [SQLRow] {
     let result = try link.run(dialect.statement(sql), arguments)
     return result.rows.map { SQLRow(columns: result.columns, values: $0) }

@@ -53,7 +53,7 @@ final class RecordsCheck: Sendable {
         let head = try String.fetchOne(db, sql: "SELECT hash FROM audit WHERE id = ?", arguments: [entries])
         found.withLock { $0.trails.append((entries, head)) }
         while let table = tables.withLock({ $0.popLast() }) {
-          let problems = try AuditVerification.compareAll(db, table: table)
+          let problems = try AuditVerification.compareAll(SQLiteSession(db: db), table: table)
           found.withLock { $0.problems += problems }
         }
       }

@@ -3,6 +3,24 @@ enum SQLDialect: Sendable {
   case sqlite
   case postgres
 
+  /// A query of one row whose `found` is 1 when the table named by the parameter exists, else 0.
+  var tableExists: String {
+    switch self {
+    case .sqlite: "SELECT count(*) AS found FROM main.sqlite_master WHERE type = 'table' AND name = ?"
+    case .postgres: "SELECT (to_regclass(?) IS NOT NULL)::int AS found"
+    }
+  }
+
+  /// A query of the columns (`name`) of the table named by the parameter, in the table's order.
+  var columns: String {
+    switch self {
+    case .sqlite: "SELECT name FROM pragma_table_info(?, 'main') ORDER BY cid"
+    case .postgres:
+      "SELECT column_name::text AS name FROM information_schema.columns WHERE table_schema = current_schema()"
+        + " AND table_name = ? ORDER BY ordinal_position"
+    }
+  }
+
   /// `sql`, written with `?` placeholders, in this engine's form: PostgreSQL numbers them `$1`, `$2`, ...
   ///
   /// A `?` inside a quoted string, a quoted name or a comment is text, not a placeholder.

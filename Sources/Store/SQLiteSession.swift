@@ -30,6 +30,25 @@ struct SQLiteSession: StoreConnection {
     }
   }
 
+  func each(
+    _ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws(StoreError) -> Void
+  ) throws(StoreError) {
+    do {
+      let statement = try db.cachedStatement(sql: sql)
+      let columns = statement.columnNames
+      let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
+      while let row = try cursor.next() {
+        try body(
+          SQLRow(
+            columns: columns, values: try row.databaseValues.map { value throws(StoreError) in try Self.value(value) }))
+      }
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw StoreError.from(error)
+    }
+  }
+
   private static func arguments(_ values: [SQLValue]) -> StatementArguments {
     StatementArguments(
       values.map { value -> DatabaseValue in

@@ -109,6 +109,52 @@ struct PostgresAuditTests {
     #expect(try rows.last?.optionalText("old_row") == "{\"status\":\"released\"}")
   }
 
+  @Test("audit verify on PostgreSQL: a clean trail, then a record and an entry changed by the owner behind it")
+  func verify() throws {
+    let (engine, owner) = try station()
+    try PostgresAudit.write(engine, stamp: stamp) { connection throws(StoreError) in try work(connection) }
+    let clean = try engine.read { connection throws(StoreError) in try AuditVerification.verify(connection, full: true)
+    }
+    #expect(clean.problems == [])
+    #expect(clean.entries == 5)
+    // A checkpoint, and an incremental check from it.
+    try engine.write { connection throws(StoreError) in
+      try AuditVerification.save(
+        connection, report: clean, tally: try AuditVerification.tally(connection), full: true, at: stamp.at)
+    }
+    let since = try engine.read { connection throws(StoreError) in try AuditVerification.verify(connection, full: false)
+    }
+    #expect(since.problems == [] && since.since == 5 && since.checked == 0)
+
+    // The owner turns the triggers off and changes a lot: the incremental check sees the triggers off and
+    // compares every row; the full check compares every row anyway.
+    let link = try PostgresServer.link(owner, capturing: false)
+    defer { link.close() }
+    try link.run("ALTER TABLE lot DISABLE TRIGGER USER")
+    try link.run("UPDATE lot SET received_quantity = 6000000")
+    for full in [false, true] {
+      let report = try engine.read { connection throws(StoreError) in
+        try AuditVerification.verify(connection, full: full)
+      }
+      #expect(
+        report.problems == ["lot row 1 no longer matches audit entry #4: it was changed outside compound"], "\(full)")
+    }
+    try link.run("UPDATE lot SET received_quantity = 5000000")
+    try link.run("ALTER TABLE lot ENABLE TRIGGER USER")
+    let restored = try engine.read { connection throws(StoreError) in
+      try AuditVerification.verify(connection, full: true)
+    }
+    #expect(restored.problems == [])
+    // An entry rewritten: the chain breaks there.
+    try link.run("ALTER TABLE audit DISABLE TRIGGER USER")
+    try link.run("UPDATE audit SET actor = 'mtorres' WHERE id = 2")
+    let rewritten = try engine.read { connection throws(StoreError) in
+      try AuditVerification.verify(connection, full: false)
+    }
+    #expect(
+      rewritten.problems.first?.contains("audit entry #2 (insert lot row 1) was changed outside compound") == true)
+  }
+
   @Test("a write outside compound's sealing session is refused: no record is written unrecorded")
   func uncapturedRefused() throws {
     let (engine, owner) = try station()
