@@ -19,6 +19,23 @@ struct SQLRow: Sendable, Equatable {
     return value
   }
 
+  /// The value in the `index`-th column, for a walk over millions of rows that names none of them.
+  func integer(at index: Int) throws(StoreError) -> Int64 {
+    guard case .integer(let value) = values[index] else { throw mismatch(columns[index], "an integer") }
+    return value
+  }
+
+  /// The text in the `index`-th column.
+  func text(at index: Int) throws(StoreError) -> String {
+    guard case .text(let value) = values[index] else { throw mismatch(columns[index], "text") }
+    return value
+  }
+
+  /// The text in the `index`-th column, or nil when it holds NULL.
+  func optionalText(at index: Int) throws(StoreError) -> String? {
+    values[index] == .null ? nil : try text(at: index)
+  }
+
   /// `column` as text; anything else is a stored value this version cannot read.
   func text(_ column: String) throws(StoreError) -> String {
     guard case .text(let value) = self[column] else { throw mismatch(column, "text") }

@@ -1,3 +1,4 @@
+import CSQLiteControl
 import Foundation
 import GRDB
 
@@ -37,10 +38,13 @@ struct SQLiteSession: StoreConnection {
       let statement = try db.cachedStatement(sql: sql)
       let columns = statement.columnNames
       let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
-      while let row = try cursor.next() {
-        try body(
-          SQLRow(
-            columns: columns, values: try row.databaseValues.map { value throws(StoreError) in try Self.value(value) }))
+      // Each row's values straight from SQLite's columns: a ten-year walk reads six million rows.
+      let handle = statement.sqliteStatement
+      while try cursor.next() != nil {
+        var values: [SQLValue] = []
+        values.reserveCapacity(columns.count)
+        for index in 0..<Int32(columns.count) { values.append(try Self.column(handle, index)) }
+        try body(SQLRow(columns: columns, values: values))
       }
     } catch let error as StoreError {
       throw error
@@ -59,6 +63,24 @@ struct SQLiteSession: StoreConnection {
         case .blob(let bytes): return Data(bytes).databaseValue
         }
       })
+  }
+
+  /// The `index`-th column of the row `statement` is on.
+  private static func column(_ statement: OpaquePointer, _ index: Int32) throws(StoreError) -> SQLValue {
+    switch sqlite3_column_type(statement, index) {
+    case SQLITE_NULL: return .null
+    case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, index))
+    case SQLITE_TEXT:
+      let count = Int(sqlite3_column_bytes(statement, index))
+      guard let text = sqlite3_column_text(statement, index) else { return .text("") }
+      return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+    case SQLITE_BLOB:
+      let count = Int(sqlite3_column_bytes(statement, index))
+      guard let bytes = sqlite3_column_blob(statement, index) else { return .blob([]) }
+      return .blob(Array(UnsafeRawBufferPointer(start: bytes, count: count)))
+    default:
+      return try value(DatabaseValue(sqliteStatement: statement, index: index))
+    }
   }
 
   /// A stored value; a floating-point one, which no compound column holds, is refused rather than rounded.

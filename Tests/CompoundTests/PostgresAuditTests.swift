@@ -15,10 +15,7 @@ struct PostgresAuditTests {
 
   /// A migrated database and an engine on it as the stations' role.
   func station() throws -> (engine: PostgresEngine, owner: PostgresAddress) {
-    let owner = try PostgresServer.freshDatabase()
-    let link = try PostgresServer.link(owner)
-    defer { link.close() }
-    try PostgresSchema.migrate(link)
+    let owner = try PostgresServer.migratedDatabase()
     let station = try PostgresServer.link(owner.with(user: PostgresSchema.stationRole))
     return (PostgresEngine(link: station), owner)
   }

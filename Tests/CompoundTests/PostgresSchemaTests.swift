@@ -11,10 +11,7 @@ import Testing
 struct PostgresSchemaTests {
   /// A migrated database: its address as the owner and as the stations' role.
   func migrated() throws -> (owner: PostgresAddress, station: PostgresAddress) {
-    let owner = try PostgresServer.freshDatabase()
-    let link = try PostgresServer.link(owner)
-    defer { link.close() }
-    try PostgresSchema.migrate(link)
+    let owner = try PostgresServer.migratedDatabase()
     return (owner, owner.with(user: PostgresSchema.stationRole))
   }
 

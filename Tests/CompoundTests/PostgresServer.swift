@@ -38,6 +38,15 @@ enum PostgresServer {
     return link
   }
 
+  /// A new database with the pharmacy's schema, migrated by its owner; its address as the owner.
+  static func migratedDatabase(sourceLocation: SourceLocation = #_sourceLocation) throws -> PostgresAddress {
+    let owner = try freshDatabase(sourceLocation: sourceLocation)
+    let migrating = try link(owner)
+    defer { migrating.close() }
+    try PostgresSchema.migrate(migrating)
+    return owner
+  }
+
   /// A new, empty database owned by the owner role; its address as the owner.
   static func freshDatabase(sourceLocation: SourceLocation = #_sourceLocation) throws -> PostgresAddress {
     let owner = try owner(sourceLocation: sourceLocation)

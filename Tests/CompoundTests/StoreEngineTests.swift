@@ -18,10 +18,7 @@ struct StoreEngineTests {
     let created = try AppDatabase.create(path: path, training: true, now: Date())
     _ = try created.publish()
     let sqlite = SQLiteEngine(queue: try DatabaseQueue(path: path, configuration: AppDatabase.configuration()))
-    let owner = try PostgresServer.freshDatabase()
-    let ownerLink = try PostgresServer.link(owner)
-    try PostgresSchema.migrate(ownerLink)
-    ownerLink.close()
+    let owner = try PostgresServer.migratedDatabase()
     let postgres = PostgresEngine(link: try PostgresServer.link(owner.with(user: PostgresSchema.stationRole)))
     return [("SQLite", sqlite), ("PostgreSQL", postgres)]
   }
