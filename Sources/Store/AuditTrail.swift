@@ -430,17 +430,6 @@ enum AuditTrail {
       rowSHA256: row.hasColumn("row_sha256") ? row["row_sha256"] : nil)
   }
 
-  /// An entry read back from the trail by either engine (a row with the `audit` table's columns).
-  static func entry(_ row: SQLRow) throws(StoreError) -> AuditEntry {
-    AuditEntry(
-      id: try row.integer("id"), transaction: try row.integer("tx"), at: try row.text("at"),
-      actor: try row.text("actor"), command: try row.text("command"), table: try row.text("table_name"),
-      rowID: try row.integer("row_id"), operation: try row.text("op"), lot: try row.optionalText("lot"),
-      before: try row.optionalText("old_row"), after: try row.optionalText("new_row"),
-      previousHash: try row.text("prev_hash"), hash: try row.text("hash"),
-      rowSHA256: row.columns.contains("row_sha256") ? try row.optionalText("row_sha256") : nil)
-  }
-
   /// The hash of the newest entry (the genesis value for an empty trail).
   static func head(_ db: Database) throws -> String {
     try String.fetchOne(db, sql: "SELECT hash FROM audit WHERE id = (SELECT max(id) FROM audit)") ?? AuditEntry.genesis

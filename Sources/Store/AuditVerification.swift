@@ -67,14 +67,12 @@ enum AuditVerification {
     var latest: [String: [Int64: AuditEntry]] = [:]
     var written: [String: Int64] = [:]
     // The walk stops at the first problem: what follows a broken link proves nothing.
-    var broken = false
     try db.each(
       """
       SELECT id, tx, at, actor, command, table_name, row_id, op, lot, old_row, new_row, prev_hash, hash, \
       \(try digestColumn(db)) AS row_sha256 FROM audit WHERE id >= ? ORDER BY id
       """, [.integer(expected)]
     ) { row throws(StoreError) in
-      guard !broken else { return }
       // By position: the walk reads millions of rows, and a name is a search.
       let entry = AuditEntry(
         id: try row.integer(at: 0), transaction: try row.integer(at: 1), at: try row.text(at: 2),
@@ -84,8 +82,7 @@ enum AuditVerification {
         hash: try row.text(at: 12), rowSHA256: try row.optionalText(at: 13))
       if entry.id != expected {
         problems.append((expected, "audit entry #\(expected) is missing: it was deleted outside compound"))
-        broken = true
-        return
+        return false
       }
       if entry.previousHash != previous {
         problems.append(
@@ -93,8 +90,7 @@ enum AuditVerification {
             entry.id,
             "audit entry #\(entry.id) does not follow entry #\(entry.id - 1): the chain was edited outside compound"
           ))
-        broken = true
-        return
+        return false
       }
       if entry.computedHash != entry.hash {
         problems.append(
@@ -102,8 +98,7 @@ enum AuditVerification {
             entry.id,
             "audit entry #\(entry.id) (\(entry.operation) \(entry.table) row \(entry.rowID)) was changed outside compound"
           ))
-        broken = true
-        return
+        return false
       }
       if start != nil {
         var light = entry
@@ -115,6 +110,7 @@ enum AuditVerification {
       head = entry.hash
       expected += 1
       if let progress, expected % 100_000 == 0 { progress(expected - 1, total) }
+      return true
     }
     let checked = expected - 1 - (start?.entry ?? 0)
     // The records: every row of every table, or the rows named since the checkpoint and every row of a table
@@ -209,11 +205,10 @@ enum AuditVerification {
       ORDER BY R.id
       """, [.text(table)]
     ) { row throws(StoreError) in
-      guard found.isEmpty else { return }
       let rowID = try row.integer("row_id")
       guard let entryID = try row.optionalInteger("entry") else {
         found = [(Int64.max, "\(table) row \(rowID) has no audit entry: it was added outside compound")]
-        return
+        return false
       }
       let entry = AuditEntry(
         id: entryID, transaction: 0, at: "", actor: "", command: "", table: table, rowID: rowID,
@@ -223,7 +218,9 @@ enum AuditVerification {
         found = [
           (entryID, "\(table) row \(rowID) no longer matches audit entry #\(entryID): it was changed outside compound")
         ]
+        return false
       }
+      return true
     }
     if !found.isEmpty { return found }
     if let row = try db.row(

@@ -182,10 +182,6 @@ final class PostgresLink: Sendable {
       return StoreError(
         "this connection does not record its changes in the audit trail: records are written through compound"
           + " only; nothing was written", code: .database, cause: psql)
-    case "42P01" where message.contains("audit_pending"):
-      return StoreError(
-        "this connection does not record its changes in the audit trail: records are written through compound"
-          + " only; nothing was written", code: .database, cause: psql)
     case "42501":
       return StoreError(
         "the database refused the change: \(message) (the station's role may not do this)", code: .database,
@@ -207,8 +203,8 @@ final class PostgresLink: Sendable {
       }
       if state == "3D000" {
         return StoreError(
-          "\(address): \(message); create it as the README's \"Several stations\" says", code: .database,
-          cause: error)
+          "\(address): \(message); check the name in the address, or have the database's owner create it",
+          code: .database, cause: error)
       }
       return StoreError("cannot open \(address): \(message)", code: .database, cause: error)
     }

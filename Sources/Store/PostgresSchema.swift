@@ -770,7 +770,7 @@ extension PostgresSchema {
         guard !station.isEmpty else {
           throw StoreError(
             "the PostgreSQL server has no role '\(stationRole)' for the stations to connect as: create it first"
-              + " (CREATE ROLE \(stationRole) LOGIN PASSWORD '...'), as the README's \"Several stations\" says")
+              + " as the server's superuser: CREATE ROLE \(stationRole) LOGIN PASSWORD '...'")
         }
         if made != .integer(1) {
           try link.script("CREATE TABLE compound_migration (identifier TEXT PRIMARY KEY)")

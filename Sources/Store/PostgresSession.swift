@@ -12,9 +12,9 @@ struct PostgresSession: StoreConnection {
 
   /// PostgreSQL's rows come whole (the trails on a server are young); each is handed on in turn.
   func each(
-    _ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws(StoreError) -> Void
+    _ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws(StoreError) -> Bool
   ) throws(StoreError) {
-    for row in try rows(sql, arguments) { try body(row) }
+    for row in try rows(sql, arguments) where try !body(row) { return }
   }
 
   func rows(_ sql: String, _ arguments: [SQLValue]) throws(StoreError) -> [SQLRow] {

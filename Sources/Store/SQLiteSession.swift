@@ -32,7 +32,7 @@ struct SQLiteSession: StoreConnection {
   }
 
   func each(
-    _ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws(StoreError) -> Void
+    _ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws(StoreError) -> Bool
   ) throws(StoreError) {
     do {
       let statement = try db.cachedStatement(sql: sql)
@@ -44,7 +44,7 @@ struct SQLiteSession: StoreConnection {
         var values: [SQLValue] = []
         values.reserveCapacity(columns.count)
         for index in 0..<Int32(columns.count) { values.append(try Self.column(handle, index)) }
-        try body(SQLRow(columns: columns, values: values))
+        guard try body(SQLRow(columns: columns, values: values)) else { return }
       }
     } catch let error as StoreError {
       throw error

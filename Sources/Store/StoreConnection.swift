@@ -13,9 +13,9 @@ protocol StoreConnection {
   /// Runs a statement and returns its rows.
   func rows(_ sql: String, _ arguments: [SQLValue]) throws(StoreError) -> [SQLRow]
 
-  /// Runs a statement and hands `body` its rows one at a time (SQLite reads them as they are walked, for a
-  /// ten-year trail that would not fit in memory at once).
-  func each(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws(StoreError) -> Void) throws(StoreError)
+  /// Runs a statement and hands `body` its rows one at a time, until `body` returns false (SQLite reads them as
+  /// they are walked, for a ten-year trail that would not fit in memory at once).
+  func each(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws(StoreError) -> Bool) throws(StoreError)
 }
 
 extension StoreConnection {
