@@ -17,47 +17,62 @@ extension AppDatabase {
       throw StoreError(refusal)
     }
     return try write(stamp(user.id, now)) { db in
-      if let witness, let same = try Self.sameSigner(db, witness, first: user.id, firstName: user.name) {
-        throw StoreError("the witness must be someone other than \(user.id): \(same)")
-      }
-      let lot = try Row.fetchOne(
-        db,
-        sql:
-          "SELECT lot.id, stock.on_hand, ingredient.kind FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id JOIN stock ON stock.lot_id = lot.id WHERE lot_number = ?",
-        arguments: [lotNumber])
-      let batch =
-        lot == nil
-        ? try Row.fetchOne(
-          db,
-          sql: "SELECT batch.id, stock.on_hand FROM batch JOIN stock ON stock.batch_id = batch.id WHERE lot_number = ?",
-          arguments: [lotNumber]) : nil
-      guard let row = lot ?? batch else {
-        throw StoreError(
-          "lot '\(lotNumber)' does not exist: 'compound inventory show' lists the stock", code: .notFound)
-      }
-      let unit = try lot.map { try RowDecoding.known(IngredientKind.self, $0, "kind").stockUnit } ?? .count
-      var body = text.trimmingCharacters(in: .whitespaces)
-      let negative = body.hasPrefix("-")
-      if negative || body.hasPrefix("+") { body.removeFirst() }
-      let onHand: Int64 = row["on_hand"]
-      let amount: Int64
-      do {
-        amount = try unit.parse(body, what: "--quantity")
-      } catch let error as QuantityError {
-        // Name the quantity as typed, sign and all.
-        let typed = text.trimmingCharacters(in: .whitespaces)
-        throw StoreError(error.message.replacingOccurrences(of: body, with: typed), cause: error)
-      }
-      let delta = try StockChange.delta(
-        kind: kind, amount: amount, negative: negative, onHand: onHand, unit: unit, lotNumber: lotNumber)
-      let fullReason = witness.map { "\(reason) (witness \($0.id))" } ?? reason
-      if lot != nil {
-        try Ledger.move(db, lot: row["id"], kind: kind, quantity: delta, by: user, now: now, reason: fullReason)
-      } else {
-        try Ledger.moveBatch(db, batch: row["id"], kind: kind, quantity: delta, by: user, now: now, reason: fullReason)
-      }
-      return (unit, onHand + delta)
+      try Self.moveStock(
+        SQLiteSession(db: db), lotNumber, kind: kind, quantity: text, reason: reason, witness: witness, by: user,
+        now: now)
     }
+  }
+
+  /// The adjustment or waste of `moveStock`, inside a write transaction of either engine.
+  static func moveStock(
+    _ connection: any StoreConnection, _ lotNumber: String, kind: MovementKind, quantity text: String, reason: String,
+    witness: User?, by user: User, now: Date
+  ) throws(StoreError) -> (unit: StockUnit, onHand: Int64) {
+    if let witness, let same = try sameSigner(connection, witness, first: user.id, firstName: user.name) {
+      throw StoreError("the witness must be someone other than \(user.id): \(same)")
+    }
+    let lot = try connection.row(
+      "SELECT lot.id, stock.on_hand, ingredient.kind FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id JOIN stock ON stock.lot_id = lot.id WHERE lot_number = ?",
+      [.text(lotNumber)])
+    let batch =
+      lot == nil
+      ? try connection.row(
+        "SELECT batch.id, stock.on_hand FROM batch JOIN stock ON stock.batch_id = batch.id WHERE lot_number = ?",
+        [.text(lotNumber)]) : nil
+    guard let row = lot ?? batch else {
+      throw StoreError(
+        "lot '\(lotNumber)' does not exist: 'compound inventory show' lists the stock", code: .notFound)
+    }
+    var unit = StockUnit.count
+    if let lot { unit = try RowDecoding.known(IngredientKind.self, lot, "kind").stockUnit }
+    var body = text.trimmingCharacters(in: .whitespaces)
+    let negative = body.hasPrefix("-")
+    if negative || body.hasPrefix("+") { body.removeFirst() }
+    let onHand = try row.integer("on_hand")
+    let amount: Int64
+    do {
+      amount = try unit.parse(body, what: "--quantity")
+    } catch {
+      // Name the quantity as typed, sign and all.
+      let typed = text.trimmingCharacters(in: .whitespaces)
+      throw StoreError(error.message.replacingOccurrences(of: body, with: typed), cause: error)
+    }
+    let delta: Int64
+    do {
+      delta = try StockChange.delta(
+        kind: kind, amount: amount, negative: negative, onHand: onHand, unit: unit, lotNumber: lotNumber)
+    } catch {
+      throw StoreError.from(error)
+    }
+    let fullReason = witness.map { "\(reason) (witness \($0.id))" } ?? reason
+    if lot != nil {
+      try Ledger.move(
+        connection, lot: try row.integer("id"), kind: kind, quantity: delta, by: user, now: now, reason: fullReason)
+    } else {
+      try Ledger.moveBatch(
+        connection, batch: try row.integer("id"), kind: kind, quantity: delta, by: user, now: now, reason: fullReason)
+    }
+    return (unit, onHand + delta)
   }
 
   /// The lots and batches holding stock now, with their status; or, at a past `instant`, every lot's and

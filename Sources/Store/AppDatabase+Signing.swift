@@ -64,7 +64,15 @@ extension AppDatabase {
   /// Why `signer` may not sign the second step of what `first` (login) signed first, or nil when they may:
   /// the facts about the first signer, judged by `SigningRules.sameSigner`.
   static func sameSigner(_ db: Database, _ signer: User, first login: String, firstName: String) throws -> String? {
-    let knownTo = try String.fetchOne(db, sql: "SELECT pin_known_to FROM app_user WHERE login = ?", arguments: [login])
+    try sameSigner(SQLiteSession(db: db), signer, first: login, firstName: firstName)
+  }
+
+  /// `sameSigner` on either engine's connection.
+  static func sameSigner(
+    _ connection: any StoreConnection, _ signer: User, first login: String, firstName: String
+  ) throws(StoreError) -> String? {
+    let knownTo = try connection.row("SELECT pin_known_to FROM app_user WHERE login = ?", [.text(login)])?
+      .optionalText("pin_known_to")
     return SigningRules.sameSigner(checker: signer, first: Signer(login: login, name: firstName, pinKnownTo: knownTo))
   }
 

@@ -3,25 +3,49 @@ import Formulation
 import Foundation
 import GRDB
 
-/// The one path by which stock changes: an append-only movement row.
+/// The one path by which stock changes: an append-only movement row, on either engine.
 enum Ledger {
   /// Records a movement of `quantity` (negative for stock going out) on an ingredient lot.
   static func move(
-    _ db: Database, lot: Int64, kind: MovementKind, quantity: Int64, forBatch batch: Int64? = nil, by user: User,
-    now: Date, reason: String? = nil
-  ) throws {
-    try db.execute(
-      sql:
-        "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by, for_batch_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      arguments: [lot, kind.rawValue, quantity, Timestamp.string(now), user.id, batch, reason])
+    _ connection: any StoreConnection, lot: Int64, kind: MovementKind, quantity: Int64, forBatch batch: Int64? = nil,
+    by user: User, now: Date, reason: String? = nil
+  ) throws(StoreError) {
+    try connection.execute(
+      "INSERT INTO movement (lot_id, kind, quantity, moved_at, moved_by, for_batch_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      [
+        .integer(lot), .text(kind.rawValue), .integer(quantity), .text(Timestamp.string(now)), .text(user.id),
+        batch.map { .integer($0) } ?? .null, reason.map { .text($0) } ?? .null,
+      ])
   }
 
   /// Records a movement of finished capsules of a batch.
   static func moveBatch(
+    _ connection: any StoreConnection, batch: Int64, kind: MovementKind, quantity: Int64, by user: User, now: Date,
+    reason: String? = nil
+  ) throws(StoreError) {
+    try connection.execute(
+      "INSERT INTO movement (batch_id, kind, quantity, moved_at, moved_by, reason) VALUES (?, ?, ?, ?, ?, ?)",
+      [
+        .integer(batch), .text(kind.rawValue), .integer(quantity), .text(Timestamp.string(now)), .text(user.id),
+        reason.map { .text($0) } ?? .null,
+      ])
+  }
+
+  /// `move` on a GRDB connection (the SQLite code not yet on `StoreConnection`).
+  static func move(
+    _ db: Database, lot: Int64, kind: MovementKind, quantity: Int64, forBatch batch: Int64? = nil, by user: User,
+    now: Date, reason: String? = nil
+  ) throws {
+    try move(
+      SQLiteSession(db: db), lot: lot, kind: kind, quantity: quantity, forBatch: batch, by: user, now: now,
+      reason: reason)
+  }
+
+  /// `moveBatch` on a GRDB connection.
+  static func moveBatch(
     _ db: Database, batch: Int64, kind: MovementKind, quantity: Int64, by user: User, now: Date, reason: String? = nil
   ) throws {
-    try db.execute(
-      sql: "INSERT INTO movement (batch_id, kind, quantity, moved_at, moved_by, reason) VALUES (?, ?, ?, ?, ?, ?)",
-      arguments: [batch, kind.rawValue, quantity, Timestamp.string(now), user.id, reason])
+    try moveBatch(
+      SQLiteSession(db: db), batch: batch, kind: kind, quantity: quantity, by: user, now: now, reason: reason)
   }
 }

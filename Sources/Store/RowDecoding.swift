@@ -44,16 +44,27 @@ enum RowDecoding {
 
   /// A stored enumeration's value; one this version does not know is an error naming the row, never a default
   /// (a corrupt status or role must not quietly become another).
-  static func known<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T
+  static func known<T: RawRepresentable>(_ type: T.Type, _ row: SQLRow, _ column: String) throws(StoreError) -> T
   where T.RawValue == String {
-    let text: String? = row[column]
+    let text = try row.optionalText(column)
     guard let text, let value = T(rawValue: text) else {
-      let id: Int64? = row["id"]
+      let id = row.columns.contains("id") ? try row.optionalInteger("id") : nil
       throw StoreError(
         "a stored record\(id.map { " (row \($0))" } ?? "") has \(column) '\(text ?? "null")', which this compound does not know: the database was changed outside compound; run 'compound doctor'",
         code: .corrupt)
     }
     return value
+  }
+
+  /// `known` for a GRDB row (the SQLite code not yet on `StoreConnection`).
+  static func known<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T
+  where T.RawValue == String {
+    let text: String? = row[column]
+    let id: Int64? = row["id"]
+    return try known(
+      type,
+      SQLRow(columns: [column, "id"], values: [text.map { .text($0) } ?? .null, id.map { .integer($0) } ?? .null]),
+      column)
   }
 
   /// Lots with their ingredient code and on-hand quantity (kept equal to the sum of the lot's

@@ -1,4 +1,6 @@
+import Accounts
 import Digest
+import Formulation
 import Foundation
 import GRDB
 import Settings
@@ -150,6 +152,112 @@ struct PostgresAuditTests {
     }
     #expect(
       rewritten.problems.first?.contains("audit entry #2 (insert lot row 1) was changed outside compound") == true)
+  }
+
+  @Test("a signed adjustment and a witnessed waste: the same stock, refusals and entries on both engines")
+  func adjustments() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pg-adjust-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let sqlite = try AppDatabase.create(
+      path: folder.appendingPathComponent("p.sqlite").path, training: true,
+      now: try #require(Timestamp.date("2026-12-04T15:00:00Z")))
+    let (engine, _) = try station()
+    let dchen = User(id: "dchen", name: "David Chen, PharmD", role: .pharmacist)
+    let mtorres = User(id: "mtorres", name: "Maria Torres, CPhT", role: .technician)
+    let now = try #require(Timestamp.date(stamp.at))
+    /// The day's moves, each with what it returns or the refusal it meets.
+    func moves(_ connection: any StoreConnection) -> [String] {
+      let cases: [(String, MovementKind, String, User?)] = [
+        ("ntx-001", .adjusted, "-1.5 g", nil),
+        ("NTX-001", .wasted, "250 mg", mtorres),
+        ("NTX-001", .wasted, "250 mg", nil),
+        ("NTX-001", .adjusted, "-9 g", nil),
+        ("NTX-002", .adjusted, "1 g", nil),
+        ("NTX-001", .adjusted, "+0.5 kg", nil),
+      ]
+      return cases.map { lot, kind, quantity, witness in
+        do {
+          let (_, onHand) = try AppDatabase.moveStock(
+            connection, lot, kind: kind, quantity: quantity, reason: "count", witness: witness, by: dchen, now: now)
+          return "on hand \(onHand)"
+        } catch let error as StoreError {
+          return error.message
+        } catch {
+          return "\(error)"
+        }
+      }
+    }
+    var sqliteResults: [String] = []
+    try sqlite.write(stamp) { db in
+      try work(SQLiteSession(db: db))
+      sqliteResults = moves(SQLiteSession(db: db))
+    }
+    var postgresResults: [String] = []
+    try PostgresAudit.write(engine, stamp: stamp) { connection throws(StoreError) in
+      try work(connection)
+      postgresResults = moves(connection)
+    }
+    #expect(sqliteResults.count == 6)
+    #expect(postgresResults == sqliteResults)
+    #expect(sqliteResults[0] == "on hand 3500000")
+    #expect(sqliteResults[1] == "on hand 3250000")
+    let expected = try sqlite.pool.read { db in try newest(SQLiteSession(db: db)) }
+    #expect(try engine.read { connection throws(StoreError) in try newest(connection) } == expected)
+  }
+
+  @Test("four stations adjusting one lot at once (5 s; COMPOUND_STRESS=full: a minute): none lost or doubled")
+  func fourStationsAdjusting() throws {
+    let (first, owner) = try station()
+    try PostgresAudit.write(first, stamp: stamp) { connection throws(StoreError) in try work(connection) }
+    let stations = try (0..<4).map { _ in
+      PostgresEngine(link: try PostgresServer.link(owner.with(user: PostgresSchema.stationRole)))
+    }
+    let users = ["dchen", "aokafor", "mtorres", "jlee"].map { User(id: $0, name: $0, role: .pharmacist) }
+    let done = Mutex(0)
+    let failures = Mutex<[String]>([])
+    let clock = try #require(Timestamp.date("2026-12-04T17:00:00Z"))
+    let seconds: Double = ProcessInfo.processInfo.environment["COMPOUND_STRESS"] == "full" ? 60 : 5
+    let deadline = Date().addingTimeInterval(seconds)
+    DispatchQueue.concurrentPerform(iterations: 4) { index in
+      var step = 0
+      while Date() < deadline {
+        step += 1
+        // Every station's clock moves on with the shared count, so none is ever behind the newest entry.
+        let now = done.withLock { count in clock.addingTimeInterval(Double(count)) }
+        let stamp = AuditStamp(actor: users[index].id, command: "inventory adjust", at: Timestamp.string(now))
+        do {
+          try PostgresAudit.write(stations[index], stamp: stamp) { connection throws(StoreError) in
+            _ = try AppDatabase.moveStock(
+              connection, "NTX-001", kind: .adjusted, quantity: step % 2 == 0 ? "+1 mg" : "-2 mg", reason: "count",
+              witness: nil, by: users[index], now: now)
+          }
+          done.withLock { $0 += 1 }
+        } catch {
+          failures.withLock { $0.append("\(error)") }
+        }
+      }
+    }
+    let moved = done.withLock { $0 }
+    print(
+      "stress: postgresql: 4 stations x \(Int(seconds)) s: \(moved) adjustments sealed,"
+        + " \(failures.withLock { $0.count }) refused (a clock behind the newest entry)")
+    #expect(moved >= 20, "only \(moved) adjustments landed in \(seconds) s")
+    // A station whose clock read the shared count just before another sealed may be behind it by a second.
+    #expect(failures.withLock { $0 }.allSatisfy { $0.contains("earlier than the newest record") })
+    let check = try first.read { connection throws(StoreError) in
+      try connection.row(
+        """
+        SELECT (SELECT count(*) FROM movement WHERE kind = 'adjusted') AS adjustments,
+          (SELECT sum(quantity) FROM movement)::bigint AS moved,
+          (SELECT on_hand FROM stock WHERE lot_id IS NOT NULL) AS on_hand
+        """)
+    }
+    #expect(try check?.integer("adjustments") == Int64(moved))
+    #expect(try check?.integer("on_hand") == check?.integer("moved"))
+    let report = try first.read { connection throws(StoreError) in try AuditVerification.verify(connection, full: true)
+    }
+    #expect(report.problems == [])
+    #expect(report.entries == Int64(5 + moved))
   }
 
   @Test("a write outside compound's sealing session is refused: no record is written unrecorded")
