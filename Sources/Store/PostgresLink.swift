@@ -117,7 +117,10 @@ final class PostgresLink: Sendable {
         continue
       }
       if character == "$", let tagEnd = characters.dropFirst().firstIndex(of: "$"),
-        characters[characters.index(after: characters.startIndex)..<tagEnd].allSatisfy({ $0.isLetter || $0 == "_" })
+        characters[characters.index(after: characters.startIndex)..<tagEnd].allSatisfy({
+          $0.isLetter || $0.isNumber || $0 == "_"
+        }),
+        characters.dropFirst().first?.isNumber != true
       {
         let tag = characters[...tagEnd]
         let body = characters[characters.index(after: tagEnd)...]
@@ -144,16 +147,26 @@ final class PostgresLink: Sendable {
   }
 
   /// A cell as the value it holds: integers of any width as `Int64`, `bytea` as bytes, `numeric` as its
-  /// digits, all else (text, and `citext`, whose binary form is its text) as text.
+  /// digits, text as text (and `citext`, an extension's type whose binary form is its text).
+  ///
+  /// Any other built-in type (a time, a float) is refused rather than read as text: its binary form is not.
+  /// A function that returns nothing (`pg_advisory_xact_lock`) returns NULL.
   private static func value(_ cell: PostgresCell) throws -> SQLValue {
     guard cell.bytes != nil else { return .null }
     switch cell.dataType {
+    case .void: return .null
     case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
     case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
     case .bytea: return .blob(try cell.decode([UInt8].self))
     // A sum of integers is `numeric`: its exact digits, as SQLite's decimal text columns hold them.
     case .numeric: return .text("\(try cell.decode(Decimal.self))")
-    default: return .text(try cell.decode(String.self))
+    case .text, .varchar, .bpchar, .name, .json: return .text(try cell.decode(String.self))
+    // Extensions' types (citext) have the first free object ids, past the built-in ones.
+    case let type where type.rawValue >= 16_384: return .text(try cell.decode(String.self))
+    default:
+      throw StoreError(
+        "the column \(cell.columnName) is of PostgreSQL type \(cell.dataType), which compound does not read",
+        code: .database)
     }
   }
 

@@ -16,7 +16,11 @@ import Settings
 /// and verification, a lot's status and certificate, a user's PIN and state, a patient's contact, an entry's
 /// end and review). It may delete nothing and truncate nothing; the stock and the fills waiting for their check
 /// are kept by triggers that run as the owner, so no station writes them directly. The owner runs the
-/// migrations. The audit trail's capture is built with the PostgreSQL engine (issue 18), not here.
+/// migrations.
+///
+/// The audit trail's capture is permanent here (`captureSQL`), where SQLite makes it per connection: every
+/// record table's trigger copies each change to the writing session's pending table, which only compound's
+/// sessions have, and the write tallies (`tallySQL`) count every row written, as SQLite's do.
 enum PostgresSchema {
   /// The login role every station connects as; the migrations grant it what a station needs and no more.
   static let stationRole = "compound"

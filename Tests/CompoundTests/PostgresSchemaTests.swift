@@ -218,7 +218,7 @@ struct PostgresSchemaTests {
       -- a comment; with a semicolon
       CREATE TABLE a (x TEXT CHECK (x <> ';'));
       CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'a;b'; RETURN NULL; END $$;
-      CREATE FUNCTION g() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;
+      CREATE FUNCTION g() RETURNS int LANGUAGE sql AS $body1$ SELECT 1; $body1$;
       SELECT "odd;name" FROM a;;
       SELECT 'it''s; fine'
       """
@@ -226,12 +226,26 @@ struct PostgresSchemaTests {
       PostgresLink.statements(script) == [
         "CREATE TABLE a (x TEXT CHECK (x <> ';'))",
         "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'a;b'; RETURN NULL; END $$",
-        "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$",
+        "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS $body1$ SELECT 1; $body1$",
         "SELECT \"odd;name\" FROM a",
         "SELECT 'it''s; fine'",
       ])
     // The migration's own script: every statement runs (the schema tests), and none is cut inside a body.
     #expect(PostgresLink.statements(PostgresSchema.v1).allSatisfy { !$0.hasPrefix("END") && !$0.hasPrefix("RETURN") })
+  }
+
+  @Test("a value of a type the tables never hold is refused, not read as text; citext and numeric are read")
+  func types() throws {
+    let link = try PostgresServer.link(try PostgresServer.migratedDatabase())
+    defer { link.close() }
+    do {
+      try link.run("SELECT now() AS t")
+      Issue.record("a timestamp was read")
+    } catch {
+      #expect(error.message.contains("the column t is of PostgreSQL type"), "\(error.message)")
+    }
+    let row = try link.run("SELECT 'Ab'::citext AS code, 12345678901234567890::numeric AS n, 7::int2 AS small").rows
+    #expect(row == [[.text("Ab"), .text("12345678901234567890"), .integer(7)]])
   }
 
   @Test("TLS as sslmode says: prefer goes on without it, require refuses a server that has none")

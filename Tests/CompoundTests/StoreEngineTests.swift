@@ -126,7 +126,7 @@ struct StoreEngineTests {
         release.wait()
       }
     }
-    holding.wait()
+    #expect(holding.wait(timeout: .now() + 30) == .success, "the writer never held the lock")
     #expect(
       try stations[2].read { connection throws(StoreError) in
         try connection.row("SELECT n FROM counter", [])?.integer("n")
