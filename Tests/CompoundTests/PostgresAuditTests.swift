@@ -260,6 +260,36 @@ struct PostgresAuditTests {
     #expect(report.entries == Int64(5 + moved))
   }
 
+  @Test("a station's own session that makes the pending table itself writes unsealed rows, which verify finds")
+  func forgedSession() throws {
+    let (engine, owner) = try station()
+    try PostgresAudit.write(engine, stamp: stamp) { connection throws(StoreError) in try work(connection) }
+    let clean = try engine.read { connection throws(StoreError) in try AuditVerification.verify(connection, full: true)
+    }
+    try engine.write { connection throws(StoreError) in
+      try AuditVerification.save(
+        connection, report: clean, tally: try AuditVerification.tally(connection), full: true, at: stamp.at)
+    }
+    // psql as the stations' role, with a pending table of its own that nothing ever seals.
+    let forger = try PostgresServer.link(owner.with(user: PostgresSchema.stationRole), capturing: true)
+    defer { forger.close() }
+    try forger.run("UPDATE lot SET status = 'recalled' WHERE lot_number = 'NTX-001'")
+    // The incremental check sees lot's tally move with no entry, and compares every lot.
+    let report = try engine.read { connection throws(StoreError) in
+      try AuditVerification.verify(connection, full: false)
+    }
+    #expect(report.problems == ["lot row 1 no longer matches audit entry #4: it was changed outside compound"])
+    // And compound refuses to write on top of it.
+    do {
+      try PostgresAudit.write(engine, stamp: stamp) { connection throws(StoreError) in
+        try connection.execute("UPDATE lot SET status = 'on_hold' WHERE lot_number = 'NTX-001'", [])
+      }
+      Issue.record("a write sealed over a forged change")
+    } catch {
+      #expect(error.message.contains("lot row 1 was changed outside compound since its last audit entry"))
+    }
+  }
+
   @Test("a write outside compound's sealing session is refused: no record is written unrecorded")
   func uncapturedRefused() throws {
     let (engine, owner) = try station()
