@@ -231,10 +231,26 @@ final class PostgresLink: Sendable {
         "the PostgreSQL server at \(address) has no TLS, which sslmode=\(address.tlsMode.rawValue) requires",
         code: .database, cause: error)
     }
-    let reason = psql?.underlying.map { "\($0)" } ?? "\(error)"
+    let reason = psql?.underlying.map(Self.reason) ?? "\(error)"
     return StoreError(
       "cannot reach the PostgreSQL server at \(address.host):\(address.port): \(reason); check that it runs and"
         + " that this station may connect", code: .database, cause: error)
+  }
+}
+
+extension PostgresLink {
+  /// Why a connection failed, in words: the system's reason for a refused or unreachable port, a host name
+  /// that does not resolve, a server that did not answer in time.
+  static func reason(_ error: any Error) -> String {
+    if let connection = error as? NIOConnectionError {
+      if connection.dnsAError != nil, connection.dnsAAAAError != nil, connection.connectionErrors.isEmpty {
+        return "the host name \(connection.host) does not resolve"
+      }
+      if let first = connection.connectionErrors.first { return reason(first.error) }
+    }
+    if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+    if case ChannelError.connectTimeout = error { return "it did not answer within 10 seconds" }
+    return "\(error)"
   }
 }
 

@@ -300,6 +300,17 @@ struct PostgresSchemaTests {
       #expect(error.message.contains("\"no_such_pharmacy\" does not exist"), "\(error.message)")
     }
     do {
+      let closed = try PostgresAddress(
+        "postgresql://compound@127.0.0.1:\(try CupsServer.freePort())/pharmacy", from: .flag("--db"))
+      _ = try PostgresLink.connect(closed, password: "x")
+      Issue.record("a closed port was connected to")
+    } catch let error as StoreError {
+      #expect(error.message.hasPrefix("cannot reach the PostgreSQL server at 127.0.0.1:"), "\(error.message)")
+      #expect(error.message.contains(": connection refused; "), "\(error.message)")
+      #expect(error.message.hasSuffix("check that it runs and that this station may connect"), "\(error.message)")
+      #expect(!error.message.contains("\n"), "\(error.message)")
+    }
+    do {
       _ = try PostgresLink.connect(owner.with(database: "x"), password: nil)
       Issue.record("a login without a password was let in")
     } catch {
