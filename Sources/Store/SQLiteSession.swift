@@ -20,15 +20,12 @@ struct SQLiteSession: StoreConnection {
   }
 
   func rows(_ sql: String, _ arguments: [SQLValue]) throws(StoreError) -> [SQLRow] {
-    do {
-      return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments)).map { row in
-        SQLRow(
-          columns: Array(row.columnNames),
-          values: try row.databaseValues.map { value throws(StoreError) in try Self.value(value) })
-      }
-    } catch {
-      throw StoreError.from(error)
+    var rows: [SQLRow] = []
+    try each(sql, arguments) { row throws(StoreError) in
+      rows.append(row)
+      return true
     }
+    return rows
   }
 
   func each(
