@@ -12,7 +12,7 @@ final class Context {
   let now: Date
   /// Today's date in the pharmacy's time zone.
   let today: CalendarDate
-  private let environment: [String: String]
+  let environment: [String: String]
   private var opened: AppDatabase?
   /// Users who signed in this command, by lower-cased id.
   private var signed: [String: User] = [:]
@@ -64,7 +64,12 @@ final class Context {
   /// on a pharmacy's database it is refused before anything is read or written.
   func database() throws -> AppDatabase {
     if let opened { return opened }
-    let database = try AppDatabase.open(path: loaded.databasePath, clock: fixedClock ? now : nil)
+    let database =
+      if let server = loaded.server {
+        try AppDatabase.open(server: server, environment: environment)
+      } else {
+        try AppDatabase.open(path: loaded.databasePath, clock: fixedClock ? now : nil)
+      }
     try adopt(database)
     return database
   }

@@ -8,13 +8,17 @@ import Store
 
 /// The demo's day, run through the same command paths a person types.
 final class DemoScript {
+  /// The database's path, or a PostgreSQL server's address.
   let database: String
+  /// Where the day's files go.
+  let folder: URL
   let settings: String
   let formulas: String
   private(set) var outputs: [(String, String)] = []
 
-  init(database: String, settings: String, formulas: String) {
+  init(database: String, folder: URL, settings: String, formulas: String) {
     self.database = database
+    self.folder = folder
     self.settings = settings
     self.formulas = formulas
   }
@@ -27,7 +31,6 @@ final class DemoScript {
     let filler = today.adding(days: 900).description
     let shells = today.adding(days: 1000).description
 
-    let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
     section("Set up the pharmacy: database and catalog")
     try step(["init", "--training"])
     print("\n(the first user is a pharmacist, who then signs for the others; PINs come from COMPOUND_NEW_PIN here)")
@@ -302,9 +305,11 @@ final class DemoScript {
     outputs.append(("audit anchor", anchor))
     try step(["audit", "verify", "--anchor", anchor])
     try step(["doctor"])
-    let backup = folder.appendingPathComponent("backup.sqlite").path
-    try step(["backup", "--to", backup])
-    outputs.append(("backup", backup))
+    if try !context.database().isShared {
+      let backup = folder.appendingPathComponent("backup.sqlite").path
+      try step(["backup", "--to", backup])
+      outputs.append(("backup", backup))
+    }
 
     print("\n(the compounding record as an inspector files it: a PDF with the audit head on every page)")
     let pdf = folder.appendingPathComponent("compounding-record-\(batch.lotNumber).pdf").path

@@ -8,7 +8,10 @@ import Store
 /// Where the settings and the database are; every command takes these.
 public struct GlobalOptions: ParsableArguments, Sendable {
   @Option(
-    name: .customLong("db"), help: "Database file (else COMPOUND_DB, the settings' database, or the XDG data folder).")
+    name: .customLong("db"),
+    help:
+      "Database file or postgresql://ROLE@HOST:PORT/NAME (else COMPOUND_DB, the settings' database, or the XDG data folder)."
+  )
   var database: String?
 
   @Option(

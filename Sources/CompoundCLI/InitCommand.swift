@@ -24,7 +24,7 @@ struct InitCommand: ParsableCommand {
   func run() throws {
     let context = try Context(global)
     let path = context.loaded.databasePath
-    if FileManager.default.fileExists(atPath: path) {
+    if context.loaded.server == nil, FileManager.default.fileExists(atPath: path) {
       let database = try context.database()
       print("database \(database.path) is ready (already existed)")
       if try database.activeRules() == nil { print("warning: \(RulesRecord.missing)") }
@@ -36,7 +36,20 @@ struct InitCommand: ParsableCommand {
       throw CLIError(
         "COMPOUND_NOW is honoured only on a training database: unset it, or make one with 'compound init --training'")
     }
-    let database = try AppDatabase.create(path: path, training: training, now: context.now)
+    let database: AppDatabase
+    if let server = context.loaded.server {
+      let made = try AppDatabase.create(
+        server: server, training: training, now: context.now, environment: context.environment)
+      guard made.created else {
+        try context.adopt(made.database)
+        print("database \(made.database.path) is ready (already existed)")
+        if try made.database.activeRules() == nil { print("warning: \(RulesRecord.missing)") }
+        return
+      }
+      database = made.database
+    } else {
+      database = try AppDatabase.create(path: path, training: training, now: context.now)
+    }
     try context.adopt(database)
     let record = try database.importRules(
       json: try rules.canonicalJSON(), source: source, reason: "shipped rules, imported by compound init", by: nil,

@@ -13,10 +13,13 @@ public struct LoadedSettings: Sendable {
   public var timeZone: TimeZone
   /// The pricing file read beside the settings file, if any.
   public var pricingPath: String?
+  /// The PostgreSQL server the database setting names; nil for a SQLite file at `databasePath`.
+  public var server: PostgresAddress?
 
   public init(
     settings: Settings, configPath: String?, configSource: SettingSource, databasePath: String,
-    databaseSource: SettingSource, keysFromFile: Set<String>, timeZone: TimeZone, pricingPath: String? = nil
+    databaseSource: SettingSource, keysFromFile: Set<String>, timeZone: TimeZone, pricingPath: String? = nil,
+    server: PostgresAddress? = nil
   ) {
     self.settings = settings
     self.configPath = configPath
@@ -26,6 +29,7 @@ public struct LoadedSettings: Sendable {
     self.keysFromFile = keysFromFile
     self.timeZone = timeZone
     self.pricingPath = pricingPath
+    self.server = server
   }
 
   /// Where the setting at dotted `key` came from.

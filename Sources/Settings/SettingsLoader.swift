@@ -54,19 +54,20 @@ public enum SettingsLoader {
 
     let databasePath: String
     let databaseSource: SettingSource
+    var server: PostgresAddress?
     if let flag = databaseFlag {
       databasePath = flag
       databaseSource = .flag("--db")
-      try DatabaseAddress.check(flag, from: databaseSource)
+      server = try DatabaseAddress.check(flag, from: databaseSource)
     } else if let variable = environment["COMPOUND_DB"], !variable.isEmpty {
       databasePath = variable
       databaseSource = .environment("COMPOUND_DB")
-      try DatabaseAddress.check(variable, from: databaseSource)
+      server = try DatabaseAddress.check(variable, from: databaseSource)
     } else if !settings.database.isEmpty, let configPath {
-      try DatabaseAddress.check(settings.database, from: .file(configPath))
+      server = try DatabaseAddress.check(settings.database, from: .file(configPath))
       let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent()
       databasePath =
-        settings.database.hasPrefix("/")
+        settings.database.hasPrefix("/") || server != nil
         ? settings.database : folder.appendingPathComponent(settings.database).path
       databaseSource = .file(configPath)
     } else {
@@ -76,7 +77,7 @@ public enum SettingsLoader {
     }
     return LoadedSettings(
       settings: settings, configPath: configPath, configSource: configSource, databasePath: databasePath,
-      databaseSource: databaseSource, keysFromFile: keys, timeZone: zone, pricingPath: pricingPath)
+      databaseSource: databaseSource, keysFromFile: keys, timeZone: zone, pricingPath: pricingPath, server: server)
   }
 
   /// A TOML encoder that writes exact numbers as TOML numbers.

@@ -13,7 +13,7 @@ extension AppDatabase {
     // A full check compares the records on a second connection while this one walks the chain.
     let records: RecordsCheck?
     do {
-      records = full ? try RecordsCheck(path: path) : nil
+      records = full && !isShared ? try RecordsCheck(path: path) : nil
     } catch {
       throw StoreError.from(error)
     }
@@ -23,15 +23,28 @@ extension AppDatabase {
         try AuditVerification.tally(db)
       )
     }
-    try? pool.write { db in
-      try AuditVerification.save(db, report: report, tally: tally, full: full, at: Timestamp.string(now))
-    }
+    saveCheckpoint(report, tally: tally, full: full, at: now)
     return report
+  }
+
+  /// Keeps a checkpoint after a clean check, outside the audited path (it records a check, not a record).
+  ///
+  /// Skipped silently when the database cannot be written (a copy on read-only media is checked all the same).
+  func saveCheckpoint(_ report: AuditReport, tally: [String: Int64], full: Bool, at now: Date) {
+    let at = Timestamp.string(now)
+    switch backend {
+    case .sqlite(let pool):
+      try? pool.write { db in try AuditVerification.save(db, report: report, tally: tally, full: full, at: at) }
+    case .postgres(let engine):
+      try? engine.write { connection throws(StoreError) in
+        try AuditVerification.save(connection, report: report, tally: tally, full: full, at: at)
+      }
+    }
   }
 
   /// The trail's entry count and head hash: an anchor to keep outside the pharmacy's control.
   public func auditHead() throws(StoreError) -> (entries: Int64, head: String) {
-    try read { db in (try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit") ?? 0, try AuditTrail.head(db)) }
+    try read { db in (try db.value(Int64.self, sql: "SELECT max(id) FROM audit") ?? 0, try AuditTrail.head(db)) }
   }
 
   /// What is wrong with the trail against an anchor taken earlier (`entries` entries, head `head`); nil when
@@ -39,8 +52,9 @@ extension AppDatabase {
   public func anchorProblem(entries: Int64, head: String) throws(StoreError) -> String? {
     try read { db in
       guard entries > 0 else { return nil }
-      guard let hash = try String.fetchOne(db, sql: "SELECT hash FROM audit WHERE id = ?", arguments: [entries]) else {
-        let now = try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit") ?? 0
+      guard let hash = try db.value(String.self, sql: "SELECT hash FROM audit WHERE id = ?", arguments: [entries])
+      else {
+        let now = try db.value(Int64.self, sql: "SELECT max(id) FROM audit") ?? 0
         return "the anchor names audit entry #\(entries), but the trail now ends at #\(now): entries were cut off"
       }
       guard hash == head else {
@@ -54,6 +68,7 @@ extension AppDatabase {
   /// Differences between this file's schema and the one this compound makes: a protective trigger, a table
   /// or an index dropped, changed or added outside compound, the migration history, the application id.
   public func schemaProblems() throws(StoreError) -> [String] {
+    if isShared { return try read { db in try PostgresSchema.problems(db) } }
     do {
       let reference = try DatabaseQueue()
       try reference.write { db in try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)") }
@@ -64,16 +79,16 @@ extension AppDatabase {
         """
       let expected = try reference.read { db in
         Dictionary(
-          try Row.fetchAll(db, sql: query).map {
-            ("\($0["type"] as String) \($0["name"] as String)", $0["sql"] as String?)
+          try SQLiteSession(db: db).rows(sql: query).map {
+            ("\(try $0["type"] as String) \(try $0["name"] as String)", try $0["sql"] as String?)
           },
           uniquingKeysWith: { a, _ in a })
       }
       return try read { db in
         var problems: [String] = []
         let actual = Dictionary(
-          try Row.fetchAll(db, sql: query).map {
-            ("\($0["type"] as String) \($0["name"] as String)", $0["sql"] as String?)
+          try db.rows(sql: query).map {
+            ("\(try $0["type"] as String) \(try $0["name"] as String)", try $0["sql"] as String?)
           },
           uniquingKeysWith: { a, _ in a })
         for (key, sql) in expected.sorted(by: { $0.key < $1.key }) {
@@ -86,20 +101,20 @@ extension AppDatabase {
         for key in actual.keys.sorted() where expected[key] == nil {
           problems.append("the \(key) was added outside compound")
         }
-        let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        let applied = try db.values(String.self, sql: "SELECT identifier FROM grdb_migrations")
         let known = Schema.migrator.migrations
         if applied != known {
           problems.append(
             "the migration history reads [\(applied.joined(separator: ", "))], not this version's [\(known.joined(separator: ", "))]: it was edited outside compound"
           )
         }
-        if try Int32.fetchOne(db, sql: "PRAGMA application_id") != Schema.applicationID {
+        if try db.value(Int32.self, sql: "PRAGMA application_id") != Schema.applicationID {
           problems.append("the application id is not compound's")
         }
-        for row in try Row.fetchAll(db, sql: "SELECT version, sha256, rules FROM clinical_rules ORDER BY version") {
-          if SHA256.hex(row["rules"] as String) != row["sha256"] as String {
+        for row in try db.rows(sql: "SELECT version, sha256, rules FROM clinical_rules ORDER BY version") {
+          if try SHA256.hex(row["rules"] as String) != row["sha256"] as String {
             problems.append(
-              "clinical rules version \(row["version"] as Int) do not match their hash: changed outside compound")
+              "clinical rules version \(try row["version"] as Int) do not match their hash: changed outside compound")
           }
         }
         return problems
@@ -116,19 +131,19 @@ extension AppDatabase {
   public func auditLog(lot: String? = nil, since: String? = nil) throws(StoreError) -> [AuditEntry] {
     try read { db in
       var clauses: [String] = []
-      var arguments: StatementArguments = []
+      var arguments: SQLArguments = []
       if let lot {
-        clauses.append("lot = ? COLLATE NOCASE")
-        _ = arguments.append(contentsOf: [lot])
+        clauses.append(db.dialect.equalsIgnoringCase("lot"))
+        arguments.append(lot)
       }
       if let since {
         clauses.append("at >= ?")
-        _ = arguments.append(contentsOf: [since])
+        arguments.append(since)
       }
       let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
       // A PIN hash never leaves the database, not even salted: an offline guess at a short PIN is cheap.
-      return try Row.fetchAll(db, sql: "SELECT * FROM audit \(filter) ORDER BY id", arguments: arguments).map {
-        var entry = AuditTrail.entry($0)
+      return try db.rows(sql: "SELECT * FROM audit \(filter) ORDER BY id", arguments: arguments).map {
+        var entry = try AuditTrail.entry($0)
         entry.before = entry.before.map(Self.hidingPins)
         entry.after = entry.after.map(Self.hidingPins)
         return entry

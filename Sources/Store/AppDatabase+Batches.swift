@@ -1,7 +1,6 @@
 import Accounts
 import Formulation
 import Foundation
-import GRDB
 import Quality
 import Quantities
 
@@ -23,7 +22,7 @@ extension AppDatabase {
   }
 
   private func plan(
-    _ db: Database, formulaCode: String, quantity: Int, lotChoices: [String: String], balance: Balance?,
+    _ db: any StoreConnection, formulaCode: String, quantity: Int, lotChoices: [String: String], balance: Balance?,
     rules: FormulationRules, today: CalendarDate, shortDatedReason: String?
   ) throws -> (plan: WeighingPlan, formulaID: Int64, lotIDs: [String: Int64]) {
     let row = try formulaRow(db, formulaCode)
@@ -31,8 +30,8 @@ extension AppDatabase {
     let formula = stored.formula
     let codes = [formula.api, formula.filler] + (formula.shell.map { [$0] } ?? [])
     let placeholders = codes.map { _ in "?" }.joined(separator: ", ")
-    let ingredients = try Row.fetchAll(
-      db, sql: "SELECT * FROM ingredient WHERE code IN (\(placeholders))", arguments: StatementArguments(codes)
+    let ingredients = try db.rows(
+      sql: "SELECT * FROM ingredient WHERE code IN (\(placeholders))", arguments: SQLArguments(codes)
     ).map { try RowDecoding.ingredient($0) }
     let lotRows = try RowDecoding.lotsOnHand(db, codes: codes, named: Array(lotChoices.values))
     let plan = try WeighingPlanner.plan(
@@ -43,8 +42,8 @@ extension AppDatabase {
         shortDatedReason: shortDatedReason),
       rules: rules)
     let lotIDs = Dictionary(
-      lotRows.map { (($0["lot_number"] as String), ($0["id"] as Int64)) }, uniquingKeysWith: { a, _ in a })
-    return (plan, row["id"], lotIDs)
+      try lotRows.map { ((try $0["lot_number"] as String), (try $0["id"] as Int64)) }, uniquingKeysWith: { a, _ in a })
+    return (plan, try row["id"], lotIDs)
   }
 
   /// Writes the compounding record of a batch in one transaction and returns it.
@@ -72,16 +71,15 @@ extension AppDatabase {
             "--scan names \(key), which this formula does not use: use \(plan.components.map(\.ingredientCode).joined(separator: ", "))"
           )
         }
-        let gtin = try String.fetchOne(
-          db, sql: "SELECT gtin FROM lot WHERE lot_number = ?", arguments: [component.lotNumber])
+        let gtin = try db.value(
+          String.self, sql: "SELECT gtin FROM lot WHERE lot_number = ?", arguments: [component.lotNumber])
         if let refusal = scan.refusal(for: component, gtin: gtin) { throw StoreError(refusal) }
       }
       var onHand: [String: Int64] = [:]
       for component in plan.components {
         guard let lotID = lotIDs[component.lotNumber] else { continue }
         onHand[component.lotNumber] =
-          try Int64.fetchOne(
-            db, sql: "SELECT on_hand FROM stock WHERE lot_id = ?", arguments: [lotID]) ?? 0
+          try db.value(Int64.self, sql: "SELECT on_hand FROM stock WHERE lot_id = ?", arguments: [lotID]) ?? 0
       }
       let check = try BatchRecordCheck.check(
         plan: plan, weighed: request.weighed, actualYield: request.actualYield,
@@ -89,7 +87,7 @@ extension AppDatabase {
         balance: request.balance, sources: request.sources)
       let lotNumber = try nextNumber(db, table: "batch", format: format, code: plan.formulaCode, today: today)
       let deviation = request.deviation.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-      try db.execute(
+      let insertedID = try db.insert(
         sql: """
           INSERT INTO batch (lot_number, formula_id, quantity, capsules_planned, actual_yield, theoretical_fill_ug,
             compounding_date, bud, bud_basis, status, compounded_by, compounded_by_name, compounded_at, deviation,
@@ -102,7 +100,7 @@ extension AppDatabase {
           request.by.id, request.by.name, Timestamp.string(now), deviation, try PlanRecord.text(plan),
           try RecordCheckRecord.text(check), rulesVersion,
         ])
-      let batchID = db.lastInsertedRowID
+      let batchID = insertedID
       for component in check.components {
         guard let lotID = lotIDs[component.planned.lotNumber] else {
           throw StoreError("lot \(component.planned.lotNumber) disappeared while recording")
@@ -130,8 +128,8 @@ extension AppDatabase {
   ) throws(StoreError) -> WeightCheck {
     try write(stamp(user.id, now)) { db in
       let row = try batchRow(db, lotNumber)
-      guard (row["verified_by"] as String?) == nil else {
-        throw StoreError("batch \(row["lot_number"] as String) is already verified: its record is final")
+      guard (try row["verified_by"] as String?) == nil else {
+        throw StoreError("batch \(try row["lot_number"] as String) is already verified: its record is final")
       }
       let plan = try PlanRecord.read(row["plan"])
       let size = rules.capsule(plan.capsuleSize)
@@ -155,7 +153,7 @@ extension AppDatabase {
   public func verifyBatch(_ lotNumber: String, by user: User, now: Date) throws(StoreError) -> BatchRecord {
     let number: String = try write(stamp(user.id, now)) { db in
       let row = try batchRow(db, lotNumber)
-      let number: String = row["lot_number"]
+      let number: String = try row["lot_number"]
       if let refusal = SigningRules.refusal(user, for: .verifyBatch) { throw StoreError(refusal) }
       if let same = try Self.sameSigner(
         db, user, first: row["compounded_by"], firstName: row["compounded_by_name"])
@@ -163,10 +161,10 @@ extension AppDatabase {
         throw StoreError("\(same) as compounder of batch \(number): another pharmacist must verify it")
       }
       let checks =
-        try Int.fetchOne(
-          db, sql: "SELECT count(*) FROM weight_check WHERE batch_id = ?", arguments: [row["id"] as Int64]) ?? 0
+        try db.value(
+          Int.self, sql: "SELECT count(*) FROM weight_check WHERE batch_id = ?", arguments: [row["id"] as Int64]) ?? 0
       if let refusal = BatchVerification.refusal(
-        lotNumber: number, verifiedBy: row["verified_by"], weightChecks: checks)
+        lotNumber: number, verifiedBy: try row["verified_by"], weightChecks: checks)
       {
         throw StoreError(refusal)
       }
@@ -189,7 +187,7 @@ extension AppDatabase {
   ) throws(StoreError) -> [BatchSummary] {
     try read { db in
       var conditions: [String] = []
-      var arguments: [any DatabaseValueConvertible] = []
+      var arguments: [any SQLArgument] = []
       if let formula {
         conditions.append("formula.code = ?")
         arguments.append(formula)
@@ -203,71 +201,73 @@ extension AppDatabase {
       if quarantinedOnly { conditions.append("batch.status = 'quarantined'") }
       let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
       // Named: the planner would rather walk batch_by_time for the order, through every batch ever made.
-      let from = quarantinedOnly ? "batch INDEXED BY batch_quarantined" : "batch"
-      return try Row.fetchAll(
-        db,
+      let from = quarantinedOnly ? db.dialect.table("batch", indexedBy: "batch_quarantined") : "batch"
+      return try db.rows(
         sql: """
           SELECT batch.lot_number, batch.compounding_date, batch.actual_yield, batch.bud, batch.status,
             batch.compounded_by, batch.verified_by, formula.code, formula.version,
             (SELECT passed FROM weight_check WHERE batch_id = batch.id ORDER BY id DESC LIMIT 1) AS weights_passed
           FROM \(from) JOIN formula ON formula.id = batch.formula_id\(filter)
           ORDER BY batch.compounded_at DESC, batch.id DESC
-          """, arguments: StatementArguments(arguments)
+          """, arguments: SQLArguments(arguments)
       ).map { row in
         BatchSummary(
-          lotNumber: row["lot_number"], formulaCode: row["code"], formulaVersion: row["version"],
-          compoundingDate: try CalendarDate.parse(row["compounding_date"]), actualYield: row["actual_yield"],
+          lotNumber: try row["lot_number"], formulaCode: try row["code"], formulaVersion: try row["version"],
+          compoundingDate: try CalendarDate.parse(row["compounding_date"]), actualYield: try row["actual_yield"],
           beyondUseDate: try CalendarDate.parse(row["bud"]),
           status: try RowDecoding.known(LotStatus.self, row, "status"),
-          compoundedBy: row["compounded_by"], verifiedBy: row["verified_by"], weightCheckPassed: row["weights_passed"])
+          compoundedBy: try row["compounded_by"], verifiedBy: try row["verified_by"],
+          weightCheckPassed: try row["weights_passed"])
       }
     }
   }
 
-  func batchRow(_ db: Database, _ lotNumber: String) throws -> Row {
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE lot_number = ?", arguments: [lotNumber]) else {
+  func batchRow(_ db: any StoreConnection, _ lotNumber: String) throws -> SQLRow {
+    guard let row = try db.row(sql: "SELECT * FROM batch WHERE lot_number = ?", arguments: [lotNumber]) else {
       throw StoreError("batch '\(lotNumber)' does not exist: 'compound batch list' shows the batches", code: .notFound)
     }
     return row
   }
 
-  private func record(_ db: Database, _ row: Row) throws -> BatchRecord {
-    let batchID: Int64 = row["id"]
+  private func record(_ db: any StoreConnection, _ row: SQLRow) throws -> BatchRecord {
+    let batchID: Int64 = try row["id"]
     let plan = try PlanRecord.read(row["plan"])
     let check = try RecordCheckRecord.read(row["record_check"])
-    let formulaRow = try Row.fetchOne(
-      db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
+    let formulaRow = try db.row(sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
     guard let formulaRow else { throw StoreError("the formula of this batch is missing") }
     let stored = try version(db, formulaRow, countingBatches: false)
-    let checks = try Row.fetchAll(
-      db, sql: "SELECT * FROM weight_check WHERE batch_id = ? ORDER BY id", arguments: [batchID]
+    let checks = try db.rows(
+      sql: "SELECT * FROM weight_check WHERE batch_id = ? ORDER BY id", arguments: [batchID]
     )
     .map { check in
       BatchRecord.WeightCheckEntry(
-        checkedAt: check["checked_at"], checkedBy: check["checked_by"],
+        checkedAt: try check["checked_at"], checkedBy: try check["checked_by"],
         result: try WeightCheckRecord.read(check["result"]))
     }
-    let history = try Row.fetchAll(
-      db, sql: "SELECT * FROM status_change WHERE batch_id = ? ORDER BY id", arguments: [batchID]
+    let history = try db.rows(
+      sql: "SELECT * FROM status_change WHERE batch_id = ? ORDER BY id", arguments: [batchID]
     )
     .map { change in
       BatchRecord.StatusEntry(
-        from: (change["from_status"] as String?).flatMap(LotStatus.init(rawValue:)),
-        to: try RowDecoding.known(LotStatus.self, change, "to_status"), at: change["changed_at"],
-        by: change["changed_by"], reason: change["reason"])
+        from: (try change["from_status"] as String?).flatMap(LotStatus.init(rawValue:)),
+        to: try RowDecoding.known(LotStatus.self, change, "to_status"), at: try change["changed_at"],
+        by: try change["changed_by"], reason: try change["reason"])
     }
     return BatchRecord(
-      lotNumber: row["lot_number"], status: try RowDecoding.known(LotStatus.self, row, "status"),
-      formula: stored.formula, formulaVersion: stored.version, formulaSha256: stored.sha256, quantity: row["quantity"],
-      capsulesPlanned: row["capsules_planned"], actualYield: row["actual_yield"], yieldPercent: check.yieldPercent,
+      lotNumber: try row["lot_number"], status: try RowDecoding.known(LotStatus.self, row, "status"),
+      formula: stored.formula, formulaVersion: stored.version, formulaSha256: stored.sha256,
+      quantity: try row["quantity"],
+      capsulesPlanned: try row["capsules_planned"], actualYield: try row["actual_yield"],
+      yieldPercent: check.yieldPercent,
       theoreticalFill: plan.theoreticalFill, fillRange: plan.fillRange,
-      compoundingDate: try CalendarDate.parse(row["compounding_date"]), compoundedAt: row["compounded_at"],
-      compoundedBy: row["compounded_by"], compoundedByName: row["compounded_by_name"], verifiedAt: row["verified_at"],
-      verifiedBy: row["verified_by"], verifiedByName: row["verified_by_name"],
-      beyondUseDate: try CalendarDate.parse(row["bud"]), budBasis: row["bud_basis"], storage: plan.storage,
-      components: check.components, deviation: row["deviation"], outOfRange: check.outOfRange,
+      compoundingDate: try CalendarDate.parse(row["compounding_date"]), compoundedAt: try row["compounded_at"],
+      compoundedBy: try row["compounded_by"], compoundedByName: try row["compounded_by_name"],
+      verifiedAt: try row["verified_at"],
+      verifiedBy: try row["verified_by"], verifiedByName: try row["verified_by_name"],
+      beyondUseDate: try CalendarDate.parse(row["bud"]), budBasis: try row["bud_basis"], storage: plan.storage,
+      components: check.components, deviation: try row["deviation"], outOfRange: check.outOfRange,
       calculations: plan.calculations, warnings: plan.warnings, weightChecks: checks,
       assays: try assayEntries(db, filter: " WHERE assay.batch_id = ?", arguments: [batchID]), statusHistory: history,
-      rulesVersion: row["rules_version"])
+      rulesVersion: try row["rules_version"])
   }
 }

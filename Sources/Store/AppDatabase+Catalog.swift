@@ -2,7 +2,6 @@ import Accounts
 import Digest
 import Formulation
 import Foundation
-import GRDB
 import Quality
 import Quantities
 
@@ -15,7 +14,7 @@ extension AppDatabase {
       throw StoreError(error.message)
     }
     try write(stamp(user.id, now)) { db in
-      if try Row.fetchOne(db, sql: "SELECT 1 FROM ingredient WHERE code = ?", arguments: [ingredient.code]) != nil {
+      if try db.row(sql: "SELECT 1 FROM ingredient WHERE code = ?", arguments: [ingredient.code]) != nil {
         throw StoreError("ingredient \(ingredient.code) already exists: 'compound ingredient list' shows the catalog")
       }
       try db.execute(
@@ -34,7 +33,7 @@ extension AppDatabase {
   /// The whole catalog, by code.
   public func ingredients() throws(StoreError) -> [Ingredient] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM ingredient ORDER BY code").map { try RowDecoding.ingredient($0) }
+      try db.rows(sql: "SELECT * FROM ingredient ORDER BY code").map { try RowDecoding.ingredient($0) }
     }
   }
 
@@ -49,16 +48,14 @@ extension AppDatabase {
     var receipt = receipt
     return try write(stamp(user.id, now)) { db in
       guard
-        let row = try Row.fetchOne(
-          db, sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [receipt.ingredientCode])
+        let row = try db.row(sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [receipt.ingredientCode])
       else {
         throw StoreError(
           "ingredient '\(receipt.ingredientCode)' is not in the catalog: add it with 'compound ingredient add'")
       }
       let ingredient = try RowDecoding.ingredient(row)
-      let ingredientID: Int64 = row["id"]
-      let earlier = try Row.fetchOne(
-        db,
+      let ingredientID: Int64 = try row["id"]
+      let earlier = try db.row(
         sql: RowDecoding.lotSelect
           + " WHERE lot.ingredient_id = ? AND lot.supplier = ? AND lot.supplier_lot = ? AND lot.trituration_parts IS NULL ORDER BY lot.id LIMIT 1",
         arguments: [ingredientID, receipt.supplier, receipt.supplierLot])
@@ -66,7 +63,7 @@ extension AppDatabase {
         receipt = try receipt.sharingCertificate(of: try RowDecoding.lot(earlier))
       }
       if let refusal = receipt.refusal(kind: ingredient.kind, today: today) { throw StoreError(refusal) }
-      var certificateHash: String? = earlier?["certificate_sha256"]
+      var certificateHash: String? = try earlier?["certificate_sha256"]
       if let certificate {
         let hash = SHA256.hex(certificate.bytes)
         try db.execute(
@@ -76,7 +73,7 @@ extension AppDatabase {
         certificateHash = hash
       }
       let lotNumber = try nextNumber(db, table: "lot", format: format, code: ingredient.code, today: today)
-      try db.execute(
+      let insertedID = try db.insert(
         sql: """
           INSERT INTO lot (lot_number, ingredient_id, supplier, supplier_lot, expiry, received_quantity,
             assay_percent, assay_basis, water_percent, cost_cents, status, received_at, received_by, gtin, serial,
@@ -90,7 +87,7 @@ extension AppDatabase {
           receipt.waterPercent?.description, receipt.cost?.cents, Timestamp.string(now), user.id, receipt.gtin,
           receipt.serial, certificateHash,
         ])
-      let lotID = db.lastInsertedRowID
+      let lotID = insertedID
       try db.execute(
         sql:
           "INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by) VALUES (?, NULL, 'quarantined', ?, ?)",
@@ -102,11 +99,11 @@ extension AppDatabase {
 
   /// The first unused lot number of `format` for `code` on `today`.
   func nextNumber(
-    _ db: Database, table: String, format: LotNumberFormat, code: String, today: CalendarDate
+    _ db: any StoreConnection, table: String, format: LotNumberFormat, code: String, today: CalendarDate
   ) throws -> String {
     for sequence in 1...100_000 {
       let candidate = format.render(code: code, date: today, sequence: sequence)
-      if try Row.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE lot_number = ?", arguments: [candidate]) == nil {
+      if try db.row(sql: "SELECT 1 FROM \(table) WHERE lot_number = ?", arguments: [candidate]) == nil {
         return candidate
       }
     }
@@ -119,17 +116,17 @@ extension AppDatabase {
   ) throws(StoreError) -> String {
     try write(stamp(user.id, now)) { db in
       guard
-        let row = try Row.fetchOne(
-          db, sql: "SELECT id, lot_number, certificate_sha256, trituration_parts FROM lot WHERE lot_number = ?",
+        let row = try db.row(
+          sql: "SELECT id, lot_number, certificate_sha256, trituration_parts FROM lot WHERE lot_number = ?",
           arguments: [lotNumber])
       else {
         throw StoreError("lot '\(lotNumber)' does not exist: 'compound lot list' shows the lots", code: .notFound)
       }
-      let number: String = row["lot_number"]
-      guard (row["trituration_parts"] as Int?) == nil else {
+      let number: String = try row["lot_number"]
+      guard (try row["trituration_parts"] as Int?) == nil else {
         throw StoreError("lot \(number) is a trituration made here: its record is its certificate")
       }
-      if let kept: String = row["certificate_sha256"] {
+      if let kept: String = try row["certificate_sha256"] {
         throw StoreError(
           "lot \(number) already keeps certificate \(kept.prefix(12)): a kept certificate is never replaced")
       }
@@ -158,16 +155,16 @@ extension AppDatabase {
   public func lots(ingredient: String? = nil) throws(StoreError) -> [LotSummary] {
     try read { db in
       let filter = ingredient == nil ? "" : " WHERE ingredient.code = ?"
-      let arguments: StatementArguments = ingredient.map { [$0] } ?? []
-      return try Row.fetchAll(
-        db, sql: RowDecoding.lotSelect + filter + " ORDER BY lot.expiry, lot.lot_number", arguments: arguments
+      let arguments: SQLArguments = ingredient.map { [$0] } ?? []
+      return try db.rows(
+        sql: RowDecoding.lotSelect + filter + " ORDER BY lot.expiry, lot.lot_number", arguments: arguments
       )
       .map { row in
         let kind = try RowDecoding.known(IngredientKind.self, row, "kind")
         return LotSummary(
-          lot: try RowDecoding.lot(row), ingredientName: row["ingredient_name"],
-          unit: kind.stockUnit, receivedQuantity: row["received_quantity"],
-          cost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), receivedBy: row["received_by"])
+          lot: try RowDecoding.lot(row), ingredientName: try row["ingredient_name"],
+          unit: kind.stockUnit, receivedQuantity: try row["received_quantity"],
+          cost: (try row["cost_cents"] as Int64?).map(Money.init(cents:)), receivedBy: try row["received_by"])
       }
     }
   }

@@ -2,7 +2,6 @@ import Accounts
 import Dispensing
 import Formulation
 import Foundation
-import GRDB
 import Pricing
 import Quality
 import Quantities
@@ -17,27 +16,27 @@ extension AppDatabase {
       throw StoreError("the prescriber needs a name")
     }
     return try write(stamp(user.id, now)) { db in
-      if let existing = try String.fetchOne(
-        db, sql: "SELECT name FROM prescriber WHERE npi = ?", arguments: [prescriber.npi])
+      if let existing = try db.value(
+        String.self, sql: "SELECT name FROM prescriber WHERE npi = ?", arguments: [prescriber.npi])
       {
         throw StoreError("NPI \(prescriber.npi) is already on file for \(existing)")
       }
-      try db.execute(
+      let insertedID = try db.insert(
         sql: "INSERT INTO prescriber (name, npi, phone, created_at) VALUES (?, ?, ?, ?)",
         arguments: [prescriber.name, prescriber.npi, prescriber.phone, Timestamp.string(now)])
       var stored = prescriber
-      stored.id = db.lastInsertedRowID
+      stored.id = insertedID
       return stored
     }
   }
 
   /// Every prescriber, by name.
   public func prescribers() throws(StoreError) -> [Prescriber] {
-    try read { db in try Row.fetchAll(db, sql: "SELECT * FROM prescriber ORDER BY name").map(Self.prescriber) }
+    try read { db in try db.rows(sql: "SELECT * FROM prescriber ORDER BY name").map(Self.prescriber) }
   }
 
-  static func prescriber(_ row: Row) -> Prescriber {
-    Prescriber(id: row["id"], name: row["name"], npi: row["npi"], phone: row["phone"])
+  static func prescriber(_ row: SQLRow) throws(StoreError) -> Prescriber {
+    Prescriber(id: try row["id"], name: try row["name"], npi: try row["npi"], phone: try row["phone"])
   }
 
   /// Enters a prescription and assigns its Rx number.
@@ -47,12 +46,12 @@ extension AppDatabase {
   ) throws(StoreError) -> PrescriptionRecord {
     let number: String = try write(stamp(user.id, now)) { db in
       _ = try self.patient(db, patient)
-      guard try Row.fetchOne(db, sql: "SELECT 1 FROM prescriber WHERE id = ?", arguments: [prescriber]) != nil else {
+      guard try db.row(sql: "SELECT 1 FROM prescriber WHERE id = ?", arguments: [prescriber]) != nil else {
         throw StoreError(
           "prescriber \(prescriber) does not exist: 'compound prescriber list' shows them", code: .notFound)
       }
       for step in steps { _ = try formulaRow(db, step.formulaCode) }
-      let last = try Int.fetchOne(db, sql: "SELECT MAX(CAST(rx_number AS INTEGER)) FROM prescription") ?? 0
+      let last = try db.value(Int.self, sql: "SELECT MAX(CAST(rx_number AS INTEGER)) FROM prescription") ?? 0
       let number = String(max(last + 1, firstNumber))
       let prescription = Prescription(
         rxNumber: number, patientID: patient, prescriberID: prescriber, steps: steps, refills: refills,
@@ -81,45 +80,44 @@ extension AppDatabase {
   public func prescriptions(patient: Int64? = nil) throws(StoreError) -> [PrescriptionRecord] {
     try read { db in
       let filter = patient == nil ? "" : " WHERE patient_id = ?"
-      let arguments: StatementArguments = patient.map { [$0] } ?? []
-      return try Row.fetchAll(db, sql: "SELECT * FROM prescription\(filter) ORDER BY id DESC", arguments: arguments)
+      let arguments: SQLArguments = patient.map { [$0] } ?? []
+      return try db.rows(sql: "SELECT * FROM prescription\(filter) ORDER BY id DESC", arguments: arguments)
         .map { try prescriptionRecord(db, $0) }
     }
   }
 
-  func prescriptionRow(_ db: Database, _ rxNumber: String) throws -> Row {
+  func prescriptionRow(_ db: any StoreConnection, _ rxNumber: String) throws -> SQLRow {
     let digits = rxNumber.uppercased().hasPrefix("RX") ? String(rxNumber.dropFirst(2)) : rxNumber
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM prescription WHERE rx_number = ?", arguments: [digits])
+    guard let row = try db.row(sql: "SELECT * FROM prescription WHERE rx_number = ?", arguments: [digits])
     else {
       throw StoreError("Rx \(rxNumber) does not exist: 'compound rx list' shows the prescriptions", code: .notFound)
     }
     return row
   }
 
-  func prescriptionRecord(_ db: Database, _ row: Row) throws -> PrescriptionRecord {
-    let id: Int64 = row["id"]
-    let fills = try Row.fetchAll(
-      db, sql: "SELECT id FROM fill WHERE prescription_id = ? ORDER BY fill_number", arguments: [id]
+  func prescriptionRecord(_ db: any StoreConnection, _ row: SQLRow) throws -> PrescriptionRecord {
+    let id: Int64 = try row["id"]
+    let fills = try db.rows(
+      sql: "SELECT id FROM fill WHERE prescription_id = ? ORDER BY fill_number", arguments: [id]
     )
     .map { try fillRecord(db, $0["id"]) }
     var discontinued: Discontinuation?
-    if let end = try Row.fetchOne(db, sql: "SELECT * FROM prescription_end WHERE prescription_id = ?", arguments: [id])
-    {
+    if let end = try db.row(sql: "SELECT * FROM prescription_end WHERE prescription_id = ?", arguments: [id]) {
       discontinued = Discontinuation(
-        on: try CalendarDate.parse(end["ended_on"]), by: end["ended_by"], reason: end["reason"])
+        on: try CalendarDate.parse(end["ended_on"]), by: try end["ended_by"], reason: try end["reason"])
     }
     let prescription = Prescription(
-      rxNumber: row["rx_number"], patientID: row["patient_id"], prescriberID: row["prescriber_id"],
-      steps: try StepsRecord.read(row["steps"]), refills: row["refills"],
+      rxNumber: try row["rx_number"], patientID: try row["patient_id"], prescriberID: try row["prescriber_id"],
+      steps: try StepsRecord.read(row["steps"]), refills: try row["refills"],
       written: try CalendarDate.parse(row["written_on"]), fillsDone: fills.filter { $0.voided == nil }.count,
       discontinued: discontinued)
     guard
-      let prescriberRow = try Row.fetchOne(
-        db, sql: "SELECT * FROM prescriber WHERE id = ?", arguments: [prescription.prescriberID])
+      let prescriberRow = try db.row(
+        sql: "SELECT * FROM prescriber WHERE id = ?", arguments: [prescription.prescriberID])
     else { throw StoreError("the prescriber of Rx \(prescription.rxNumber) is missing") }
     return PrescriptionRecord(
       prescription: prescription, patient: try patient(db, prescription.patientID),
-      prescriber: Self.prescriber(prescriberRow), fills: fills)
+      prescriber: try Self.prescriber(prescriberRow), fills: fills)
   }
 
   /// Fills the next step of a prescription in one transaction: the fill, the stock going down.
@@ -142,27 +140,26 @@ extension AppDatabase {
       // and the batch named, whatever it holds.
       let columns =
         "SELECT batch.lot_number, batch.status, batch.bud, batch.compounding_date, stock.on_hand, formula.code"
-      var rows = try Row.fetchAll(
-        db,
-        sql: columns + " FROM \(RowDecoding.batchesHeld) JOIN formula ON formula.id = batch.formula_id"
+      var rows = try db.rows(
+        sql: columns + " FROM \(RowDecoding.batchesHeld(db)) JOIN formula ON formula.id = batch.formula_id"
           + " WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND formula.code = ?",
         arguments: [step.formulaCode])
-      if let chosen, !rows.contains(where: { ($0["lot_number"] as String).uppercased() == chosen.uppercased() }) {
-        rows += try Row.fetchAll(
-          db,
+      if let chosen, try !rows.contains(where: { (try $0["lot_number"] as String).uppercased() == chosen.uppercased() })
+      {
+        rows += try db.rows(
           sql: columns
             + " FROM batch JOIN stock ON stock.batch_id = batch.id JOIN formula ON formula.id = batch.formula_id"
             + " WHERE batch.lot_number = ?",
           arguments: [chosen])
       }
       let candidates = try rows.map { row in
-        let status: String = row["status"]
+        let status: String = try row["status"]
         guard let parsed = LotStatus(rawValue: status) else {
-          throw StoreError("batch \(row["lot_number"] as String) has the unknown status '\(status)'")
+          throw StoreError("batch \(try row["lot_number"] as String) has the unknown status '\(status)'")
         }
         return BatchCandidate(
-          lotNumber: row["lot_number"], formulaCode: row["code"], status: parsed,
-          beyondUseDate: try CalendarDate.parse(row["bud"]), onHand: row["on_hand"],
+          lotNumber: try row["lot_number"], formulaCode: try row["code"], status: parsed,
+          beyondUseDate: try CalendarDate.parse(row["bud"]), onHand: try row["on_hand"],
           compoundingDate: try CalendarDate.parse(row["compounding_date"]))
       }
       var nextStrength: String?
@@ -177,13 +174,13 @@ extension AppDatabase {
         refillPercent: refillPercent, nextStrength: nextStrength, byPharmacist: user.isPharmacist,
         overrideReason: override, today: today)
       let batch = try batchRow(db, decision.lotNumber)
-      let batchID: Int64 = batch["id"]
+      let batchID: Int64 = try batch["id"]
       let cost = try batchCost(db, batch)
       let price = PriceBreakdown.price(
         quantity: step.quantity, ingredientLines: cost.lines, linesCover: cost.yield,
         labourMinutes: cost.labourMinutes ?? priceModel.defaultLabourMinutes, model: priceModel)
       let fillNumber = record.fills.count + 1
-      try db.execute(
+      let insertedID = try db.insert(
         sql: """
           INSERT INTO fill (prescription_id, fill_number, step, batch_id, quantity, filled_on, filled_at, filled_by, decision,
             price, rules_version)
@@ -194,7 +191,7 @@ extension AppDatabase {
           Timestamp.string(now), user.id, try FillDecisionRecord.text(decision), try PriceRecord.text(price),
           rulesVersion,
         ])
-      let id = db.lastInsertedRowID
+      let id = insertedID
       try Ledger.moveBatch(
         db, batch: batchID, kind: .dispensed, quantity: -Int64(step.quantity), by: user, now: now,
         reason: "Rx \(record.prescription.rxNumber) fill \(fillNumber)")
@@ -204,11 +201,11 @@ extension AppDatabase {
   }
 
   /// The preparation's components as the catalog names them: API, filler and capsule shells.
-  static func components(_ db: Database, _ formula: Formula) throws -> [PreparationComponent] {
+  static func components(_ db: any StoreConnection, _ formula: Formula) throws -> [PreparationComponent] {
     var result: [PreparationComponent] = []
     for (role, code) in [("API", formula.api), ("filler", formula.filler), ("capsule shells", formula.shell)] {
       guard let code else { continue }
-      guard let name = try String.fetchOne(db, sql: "SELECT name FROM ingredient WHERE code = ?", arguments: [code])
+      guard let name = try db.value(String.self, sql: "SELECT name FROM ingredient WHERE code = ?", arguments: [code])
       else { throw StoreError("the \(role) \(code) of formula \(formula.code) is not in the catalog") }
       result.append(PreparationComponent(role: role, code: code, name: name))
     }
@@ -216,28 +213,34 @@ extension AppDatabase {
   }
 
   /// The patient's latest fill, not voided, of a formula with the API `api`.
-  func previousFill(_ db: Database, patient: Int64, api: String) throws -> PreviousFill? {
-    let rows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT fill.fill_number, fill.filled_on, fill.decision, prescription.rx_number
-        FROM fill JOIN prescription ON prescription.id = fill.prescription_id
-        WHERE prescription.patient_id = ? AND NOT EXISTS (SELECT 1 FROM fill_void WHERE fill_void.fill_id = fill.id)
-        ORDER BY fill.filled_on DESC, fill.id DESC
-        """, arguments: [patient])
+  func previousFill(_ db: any StoreConnection, patient: Int64, api: String) throws -> PreviousFill? {
+    var found: PreviousFill?
     var apis: [String: String] = [:]
-    while let row = try rows.next() {
-      let decision = try FillDecisionRecord.read(row["decision"])
-      let code = decision.step.formulaCode.uppercased()
-      if apis[code] == nil {
-        apis[code] = try version(db, try formulaRow(db, code), countingBatches: false).formula.api.uppercased()
+    try db.each(
+      """
+      SELECT fill.fill_number, fill.filled_on, fill.decision, prescription.rx_number
+      FROM fill JOIN prescription ON prescription.id = fill.prescription_id
+      WHERE prescription.patient_id = ? AND NOT EXISTS (SELECT 1 FROM fill_void WHERE fill_void.fill_id = fill.id)
+      ORDER BY fill.filled_on DESC, fill.id DESC
+      """, [.integer(patient)]
+    ) { row throws(StoreError) in
+      do {
+        let decision = try FillDecisionRecord.read(row["decision"])
+        let code = decision.step.formulaCode.uppercased()
+        if apis[code] == nil {
+          apis[code] = try version(db, try formulaRow(db, code), countingBatches: false).formula.api.uppercased()
+        }
+        guard apis[code] == api.uppercased() else { return true }
+        found = try PreviousFill(
+          rxNumber: row["rx_number"], fillNumber: row["fill_number"],
+          filledOn: try CalendarDate.parse(row["filled_on"]),
+          daysSupply: decision.step.daysSupply)
+        return false
+      } catch {
+        throw StoreError.from(error)
       }
-      guard apis[code] == api.uppercased() else { continue }
-      return PreviousFill(
-        rxNumber: row["rx_number"], fillNumber: row["fill_number"], filledOn: try CalendarDate.parse(row["filled_on"]),
-        daysSupply: decision.step.daysSupply)
     }
-    return nil
+    return found
   }
 
   /// Discontinues a prescription: no later fill; a pharmacist signs it with a reason.
@@ -296,7 +299,7 @@ extension AppDatabase {
         throw StoreError(refusal)
       }
       let fillerName =
-        try String.fetchOne(db, sql: "SELECT name FROM app_user WHERE login = ?", arguments: [fill.filledBy]) ?? ""
+        try db.value(String.self, sql: "SELECT name FROM app_user WHERE login = ?", arguments: [fill.filledBy]) ?? ""
       if let same = try Self.sameSigner(db, signer, first: fill.filledBy, firstName: fillerName) {
         throw StoreError(
           "\(same) as filler of Rx \(fill.rxNumber) fill \(fill.fillNumber): another pharmacist makes the final check")
@@ -313,10 +316,9 @@ extension AppDatabase {
     try read { db in try fillRecord(db, id) }
   }
 
-  func fillRecord(_ db: Database, _ id: Int64) throws -> FillRecord {
+  func fillRecord(_ db: any StoreConnection, _ id: Int64) throws -> FillRecord {
     guard
-      let row = try Row.fetchOne(
-        db,
+      let row = try db.row(
         sql: """
           SELECT fill.*, prescription.rx_number, prescription.patient_id, prescription.prescriber_id,
             prescription.steps, prescription.refills, prescription.written_on, batch.lot_number, batch.bud,
@@ -329,40 +331,41 @@ extension AppDatabase {
     }
     let decision = try FillDecisionRecord.read(row["decision"])
     let steps = try StepsRecord.read(row["steps"])
-    let fillNumber: Int = row["fill_number"]
+    let fillNumber: Int = try row["fill_number"]
     let earlier =
-      try Int.fetchOne(
-        db,
+      try db.value(
+        Int.self,
         sql: """
           SELECT count(*) FROM fill f WHERE f.prescription_id = ? AND f.fill_number < ?
             AND NOT EXISTS (SELECT 1 FROM fill_void WHERE fill_void.fill_id = f.id)
           """, arguments: [row["prescription_id"] as Int64, fillNumber]) ?? 0
     let prescription = Prescription(
-      rxNumber: row["rx_number"], patientID: row["patient_id"], prescriberID: row["prescriber_id"], steps: steps,
-      refills: row["refills"], written: try CalendarDate.parse(row["written_on"]), fillsDone: earlier)
-    let voided = try Row.fetchOne(db, sql: "SELECT * FROM fill_void WHERE fill_id = ?", arguments: [id]).map {
-      FillRecord.Signed(by: $0["voided_by"], at: $0["voided_at"], reason: $0["reason"])
+      rxNumber: try row["rx_number"], patientID: try row["patient_id"], prescriberID: try row["prescriber_id"],
+      steps: steps,
+      refills: try row["refills"], written: try CalendarDate.parse(row["written_on"]), fillsDone: earlier)
+    let voided = try db.row(sql: "SELECT * FROM fill_void WHERE fill_id = ?", arguments: [id]).map {
+      FillRecord.Signed(by: try $0["voided_by"], at: try $0["voided_at"], reason: try $0["reason"])
     }
-    let check = try Row.fetchOne(db, sql: "SELECT * FROM fill_check WHERE fill_id = ?", arguments: [id]).map {
-      FillRecord.Signed(by: $0["checked_by"], at: $0["checked_at"], reason: "")
+    let check = try db.row(sql: "SELECT * FROM fill_check WHERE fill_id = ?", arguments: [id]).map {
+      FillRecord.Signed(by: try $0["checked_by"], at: try $0["checked_at"], reason: "")
     }
-    let labels = try Int.fetchOne(db, sql: "SELECT count(*) FROM label_print WHERE fill_id = ?", arguments: [id]) ?? 0
+    let labels = try db.value(Int.self, sql: "SELECT count(*) FROM label_print WHERE fill_id = ?", arguments: [id]) ?? 0
     guard
-      let formulaRow = try Row.fetchOne(
-        db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64]),
-      let prescriberRow = try Row.fetchOne(
-        db, sql: "SELECT * FROM prescriber WHERE id = ?", arguments: [prescription.prescriberID])
+      let formulaRow = try db.row(sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64]),
+      let prescriberRow = try db.row(
+        sql: "SELECT * FROM prescriber WHERE id = ?", arguments: [prescription.prescriberID])
     else { throw StoreError("fill \(id) refers to a missing formula or prescriber") }
     return FillRecord(
       id: id, rxNumber: prescription.rxNumber, fillNumber: fillNumber, patient: try patient(db, prescription.patientID),
-      prescriber: Self.prescriber(prescriberRow), formula: try version(db, formulaRow, countingBatches: false).formula,
-      lotNumber: row["lot_number"], quantity: row["quantity"], directions: decision.step.directions,
+      prescriber: try Self.prescriber(prescriberRow),
+      formula: try version(db, formulaRow, countingBatches: false).formula,
+      lotNumber: try row["lot_number"], quantity: try row["quantity"], directions: decision.step.directions,
       daysSupply: decision.step.daysSupply, filledOn: try CalendarDate.parse(row["filled_on"]),
-      filledAt: row["filled_at"],
-      filledBy: row["filled_by"], beyondUseDate: try CalendarDate.parse(row["bud"]),
+      filledAt: try row["filled_at"],
+      filledBy: try row["filled_by"], beyondUseDate: try CalendarDate.parse(row["bud"]),
       refillsRemaining: prescription.refillsRemainingAfterNextFill, decision: decision,
       price: try (row["price"] as String?).map { try PriceRecord.read($0) },
-      rulesVersion: row["rules_version"], voided: voided, finalCheck: check, labelsPrinted: labels)
+      rulesVersion: try row["rules_version"], voided: voided, finalCheck: check, labelsPrinted: labels)
   }
 }
 
@@ -370,7 +373,7 @@ extension AppDatabase {
   /// Fills not yet checked and not voided, oldest first, with how many labels each has had.
   public func pendingFills() throws(StoreError) -> [FillRecord] {
     try read { db in
-      let ids = try Int64.fetchAll(db, sql: "SELECT fill_id FROM fill_pending ORDER BY fill_id")
+      let ids = try db.values(Int64.self, sql: "SELECT fill_id FROM fill_pending ORDER BY fill_id")
       return try ids.map { try fillRecord(db, $0) }
     }
   }

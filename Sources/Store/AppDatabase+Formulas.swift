@@ -3,7 +3,6 @@ import Digest
 import Dispensing
 import Formulation
 import Foundation
-import GRDB
 import Quantities
 
 extension AppDatabase {
@@ -20,7 +19,7 @@ extension AppDatabase {
       throw StoreError(refusal)
     }
     return try write(stamp(approvedBy?.id ?? Self.systemActor, now)) { db in
-      let catalog = try Row.fetchAll(db, sql: "SELECT * FROM ingredient").map { try RowDecoding.ingredient($0) }
+      let catalog = try db.rows(sql: "SELECT * FROM ingredient").map { try RowDecoding.ingredient($0) }
       let warnings = try FormulaValidator.validate(
         formula, ingredients: Dictionary(catalog.map { ($0.code.uppercased(), $0) }, uniquingKeysWith: { a, _ in a }),
         rules: rules)
@@ -37,24 +36,24 @@ extension AppDatabase {
       formula.labelText = formula.drugLine(genericName: generic.name, saltForm: api.saltForm)
       let definition = try FormulaRecord.text(formula)
       let digest = SHA256.hex(definition)
-      if let latest = try Row.fetchOne(
-        db, sql: "SELECT * FROM formula WHERE code = ? ORDER BY version DESC LIMIT 1", arguments: [formula.code])
+      if let latest = try db.row(
+        sql: "SELECT * FROM formula WHERE code = ? ORDER BY version DESC LIMIT 1", arguments: [formula.code])
       {
         // Unchanged content is the same version, whichever stored format the latest was written in.
-        if latest["sha256"] == digest || (try? FormulaRecord.read(latest["definition"])) == formula {
+        if try latest["sha256"] == digest || (try? FormulaRecord.read(latest["definition"])) == formula {
           return (try version(db, latest), false, warnings)
         }
       }
       let next =
-        (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM formula WHERE code = ?", arguments: [formula.code]) ?? 0)
+        (try db.value(Int.self, sql: "SELECT MAX(version) FROM formula WHERE code = ?", arguments: [formula.code]) ?? 0)
         + 1
-      try db.execute(
+      let insertedID = try db.insert(
         sql:
           "INSERT INTO formula (code, version, name, definition, source, sha256, created_at, approved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         arguments: [
           formula.code, next, formula.name, definition, source, digest, Timestamp.string(now), approvedBy?.id,
         ])
-      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [db.lastInsertedRowID])
+      guard let row = try db.row(sql: "SELECT * FROM formula WHERE id = ?", arguments: [insertedID])
       else { throw StoreError("the formula was not stored") }
       return (try version(db, row), true, warnings)
     }
@@ -63,8 +62,7 @@ extension AppDatabase {
   /// The latest version of every formula, by code.
   public func formulas() throws(StoreError) -> [FormulaVersion] {
     try read { db in
-      try Row.fetchAll(
-        db,
+      try db.rows(
         sql:
           "SELECT * FROM formula f WHERE version = (SELECT MAX(version) FROM formula WHERE code = f.code) ORDER BY code"
       ).map { try version(db, $0) }
@@ -76,17 +74,15 @@ extension AppDatabase {
     try read { db in try version(db, try formulaRow(db, code, version: number)) }
   }
 
-  func formulaRow(_ db: Database, _ code: String, version number: Int? = nil) throws -> Row {
-    let row: Row?
+  func formulaRow(_ db: any StoreConnection, _ code: String, version number: Int? = nil) throws -> SQLRow {
+    let row: SQLRow?
     if let number {
-      row = try Row.fetchOne(
-        db, sql: "SELECT * FROM formula WHERE code = ? AND version = ?", arguments: [code, number])
+      row = try db.row(sql: "SELECT * FROM formula WHERE code = ? AND version = ?", arguments: [code, number])
     } else {
-      row = try Row.fetchOne(
-        db, sql: "SELECT * FROM formula WHERE code = ? ORDER BY version DESC LIMIT 1", arguments: [code])
+      row = try db.row(sql: "SELECT * FROM formula WHERE code = ? ORDER BY version DESC LIMIT 1", arguments: [code])
     }
     guard let row else {
-      let known = try String.fetchAll(db, sql: "SELECT DISTINCT code FROM formula ORDER BY code")
+      let known = try db.values(String.self, sql: "SELECT DISTINCT code FROM formula ORDER BY code")
       let hint =
         known.isEmpty ? "add one with 'compound formula add --file F.toml'" : "known: \(known.joined(separator: ", "))"
       throw StoreError("formula '\(code)'\(number.map { " version \($0)" } ?? "") does not exist: \(hint)")
@@ -95,14 +91,14 @@ extension AppDatabase {
   }
 
   /// The stored version in `row`; counting its batches (for lists) only when asked.
-  func version(_ db: Database, _ row: Row, countingBatches: Bool = true) throws -> FormulaVersion {
-    let id: Int64 = row["id"]
+  func version(_ db: any StoreConnection, _ row: SQLRow, countingBatches: Bool = true) throws -> FormulaVersion {
+    let id: Int64 = try row["id"]
     let batches =
       countingBatches
-      ? try Int.fetchOne(db, sql: "SELECT count(*) FROM batch WHERE formula_id = ?", arguments: [id]) ?? 0 : 0
+      ? try db.value(Int.self, sql: "SELECT count(*) FROM batch WHERE formula_id = ?", arguments: [id]) ?? 0 : 0
     return FormulaVersion(
-      formula: try FormulaRecord.read(row["definition"]), version: row["version"],
-      sha256: row["sha256"], createdAt: row["created_at"], approvedBy: row["approved_by"],
+      formula: try FormulaRecord.read(row["definition"]), version: try row["version"],
+      sha256: try row["sha256"], createdAt: try row["created_at"], approvedBy: try row["approved_by"],
       batches: batches)
   }
 }

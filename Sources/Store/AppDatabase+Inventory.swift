@@ -1,7 +1,6 @@
 import Accounts
 import Formulation
 import Foundation
-import GRDB
 import Quantities
 
 extension AppDatabase {
@@ -18,7 +17,7 @@ extension AppDatabase {
     }
     return try write(stamp(user.id, now)) { db in
       try Self.moveStock(
-        SQLiteSession(db: db), lotNumber, kind: kind, quantity: text, reason: reason, witness: witness, by: user,
+        db, lotNumber, kind: kind, quantity: text, reason: reason, witness: witness, by: user,
         now: now)
     }
   }
@@ -82,30 +81,28 @@ extension AppDatabase {
     guard let instant else { return try inventoryNow() }
     let limit = Timestamp.string(instant)
     return try read { db in
-      let lots = try Row.fetchAll(
-        db,
+      let lots = try db.rows(
         sql: """
           SELECT lot.lot_number, lot.expiry, lot.cost_cents, lot.received_quantity, ingredient.code,
             ingredient.kind, (SELECT COALESCE(SUM(quantity), 0) FROM movement
-              WHERE movement.lot_id = lot.id AND movement.moved_at <= :limit) AS on_hand,
+              WHERE movement.lot_id = lot.id AND movement.moved_at <= ?) AS on_hand,
             COALESCE((SELECT to_status FROM status_change
-              WHERE status_change.lot_id = lot.id AND changed_at <= :limit ORDER BY id DESC LIMIT 1), 'quarantined')
+              WHERE status_change.lot_id = lot.id AND changed_at <= ? ORDER BY id DESC LIMIT 1), 'quarantined')
               AS status
-          FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.received_at <= :limit
+          FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.received_at <= ?
           ORDER BY ingredient.code, lot.expiry, lot.lot_number
-          """, arguments: ["limit": limit]
+          """, arguments: [limit, limit, limit]
       ).map(Self.lotLine)
-      let batches = try Row.fetchAll(
-        db,
+      let batches = try db.rows(
         sql: """
           SELECT batch.lot_number, batch.bud, formula.code, (SELECT COALESCE(SUM(quantity), 0) FROM movement
-            WHERE movement.batch_id = batch.id AND movement.moved_at <= :limit) AS on_hand,
+            WHERE movement.batch_id = batch.id AND movement.moved_at <= ?) AS on_hand,
             COALESCE((SELECT to_status FROM status_change
-              WHERE status_change.batch_id = batch.id AND changed_at <= :limit ORDER BY id DESC LIMIT 1), 'quarantined')
+              WHERE status_change.batch_id = batch.id AND changed_at <= ? ORDER BY id DESC LIMIT 1), 'quarantined')
               AS status
-          FROM batch JOIN formula ON formula.id = batch.formula_id WHERE batch.compounded_at <= :limit
+          FROM batch JOIN formula ON formula.id = batch.formula_id WHERE batch.compounded_at <= ?
           ORDER BY formula.code, batch.bud, batch.lot_number
-          """, arguments: ["limit": limit]
+          """, arguments: [limit, limit, limit]
       ).map(Self.batchLine)
       return lots + batches
     }
@@ -115,21 +112,19 @@ extension AppDatabase {
   /// emptied lots and batches lie behind them.
   private func inventoryNow() throws(StoreError) -> [InventoryLine] {
     try read { db in
-      let lots = try Row.fetchAll(
-        db,
+      let lots = try db.rows(
         sql: """
           SELECT lot.lot_number, lot.expiry, lot.cost_cents, lot.received_quantity, lot.status, ingredient.code,
             ingredient.kind, stock.on_hand
-          FROM \(RowDecoding.lotsHeld) JOIN ingredient ON ingredient.id = lot.ingredient_id
+          FROM \(RowDecoding.lotsHeld(db)) JOIN ingredient ON ingredient.id = lot.ingredient_id
           WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0
           ORDER BY ingredient.code, lot.expiry, lot.lot_number
           """
       ).map(Self.lotLine)
-      let batches = try Row.fetchAll(
-        db,
+      let batches = try db.rows(
         sql: """
           SELECT batch.lot_number, batch.bud, batch.status, formula.code, stock.on_hand
-          FROM \(RowDecoding.batchesHeld) JOIN formula ON formula.id = batch.formula_id
+          FROM \(RowDecoding.batchesHeld(db)) JOIN formula ON formula.id = batch.formula_id
           WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0
           ORDER BY formula.code, batch.bud, batch.lot_number
           """
@@ -139,20 +134,20 @@ extension AppDatabase {
   }
 
   /// An ingredient lot's line from a row with its lot and ingredient columns, `status` and `on_hand`.
-  private static func lotLine(_ row: Row) throws -> InventoryLine {
+  private static func lotLine(_ row: SQLRow) throws -> InventoryLine {
     let kind = try RowDecoding.known(IngredientKind.self, row, "kind")
     return InventoryLine(
-      kind: "ingredient", lotNumber: row["lot_number"], item: row["code"],
+      kind: "ingredient", lotNumber: try row["lot_number"], item: try row["code"],
       unit: kind.stockUnit, expires: try CalendarDate.parse(row["expiry"]),
-      status: try RowDecoding.known(LotStatus.self, row, "status"), onHand: row["on_hand"],
-      lotCost: (row["cost_cents"] as Int64?).map(Money.init(cents:)), received: row["received_quantity"])
+      status: try RowDecoding.known(LotStatus.self, row, "status"), onHand: try row["on_hand"],
+      lotCost: (try row["cost_cents"] as Int64?).map(Money.init(cents:)), received: try row["received_quantity"])
   }
 
   /// A batch's line from a row with `lot_number`, `bud`, `code` (the formula), `status` and `on_hand`.
-  private static func batchLine(_ row: Row) throws -> InventoryLine {
+  private static func batchLine(_ row: SQLRow) throws -> InventoryLine {
     InventoryLine(
-      kind: "batch", lotNumber: row["lot_number"], item: row["code"], unit: .count,
+      kind: "batch", lotNumber: try row["lot_number"], item: try row["code"], unit: .count,
       expires: try CalendarDate.parse(row["bud"]), status: try RowDecoding.known(LotStatus.self, row, "status"),
-      onHand: row["on_hand"], lotCost: nil, received: 0)
+      onHand: try row["on_hand"], lotCost: nil, received: 0)
   }
 }

@@ -1,6 +1,5 @@
 import Formulation
 import Foundation
-import GRDB
 import Quality
 import Quantities
 
@@ -11,12 +10,12 @@ extension AppDatabase {
       let batch: Int64 = try batchRow(db, lotNumber)["id"]
       let rows =
         if let fill {
-          try Row.fetchAll(db, sql: "SELECT * FROM label_print WHERE fill_id = ? ORDER BY id", arguments: [fill])
+          try db.rows(sql: "SELECT * FROM label_print WHERE fill_id = ? ORDER BY id", arguments: [fill])
         } else {
-          try Row.fetchAll(
-            db, sql: "SELECT * FROM label_print WHERE fill_id IS NULL AND batch_id = ? ORDER BY id", arguments: [batch])
+          try db.rows(
+            sql: "SELECT * FROM label_print WHERE fill_id IS NULL AND batch_id = ? ORDER BY id", arguments: [batch])
         }
-      return rows.map { Self.labelPrint($0, lotNumber: lotNumber) }
+      return try rows.map { try Self.labelPrint($0, lotNumber: lotNumber) }
     }
   }
 
@@ -28,7 +27,7 @@ extension AppDatabase {
   public func logLabelPrint(_ print: LabelPrint, earlier: Int, today: CalendarDate) throws(StoreError) -> LabelPrint {
     try write(AuditStamp(actor: print.printedBy, command: stamp("", Date()).command, at: print.printedAt)) { db in
       let batchRow = try batchRow(db, print.lotNumber)
-      let status: String = batchRow["status"]
+      let status: String = try batchRow["status"]
       guard let lotStatus = LotStatus(rawValue: status) else {
         throw StoreError("batch \(print.lotNumber) has the unknown status '\(status)'")
       }
@@ -38,10 +37,10 @@ extension AppDatabase {
       {
         throw StoreError(refusal)
       }
-      let batch: Int64 = batchRow["id"]
+      let batch: Int64 = try batchRow["id"]
       let printed =
-        try Int.fetchOne(
-          db,
+        try db.value(
+          Int.self,
           sql: """
             SELECT count(*) FROM label_print WHERE \(print.fillID == nil ? "fill_id IS NULL AND batch_id = ?" : "fill_id = ?")
               AND NOT (format = 'text' AND destination = '\(LabelPrint.terminal)')
@@ -50,7 +49,7 @@ extension AppDatabase {
         throw StoreError(
           "this label was printed by someone else a moment ago: run the command again (it will be a reprint)")
       }
-      try db.execute(
+      let insertedID = try db.insert(
         sql: """
           INSERT INTO label_print (fill_id, batch_id, layout, layout_version, format, sha256, destination, copies,
             reprint, reason, printed_at, printed_by)
@@ -61,7 +60,7 @@ extension AppDatabase {
           print.copies, print.reprint, print.reason, print.printedAt, print.printedBy,
         ])
       var stored = print
-      stored.id = db.lastInsertedRowID
+      stored.id = insertedID
       return stored
     }
   }
@@ -75,11 +74,12 @@ extension AppDatabase {
     }
   }
 
-  static func labelPrint(_ row: Row, lotNumber: String) -> LabelPrint {
+  static func labelPrint(_ row: SQLRow, lotNumber: String) throws(StoreError) -> LabelPrint {
     LabelPrint(
-      id: row["id"], fillID: row["fill_id"], lotNumber: lotNumber, layout: row["layout"],
-      layoutVersion: row["layout_version"], format: row["format"], sha256: row["sha256"],
-      destination: row["destination"], copies: row["copies"], reprint: row["reprint"], reason: row["reason"],
-      printedAt: row["printed_at"], printedBy: row["printed_by"])
+      id: try row["id"], fillID: try row["fill_id"], lotNumber: lotNumber, layout: try row["layout"],
+      layoutVersion: try row["layout_version"], format: try row["format"], sha256: try row["sha256"],
+      destination: try row["destination"], copies: try row["copies"], reprint: try row["reprint"],
+      reason: try row["reason"],
+      printedAt: try row["printed_at"], printedBy: try row["printed_by"])
   }
 }

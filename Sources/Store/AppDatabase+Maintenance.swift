@@ -30,7 +30,7 @@ extension AppDatabase {
     do {
       let destination = try DatabaseQueue(path: temporary)
       chmod(temporary, 0o600)
-      try pool.backup(to: destination)
+      try file(for: "backup").backup(to: destination)
       // Checked from the source's checkpoint; the copy keeps a checkpoint of its own at its head, where
       // `backup --update` will start.
       let check = try destination.inDatabase { db in try Self.integrity(db) }
@@ -186,7 +186,7 @@ extension AppDatabase {
       }
       // The live database gives up its write-ahead log (refused while another command has it open), then,
       // holding it exclusively, the two files change places in one step.
-      try live.pool.writeWithoutTransaction { db in
+      try live.file(for: "restore").writeWithoutTransaction { db in
         _ = try db.checkpoint(.truncate)
         guard try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete" else {
           throw StoreError("another compound command is using \(target): close it, then restore again; nothing changed")
@@ -199,7 +199,7 @@ extension AppDatabase {
           return .rollback
         }
       }
-      try? live.pool.close()
+      try? live.file(for: "restore").close()
       guard rename(temporary, stampedAside) == 0 else {
         throw StoreError(
           "restored \(target), but the replaced database stays at \(temporary): \(String(cString: strerror(errno)))")
@@ -239,13 +239,13 @@ extension AppDatabase {
 
   /// The checkpoint's entry when every write to `stock` since then is one a movement, lot or batch written since
   /// explains (counted by the stock's tally triggers, whatever program writes); nil to compare every row.
-  static func stockCheckedSince(_ db: Database) throws -> Int64? {
+  static func stockCheckedSince(_ db: any StoreConnection) throws -> Int64? {
     guard let checkpoint = try AuditVerification.checkpoint(db), let before = checkpoint.tally["stock"],
       let now = try AuditVerification.tally(db)["stock"]
     else { return nil }
     let explained =
-      try Int64.fetchOne(
-        db,
+      try db.value(
+        Int64.self,
         sql: """
           SELECT count(*) FROM audit
           WHERE id > ? AND op = 'insert' AND table_name IN ('movement', 'lot', 'batch')
@@ -261,7 +261,8 @@ extension AppDatabase {
   public func diagnose(today: CalendarDate, full: Bool = false) throws(StoreError) -> [String] {
     var problems = try schemaProblems().map { "schema: \($0)" }
     var records: RecordsCheck?
-    if full {
+    // A server checks its own pages; a SQLite file is read page by page here.
+    if full, !isShared {
       let check = try integrityCheck()
       if check != "ok" { problems.append("integrity check: \(check)") }
       do {
@@ -278,7 +279,7 @@ extension AppDatabase {
       let report = try AuditVerification.verify(db, full: full, records: records)
       audit = (report, try AuditVerification.tally(db))
       problems += report.problems.map { "audit: \($0)" }
-      if try Row.fetchOne(db, sql: "SELECT 1 FROM installation WHERE id = 1") == nil {
+      if try db.row(sql: "SELECT 1 FROM installation WHERE id = 1") == nil {
         problems.append("schema: the installation record is missing")
       }
       // Stock against its movements: every lot and batch weekly, or daily only those moved or made since the
@@ -291,20 +292,19 @@ extension AppDatabase {
           : """
           WHERE stock.KIND_id IN (
             SELECT KIND_id FROM movement WHERE KIND_id IS NOT NULL AND id IN
-              (SELECT row_id FROM audit WHERE id > :since AND table_name = 'movement')
-            UNION SELECT row_id FROM audit WHERE id > :since AND table_name = 'KIND' AND op = 'insert')
+              (SELECT row_id FROM audit WHERE id > ? AND table_name = 'movement')
+            UNION SELECT row_id FROM audit WHERE id > ? AND table_name = 'KIND' AND op = 'insert')
           """.replacingOccurrences(of: "KIND", with: kind)
-        for row in try Row.fetchAll(
-          db,
+        for row in try db.rows(
           sql: """
             SELECT * FROM (SELECT KIND.lot_number, stock.on_hand,
               (SELECT COALESCE(SUM(quantity), 0) FROM movement WHERE movement.KIND_id = stock.KIND_id) AS moved
-              FROM stock JOIN KIND ON KIND.id = stock.KIND_id \(scope)) WHERE on_hand <> moved
-            """.replacingOccurrences(of: "KIND", with: kind), arguments: ["since": since])
+              FROM stock JOIN KIND ON KIND.id = stock.KIND_id \(scope)) AS checked WHERE on_hand <> moved
+            """.replacingOccurrences(of: "KIND", with: kind), arguments: since.map { [$0, $0] } ?? [])
         {
-          let number: String = row["lot_number"]
-          let onHand: Int64 = row["on_hand"]
-          let moved: Int64 = row["moved"]
+          let number: String = try row["lot_number"]
+          let onHand: Int64 = try row["on_hand"]
+          let moved: Int64 = try row["moved"]
           stockSound = false
           problems.append(
             kind == "lot"
@@ -312,26 +312,24 @@ extension AppDatabase {
               : "batch \(number) shows \(onHand) capsules but its movements add up to \(moved)")
         }
       }
-      for row in try Row.fetchAll(
-        db,
+      for row in try db.rows(
         sql: """
-          SELECT batch.lot_number, batch.bud FROM \(RowDecoding.batchesHeld)
+          SELECT batch.lot_number, batch.bud FROM \(RowDecoding.batchesHeld(db))
           WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND batch.status = 'released' AND batch.bud < ?
           """,
         arguments: [today.description])
       {
         problems.append(
-          "batch \(row["lot_number"] as String) is still released past its BUD \(row["bud"] as String): hold or recall it"
+          "batch \(try row["lot_number"] as String) is still released past its BUD \(try row["bud"] as String): hold or recall it"
         )
       }
-      for row in try Row.fetchAll(
-        db,
+      for row in try db.rows(
         sql:
-          "SELECT lot.lot_number, lot.expiry FROM \(RowDecoding.lotsHeld) WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 AND lot.status = 'released' AND lot.expiry < ?",
+          "SELECT lot.lot_number, lot.expiry FROM \(RowDecoding.lotsHeld(db)) WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 AND lot.status = 'released' AND lot.expiry < ?",
         arguments: [today.description])
       {
         problems.append(
-          "ingredient lot \(row["lot_number"] as String) expired on \(row["expiry"] as String) and still has stock: waste it"
+          "ingredient lot \(try row["lot_number"] as String) expired on \(try row["expiry"] as String) and still has stock: waste it"
         )
       }
       if full {
@@ -340,21 +338,21 @@ extension AppDatabase {
           SELECT id FROM fill WHERE NOT EXISTS (SELECT 1 FROM fill_check WHERE fill_check.fill_id = fill.id)
             AND NOT EXISTS (SELECT 1 FROM fill_void WHERE fill_void.fill_id = fill.id)
           """
-        for id in try Int64.fetchAll(db, sql: "\(waiting) EXCEPT SELECT fill_id FROM fill_pending LIMIT 5") {
+        for id in try db.values(Int64.self, sql: "\(waiting) EXCEPT SELECT fill_id FROM fill_pending LIMIT 5") {
           problems.append(
             "fill \(id) has no final check but is missing from the fills waiting for one (compound today)")
         }
-        for id in try Int64.fetchAll(db, sql: "SELECT fill_id FROM fill_pending EXCEPT \(waiting) LIMIT 5") {
+        for id in try db.values(Int64.self, sql: "SELECT fill_id FROM fill_pending EXCEPT \(waiting) LIMIT 5") {
           problems.append("fill \(id) is listed as waiting for its final check but has one, or is void")
         }
       }
       // Certificates are kept by their SHA-256 (outside the trail: a file in JSON would bloat it): each must
       // still hash to its key.
-      for row in try Row.fetchAll(db, sql: "SELECT sha256, file_name, bytes FROM certificate ORDER BY sha256") {
-        let bytes: Data = row["bytes"]
-        if SHA256.hex([UInt8](bytes)) != (row["sha256"] as String) {
+      for row in try db.rows(sql: "SELECT sha256, file_name, bytes FROM certificate ORDER BY sha256") {
+        let bytes: Data = try row["bytes"]
+        if SHA256.hex([UInt8](bytes)) != (try row["sha256"] as String) {
           problems.append(
-            "certificate \(row["file_name"] as String) no longer matches its SHA-256 \(row["sha256"] as String): it was changed outside compound; restore a backup"
+            "certificate \(try row["file_name"] as String) no longer matches its SHA-256 \(try row["sha256"] as String): it was changed outside compound; restore a backup"
           )
         }
       }
@@ -364,10 +362,7 @@ extension AppDatabase {
     // silently on a file that cannot be written: the check itself stands). Stock that does not match keeps the
     // old checkpoint, so that the next check compares it again.
     if let audit, audit.report.problems.isEmpty, stockSound {
-      try? pool.write { db in
-        try AuditVerification.save(
-          db, report: audit.report, tally: audit.tally, full: full, at: Timestamp.string(Date()))
-      }
+      saveCheckpoint(audit.report, tally: audit.tally, full: full, at: Date())
     }
     return problems
   }

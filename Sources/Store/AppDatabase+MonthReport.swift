@@ -1,6 +1,5 @@
 import Formulation
 import Foundation
-import GRDB
 import Pricing
 import Quality
 import Quantities
@@ -23,86 +22,85 @@ extension AppDatabase {
     let end = Timestamp.string(Self.midnight(next, zone: zone))
     let monthEnd = next.adding(days: -1)
     return try read { db in
-      let batches = try Row.fetchAll(
-        db,
+      let batches = try db.rows(
         sql: """
           SELECT batch.*, formula.code, formula.version,
-            (SELECT verdict FROM assay WHERE batch_id = batch.id AND recorded_at < :end ORDER BY id DESC LIMIT 1) AS assay,
-            (SELECT uniformity_verdict FROM assay WHERE batch_id = batch.id AND recorded_at < :end ORDER BY id DESC LIMIT 1)
+            (SELECT verdict FROM assay WHERE batch_id = batch.id AND recorded_at < ? ORDER BY id DESC LIMIT 1) AS assay,
+            (SELECT uniformity_verdict FROM assay WHERE batch_id = batch.id AND recorded_at < ? ORDER BY id DESC LIMIT 1)
               AS uniformity,
-            (SELECT to_status FROM status_change WHERE batch_id = batch.id AND changed_at < :end ORDER BY id DESC LIMIT 1)
+            (SELECT to_status FROM status_change WHERE batch_id = batch.id AND changed_at < ? ORDER BY id DESC LIMIT 1)
               AS status_then
           FROM batch JOIN formula ON formula.id = batch.formula_id
-          WHERE batch.compounded_at >= :start AND batch.compounded_at < :end ORDER BY batch.compounded_at, batch.id
-          """, arguments: ["start": start, "end": end]
+          WHERE batch.compounded_at >= ? AND batch.compounded_at < ? ORDER BY batch.compounded_at, batch.id
+          """, arguments: [end, end, end, start, end]
       ).map { row in
         MonthReport.BatchRow(
-          lotNumber: row["lot_number"], formula: "\(row["code"] as String) v\(row["version"] as Int)",
-          compounded: try CalendarDate.parse(row["compounding_date"]), quantity: row["quantity"],
-          yield: row["actual_yield"],
-          beyondUseDate: try CalendarDate.parse(row["bud"]), assay: row["assay"] ?? "none",
-          uniformity: row["uniformity"] ?? "none",
-          status: row["status_then"] ?? row["status"], compoundedBy: row["compounded_by"],
-          verifiedBy: (row["verified_at"] as String?).map { $0 < end } == true ? row["verified_by"] ?? "" : "")
+          lotNumber: try row["lot_number"], formula: "\(try row["code"] as String) v\(try row["version"] as Int)",
+          compounded: try CalendarDate.parse(row["compounding_date"]), quantity: try row["quantity"],
+          yield: try row["actual_yield"],
+          beyondUseDate: try CalendarDate.parse(row["bud"]), assay: try row["assay"] ?? "none",
+          uniformity: try row["uniformity"] ?? "none",
+          status: (try row["status_then"] ?? row["status"]), compoundedBy: try row["compounded_by"],
+          verifiedBy: (try row["verified_at"] as String?).map { $0 < end } == true ? try row["verified_by"] ?? "" : "")
       }
-      let dispensed = try Row.fetchAll(
-        db,
+      let dispensed = try db.rows(
         sql: """
           SELECT fill.filled_on, fill.quantity, fill.price, prescription.rx_number, patient.name, batch.lot_number
           FROM fill JOIN prescription ON prescription.id = fill.prescription_id
           JOIN patient ON patient.id = prescription.patient_id JOIN batch ON batch.id = fill.batch_id
-          WHERE fill.filled_at >= :start AND fill.filled_at < :end ORDER BY fill.filled_at, fill.id
-          """, arguments: ["start": start, "end": end]
+          WHERE fill.filled_at >= ? AND fill.filled_at < ? ORDER BY fill.filled_at, fill.id
+          """, arguments: [start, end]
       ).map { row in
         MonthReport.DispensedRow(
-          filled: try CalendarDate.parse(row["filled_on"]), rxNumber: row["rx_number"], patient: row["name"],
-          lotNumber: row["lot_number"], quantity: row["quantity"],
+          filled: try CalendarDate.parse(row["filled_on"]), rxNumber: try row["rx_number"], patient: try row["name"],
+          lotNumber: try row["lot_number"], quantity: try row["quantity"],
           price: try (row["price"] as String?).map { try PriceRecord.read($0).total })
       }
       let count =
-        try Int.fetchOne(
-          db, sql: "SELECT count(*) FROM movement WHERE moved_at >= ? AND moved_at < ?", arguments: [start, end]) ?? 0
+        try db.value(
+          Int.self, sql: "SELECT count(*) FROM movement WHERE moved_at >= ? AND moved_at < ?", arguments: [start, end])
+        ?? 0
       sink.start(count: count)
       var flows: [Int64: MonthFlow] = [:]
-      let movements = try Row.fetchCursor(
-        db,
-        sql: """
-          SELECT movement.moved_at, COALESCE(lot.lot_number, batch.lot_number) AS lot_number,
-            COALESCE(ingredient.code, formula.code) AS item, movement.kind, movement.moved_by,
-            COALESCE(movement.reason, '') AS reason, movement.quantity, ingredient.kind AS ingredient_kind,
-            movement.lot_id, movement.batch_id
-          FROM movement INDEXED BY movement_by_time LEFT JOIN lot ON lot.id = movement.lot_id
-          LEFT JOIN ingredient ON ingredient.id = lot.ingredient_id
-          LEFT JOIN batch ON batch.id = movement.batch_id LEFT JOIN formula ON formula.id = batch.formula_id
-          WHERE movement.moved_at >= ? AND movement.moved_at < ? ORDER BY movement.moved_at, movement.id
-          """, arguments: [start, end])
-      while let row = try movements.next() {
+      try db.each(
+        """
+        SELECT movement.moved_at, COALESCE(lot.lot_number, batch.lot_number) AS lot_number,
+          COALESCE(ingredient.code, formula.code) AS item, movement.kind, movement.moved_by,
+          COALESCE(movement.reason, '') AS reason, movement.quantity, ingredient.kind AS ingredient_kind,
+          movement.lot_id, movement.batch_id
+        FROM \(db.dialect.table("movement", indexedBy: "movement_by_time")) LEFT JOIN lot ON lot.id = movement.lot_id
+        LEFT JOIN ingredient ON ingredient.id = lot.ingredient_id
+        LEFT JOIN batch ON batch.id = movement.batch_id LEFT JOIN formula ON formula.id = batch.formula_id
+        WHERE movement.moved_at >= ? AND movement.moved_at < ? ORDER BY movement.moved_at, movement.id
+        """, [.text(start), .text(end)]
+      ) { row throws(StoreError) in
         let kind = try RowDecoding.known(MovementKind.self, row, "kind")
-        let quantity: Int64 = row["quantity"]
-        let lotID: Int64? = row["lot_id"]
+        let quantity: Int64 = try row["quantity"]
+        let lotID: Int64? = try row["lot_id"]
         // A batch's movements are capsules; a lot's are in its ingredient's stock unit.
         let unit = lotID == nil ? .count : try RowDecoding.known(IngredientKind.self, row, "ingredient_kind").stockUnit
-        flows[lotID ?? -(row["batch_id"] as Int64), default: MonthFlow()].add(kind: kind, quantity: quantity)
-        try sink.add(
-          MonthReport.MovementRow(
-            at: row["moved_at"], lotNumber: row["lot_number"], item: row["item"], kind: kind, unit: unit,
-            quantity: quantity, by: row["moved_by"], reason: row["reason"]))
+        let batchKey: Int64 = lotID == nil ? -(try row["batch_id"] as Int64) : 0
+        flows[lotID ?? batchKey, default: MonthFlow()].add(kind: kind, quantity: quantity)
+        let movement = try MonthReport.MovementRow(
+          at: row["moved_at"], lotNumber: row["lot_number"], item: row["item"], kind: kind, unit: unit,
+          quantity: quantity, by: row["moved_by"], reason: row["reason"])
+        do { try sink.add(movement) } catch { throw StoreError.from(error) }
+        return true
       }
-      for row in try Row.fetchAll(
-        db,
+      for row in try db.rows(
         sql: """
-          SELECT lot_id, batch_id, SUM(quantity) AS after FROM movement INDEXED BY movement_by_time
+          SELECT lot_id, batch_id, SUM(quantity) AS after FROM \(db.dialect.table("movement", indexedBy: "movement_by_time"))
           WHERE moved_at >= ? GROUP BY lot_id, batch_id
           """, arguments: [end])
       {
-        let key = (row["lot_id"] as Int64?) ?? -((row["batch_id"] as Int64?) ?? 0)
-        flows[key, default: MonthFlow()].after += row["after"] as Int64
+        let key = try (row["lot_id"] as Int64?) ?? -((row["batch_id"] as Int64?) ?? 0)
+        flows[key, default: MonthFlow()].after += try row["after"] as Int64
       }
       let totals = try self.totals(db, flows: flows, end: end, monthEnd: monthEnd, expiringDays: expiringDays)
       var report = MonthReport(
         year: year, month: month, monthEnd: monthEnd, batches: batches, dispensed: dispensed, movementCount: count,
         totals: totals)
-      report.auditEntries = try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit") ?? 0
+      report.auditEntries = try db.value(Int64.self, sql: "SELECT max(id) FROM audit") ?? 0
       report.auditHead = try AuditTrail.head(db)
       return report
     }
@@ -110,7 +108,7 @@ extension AppDatabase {
 
   /// Each item's month and each lot's stock at the month's end, from the flows of one pass.
   func totals(
-    _ db: Database, flows: [Int64: MonthFlow], end: String, monthEnd: CalendarDate, expiringDays: Int
+    _ db: any StoreConnection, flows: [Int64: MonthFlow], end: String, monthEnd: CalendarDate, expiringDays: Int
   ) throws -> MonthReport.Totals {
     // Only what holds stock now (the stock index's rows) or moved in or after the month: a lot or batch with
     // neither had nothing at the month's end and did nothing in it.
@@ -125,32 +123,30 @@ extension AppDatabase {
       """
     let ingredientJoin = " JOIN ingredient ON ingredient.id = lot.ingredient_id"
     let formulaJoin = " JOIN formula ON formula.id = batch.formula_id"
-    var lotInfo: [Int64: Row] = [:]
-    var batchInfo: [Int64: Row] = [:]
-    for row in try Row.fetchAll(
-      db,
-      sql: lotColumns + " FROM \(RowDecoding.lotsHeld)" + ingredientJoin
+    var lotInfo: [Int64: SQLRow] = [:]
+    var batchInfo: [Int64: SQLRow] = [:]
+    for row in try db.rows(
+      sql: lotColumns + " FROM \(RowDecoding.lotsHeld(db))" + ingredientJoin
         + " WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0", arguments: [end])
     {
-      lotInfo[row["id"]] = row
+      lotInfo[try row["id"]] = row
     }
-    for row in try Row.fetchAll(
-      db,
-      sql: batchColumns + " FROM \(RowDecoding.batchesHeld)" + formulaJoin
+    for row in try db.rows(
+      sql: batchColumns + " FROM \(RowDecoding.batchesHeld(db))" + formulaJoin
         + " WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0", arguments: [end])
     {
-      batchInfo[row["id"]] = row
+      batchInfo[try row["id"]] = row
     }
-    let lotByID = try db.makeStatement(
-      sql: lotColumns + " FROM stock JOIN lot ON lot.id = stock.lot_id" + ingredientJoin + " WHERE stock.lot_id = ?")
-    let batchByID = try db.makeStatement(
-      sql: batchColumns + " FROM stock JOIN batch ON batch.id = stock.batch_id" + formulaJoin
+    let lotByID =
+      (lotColumns + " FROM stock JOIN lot ON lot.id = stock.lot_id" + ingredientJoin + " WHERE stock.lot_id = ?")
+    let batchByID =
+      (batchColumns + " FROM stock JOIN batch ON batch.id = stock.batch_id" + formulaJoin
         + " WHERE stock.batch_id = ?")
     for key in flows.keys.sorted() {
       if key > 0, lotInfo[key] == nil {
-        lotInfo[key] = try Row.fetchOne(lotByID, arguments: [end, key])
+        lotInfo[key] = try db.row(sql: lotByID, arguments: [end, key])
       } else if key < 0, batchInfo[-key] == nil {
-        batchInfo[-key] = try Row.fetchOne(batchByID, arguments: [end, -key])
+        batchInfo[-key] = try db.row(sql: batchByID, arguments: [end, -key])
       }
     }
     var summary: [String: MonthReport.SummaryRow] = [:]
@@ -167,33 +163,35 @@ extension AppDatabase {
       var row: MonthReport.LotRow?
       let info = isLot ? lotInfo[id] : batchInfo[id]
       guard let info else { continue }
-      let closing: Int64 = (info["on_hand"] as Int64) - moved.after
+      let closing: Int64 = (try info["on_hand"] as Int64) - moved.after
       let opening = closing - moved.net
       if closing == 0, opening == 0, moved.moves == 0 { continue }
       if isLot {
-        item = info["code"]
+        item = try info["code"]
         unit = try RowDecoding.known(IngredientKind.self, info, "kind").stockUnit
-        let unitCost = (info["cost_cents"] as Int64?).map {
-          Decimal($0) / Decimal(max(info["received_quantity"] as Int64, 1))
+        let unitCost = try (try info["cost_cents"] as Int64?).map {
+          Decimal($0) / Decimal(max(try info["received_quantity"] as Int64, 1))
         }
         row = MonthReport.LotRow(
-          lotNumber: info["lot_number"], item: item, kind: kind, supplier: info["supplier"],
-          expires: try CalendarDate.parse(info["expiry"]), status: info["status_then"] ?? info["status"], unit: unit,
+          lotNumber: try info["lot_number"], item: item, kind: kind, supplier: try info["supplier"],
+          expires: try CalendarDate.parse(info["expiry"]), status: (try info["status_then"] ?? info["status"]),
+          unit: unit,
           quantity: closing, unitCost: unitCost,
-          value: (info["cost_cents"] as Int64?).map {
-            Money.share(of: Money(cents: $0), part: closing, whole: info["received_quantity"])
+          value: try (try info["cost_cents"] as Int64?).map {
+            Money.share(of: Money(cents: $0), part: closing, whole: try info["received_quantity"])
           })
       } else {
-        item = info["code"]
+        item = try info["code"]
         kind = "batch"
         // Finished capsules are valued at the ingredient cost they consumed; a batch emptied by the month's end
         // (most of those the month moved) has nothing to value, so its components are not read.
         let lines = closing == 0 ? [] : try costLines(db, batchID: id)
         let known = lines.allSatisfy { $0.cents != nil }
-        let perCapsule = lines.compactMap(\.cents).reduce(0, +) / Decimal(max(info["actual_yield"] as Int, 1))
+        let perCapsule = lines.compactMap(\.cents).reduce(0, +) / Decimal(max(try info["actual_yield"] as Int, 1))
         row = MonthReport.LotRow(
-          lotNumber: info["lot_number"], item: item, kind: kind, supplier: "compounded",
-          expires: try CalendarDate.parse(info["bud"]), status: info["status_then"] ?? info["status"], unit: .count,
+          lotNumber: try info["lot_number"], item: item, kind: kind, supplier: "compounded",
+          expires: try CalendarDate.parse(info["bud"]), status: (try info["status_then"] ?? info["status"]),
+          unit: .count,
           quantity: closing, unitCost: known ? perCapsule : nil,
           value: known ? Money.rounding(cents: perCapsule * Decimal(closing)) : nil)
       }

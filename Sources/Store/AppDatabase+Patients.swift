@@ -2,7 +2,6 @@ import Accounts
 import Dispensing
 import Formulation
 import Foundation
-import GRDB
 import Quantities
 
 extension AppDatabase {
@@ -14,13 +13,13 @@ extension AppDatabase {
     let name = try Self.checkedName(name)
     let id: Int64 = try write(stamp(user.id, now)) { db in
       try Self.refuseDuplicate(db, name: name, dateOfBirth: dateOfBirth, except: nil)
-      try db.execute(
+      let insertedID = try db.insert(
         sql: """
           INSERT INTO patient (name, date_of_birth, address, phone, created_at, created_by)
           VALUES (?, ?, ?, ?, ?, ?)
           """,
         arguments: [name, dateOfBirth.description, address, phone, Timestamp.string(now), user.id])
-      let id = db.lastInsertedRowID
+      let id = insertedID
       for entry in medications { try Self.addEntry(db, patient: id, kind: .medication, entry, by: user, now: now) }
       for entry in allergies { try Self.addEntry(db, patient: id, kind: .allergy, entry, by: user, now: now) }
       return id
@@ -49,7 +48,7 @@ extension AppDatabase {
         try Self.refuseDuplicate(db, name: name, dateOfBirth: current.dateOfBirth, except: id)
       }
       var assignments: [String] = []
-      var arguments: [(any DatabaseValueConvertible)?] = []
+      var arguments: [(any SQLArgument)?] = []
       for (column, value) in [("name", name), ("address", update.address), ("phone", update.phone)] {
         if let value {
           assignments.append("\(column) = ?")
@@ -59,7 +58,7 @@ extension AppDatabase {
       if !assignments.isEmpty {
         try db.execute(
           sql: "UPDATE patient SET \(assignments.joined(separator: ", ")) WHERE id = ?",
-          arguments: StatementArguments(arguments + [id]))
+          arguments: SQLArguments(arguments + [id]))
       }
       for (entries, kind, word) in [
         (update.stopMedications, PatientEntry.Kind.medication, "stop"),
@@ -123,7 +122,7 @@ extension AppDatabase {
   /// Every patient, by name.
   public func patients() throws(StoreError) -> [Patient] {
     try read { db in
-      try Int64.fetchAll(db, sql: "SELECT id FROM patient ORDER BY name, id").map { try patient(db, $0) }
+      try db.values(Int64.self, sql: "SELECT id FROM patient ORDER BY name, id").map { try patient(db, $0) }
     }
   }
 
@@ -139,38 +138,38 @@ extension AppDatabase {
     }
   }
 
-  func patient(_ db: Database, _ id: Int64) throws -> Patient {
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [id]) else {
+  func patient(_ db: any StoreConnection, _ id: Int64) throws -> Patient {
+    guard let row = try db.row(sql: "SELECT * FROM patient WHERE id = ?", arguments: [id]) else {
       throw StoreError("patient \(id) does not exist: 'compound patient find NAME' finds a patient", code: .notFound)
     }
-    let entries = try Row.fetchAll(
-      db, sql: "SELECT * FROM patient_entry WHERE patient_id = ? ORDER BY id", arguments: [id]
+    let entries = try db.rows(
+      sql: "SELECT * FROM patient_entry WHERE patient_id = ? ORDER BY id", arguments: [id]
     ).map(Self.entry)
     return Patient(
-      id: row["id"], name: row["name"], dateOfBirth: try CalendarDate.parse(row["date_of_birth"]),
-      address: row["address"], phone: row["phone"], entries: entries)
+      id: try row["id"], name: try row["name"], dateOfBirth: try CalendarDate.parse(row["date_of_birth"]),
+      address: try row["address"], phone: try row["phone"], entries: entries)
   }
 
-  static func entry(_ row: Row) throws -> PatientEntry {
-    let kindText: String = row["kind"]
+  static func entry(_ row: SQLRow) throws -> PatientEntry {
+    let kindText: String = try row["kind"]
     guard let kind = PatientEntry.Kind(rawValue: kindText) else {
-      throw StoreError("patient entry \(row["id"] as Int64) has the unknown kind '\(kindText)'")
+      throw StoreError("patient entry \(try row["id"] as Int64) has the unknown kind '\(kindText)'")
     }
     var review: EntryReview?
-    if let at: String = row["reviewed_at"] {
+    if let at: String = try row["reviewed_at"] {
       review = EntryReview(
-        terms: try RowDecoding.decode([String].self, row["reviewed_as"] ?? "[]"), by: row["reviewed_by"] ?? "",
-        at: at, reason: row["review_reason"] ?? "")
+        terms: try RowDecoding.decode([String].self, row["reviewed_as"] ?? "[]"), by: try row["reviewed_by"] ?? "",
+        at: at, reason: try row["review_reason"] ?? "")
     }
     return PatientEntry(
-      id: row["id"], kind: kind, text: row["text"],
-      startedOn: try (row["started_on"] as String?).map { try CalendarDate.parse($0) }, addedAt: row["added_at"],
-      addedBy: row["added_by"], endedOn: try (row["ended_on"] as String?).map { try CalendarDate.parse($0) },
-      endedBy: row["ended_by"], endReason: row["end_reason"], review: review)
+      id: try row["id"], kind: kind, text: try row["text"],
+      startedOn: try (row["started_on"] as String?).map { try CalendarDate.parse($0) }, addedAt: try row["added_at"],
+      addedBy: try row["added_by"], endedOn: try (row["ended_on"] as String?).map { try CalendarDate.parse($0) },
+      endedBy: try row["ended_by"], endReason: try row["end_reason"], review: review)
   }
 
   private static func addEntry(
-    _ db: Database, patient: Int64, kind: PatientEntry.Kind, _ entry: NewEntry, by user: User, now: Date
+    _ db: any StoreConnection, patient: Int64, kind: PatientEntry.Kind, _ entry: NewEntry, by user: User, now: Date
   ) throws {
     let text = entry.text.trimmingCharacters(in: .whitespaces)
     guard (1...200).contains(text.count) else {
@@ -194,14 +193,14 @@ extension AppDatabase {
   /// Refuses a second record of a person already on file: same date of birth, same name once case, accents,
   /// spaces and punctuation are ignored.
   private static func refuseDuplicate(
-    _ db: Database, name: String, dateOfBirth: CalendarDate, except: Int64?
+    _ db: any StoreConnection, name: String, dateOfBirth: CalendarDate, except: Int64?
   ) throws {
     let key = Patient.nameKey(name)
-    for row in try Row.fetchAll(
-      db, sql: "SELECT id, name FROM patient WHERE date_of_birth = ? ORDER BY id", arguments: [dateOfBirth.description])
+    for row in try db.rows(
+      sql: "SELECT id, name FROM patient WHERE date_of_birth = ? ORDER BY id", arguments: [dateOfBirth.description])
     {
-      let id: Int64 = row["id"]
-      let existing: String = row["name"]
+      let id: Int64 = try row["id"]
+      let existing: String = try row["name"]
       if id != except, Patient.nameKey(existing) == key {
         throw StoreError(
           "patient \(id), \(existing), born \(dateOfBirth), is already on file: correct them with 'compound patient update \(id)'"

@@ -1,6 +1,5 @@
 import Formulation
 import Foundation
-import GRDB
 import Pricing
 import Quantities
 
@@ -11,18 +10,18 @@ extension AppDatabase {
     try read { db in try batchCost(db, try batchRow(db, lotNumber)) }
   }
 
-  func batchCost(_ db: Database, _ row: Row) throws -> (lines: [CostLine], yield: Int, labourMinutes: Int?) {
+  func batchCost(_ db: any StoreConnection, _ row: SQLRow) throws -> (
+    lines: [CostLine], yield: Int, labourMinutes: Int?
+  ) {
     let lines = try costLines(db, batchID: row["id"])
-    let formula = try Row.fetchOne(
-      db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
+    let formula = try db.row(sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
     let labour = try formula.map { try version(db, $0, countingBatches: false).formula.labourMinutes } ?? nil
-    return (lines, row["actual_yield"], labour)
+    return (lines, try row["actual_yield"], labour)
   }
 
   /// What a batch consumed, lot by lot, with each lot's receipt cost.
-  func costLines(_ db: Database, batchID: Int64) throws -> [CostLine] {
-    try Row.fetchAll(
-      db,
+  func costLines(_ db: any StoreConnection, batchID: Int64) throws -> [CostLine] {
+    try db.rows(
       sql: """
         SELECT batch_component.measured, lot.lot_number, lot.cost_cents, lot.received_quantity, ingredient.code
         FROM batch_component JOIN lot ON lot.id = batch_component.lot_id
@@ -31,8 +30,8 @@ extension AppDatabase {
         """, arguments: [batchID]
     ).map { line in
       CostLine.ingredient(
-        line["code"], lotNumber: line["lot_number"], quantity: line["measured"],
-        lotCost: (line["cost_cents"] as Int64?).map(Money.init(cents:)), received: line["received_quantity"])
+        try line["code"], lotNumber: try line["lot_number"], quantity: try line["measured"],
+        lotCost: (try line["cost_cents"] as Int64?).map(Money.init(cents:)), received: try line["received_quantity"])
     }
   }
 
@@ -45,12 +44,13 @@ extension AppDatabase {
       formulaCode: formulaCode, quantity: quantity, lotChoices: [:], balance: nil, rules: rules, today: today)
     return try read { db in
       let lines = try plan.components.map { component in
-        let lot = try Row.fetchOne(
-          db, sql: "SELECT cost_cents, received_quantity FROM lot WHERE lot_number = ?",
+        let lot = try db.row(
+          sql: "SELECT cost_cents, received_quantity FROM lot WHERE lot_number = ?",
           arguments: [component.lotNumber])
         return CostLine.ingredient(
           component.ingredientCode, lotNumber: component.lotNumber, quantity: component.consumed(atYield: quantity),
-          lotCost: (lot?["cost_cents"] as Int64?).map(Money.init(cents:)), received: lot?["received_quantity"] ?? 1)
+          lotCost: (try lot?["cost_cents"] as Int64?).map(Money.init(cents:)),
+          received: try lot?["received_quantity"] ?? 1)
       }
       let minutes = try version(db, try formulaRow(db, formulaCode), countingBatches: false).formula.labourMinutes
       return PriceBreakdown.price(
@@ -62,21 +62,20 @@ extension AppDatabase {
   /// Stock on hand at cost: each lot's receipt cost per unit times what is left; nil value when unknown.
   public func valuation() throws(StoreError) -> [ValuationLine] {
     try read { db in
-      try Row.fetchAll(
-        db,
+      try db.rows(
         sql: """
           SELECT lot.lot_number, stock.on_hand, lot.cost_cents, lot.received_quantity, ingredient.code, ingredient.kind
-          FROM \(RowDecoding.lotsHeld) JOIN ingredient ON ingredient.id = lot.ingredient_id
+          FROM \(RowDecoding.lotsHeld(db)) JOIN ingredient ON ingredient.id = lot.ingredient_id
           WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 ORDER BY ingredient.code, lot.lot_number
           """
       ).map { row in
-        let onHand: Int64 = row["on_hand"]
-        let received: Int64 = row["received_quantity"]
-        let value = (row["cost_cents"] as Int64?).map {
+        let onHand: Int64 = try row["on_hand"]
+        let received: Int64 = try row["received_quantity"]
+        let value = (try row["cost_cents"] as Int64?).map {
           Money.share(of: Money(cents: $0), part: onHand, whole: received)
         }
         return ValuationLine(
-          lotNumber: row["lot_number"], ingredient: row["code"],
+          lotNumber: try row["lot_number"], ingredient: try row["code"],
           unit: try RowDecoding.known(IngredientKind.self, row, "kind").stockUnit, onHand: onHand, value: value)
       }
     }

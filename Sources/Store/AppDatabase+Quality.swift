@@ -1,7 +1,6 @@
 import Accounts
 import Formulation
 import Foundation
-import GRDB
 import Quality
 import Quantities
 
@@ -13,8 +12,8 @@ extension AppDatabase {
   ) throws(StoreError) -> AssayEntry {
     try write(stamp(input.by.id, now)) { db in
       let row = try batchRow(db, input.lotNumber)
-      let batchID: Int64 = row["id"]
-      let number: String = row["lot_number"]
+      let batchID: Int64 = try row["id"]
+      let number: String = try row["lot_number"]
       let compounded = try CalendarDate.parse(row["compounding_date"])
       guard input.tested <= today else {
         throw StoreError("--tested \(input.tested) is in the future: give the date the lab tested the lot")
@@ -22,8 +21,7 @@ extension AppDatabase {
       guard input.tested >= compounded else {
         throw StoreError("--tested \(input.tested) is before batch \(number) was compounded (\(compounded))")
       }
-      let formulaRow = try Row.fetchOne(
-        db, sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
+      let formulaRow = try db.row(sql: "SELECT * FROM formula WHERE id = ?", arguments: [row["formula_id"] as Int64])
       guard let formulaRow else { throw StoreError("the formula of batch \(number) is missing") }
       let stored = try version(db, formulaRow, countingBatches: false)
       let qc = stored.formula.qualityControl
@@ -64,7 +62,7 @@ extension AppDatabase {
   public func assays(lotNumber: String? = nil, formula: String? = nil) throws(StoreError) -> [AssayEntry] {
     try read { db in
       var conditions: [String] = []
-      var arguments: [any DatabaseValueConvertible] = []
+      var arguments: [any SQLArgument] = []
       if let lotNumber {
         _ = try batchRow(db, lotNumber)
         conditions.append("batch.lot_number = ?")
@@ -76,13 +74,12 @@ extension AppDatabase {
         arguments.append(formula)
       }
       let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-      return try assayEntries(db, filter: filter, arguments: StatementArguments(arguments))
+      return try assayEntries(db, filter: filter, arguments: SQLArguments(arguments))
     }
   }
 
-  func assayEntries(_ db: Database, filter: String, arguments: StatementArguments) throws -> [AssayEntry] {
-    try Row.fetchAll(
-      db,
+  func assayEntries(_ db: any StoreConnection, filter: String, arguments: SQLArguments) throws -> [AssayEntry] {
+    try db.rows(
       sql: """
         SELECT assay.*, batch.lot_number, formula.code FROM assay
         JOIN batch ON batch.id = assay.batch_id JOIN formula ON formula.id = batch.formula_id\(filter)
@@ -90,8 +87,8 @@ extension AppDatabase {
         """, arguments: arguments
     ).map { row in
       AssayEntry(
-        lotNumber: row["lot_number"], formulaCode: row["code"], recordedAt: row["recorded_at"],
-        recordedBy: row["recorded_by"], result: try AssayRecord.read(row["result"]), heldLot: false)
+        lotNumber: try row["lot_number"], formulaCode: try row["code"], recordedAt: try row["recorded_at"],
+        recordedBy: try row["recorded_by"], result: try AssayRecord.read(row["result"]), heldLot: false)
     }
   }
 
@@ -105,8 +102,8 @@ extension AppDatabase {
   ) throws(StoreError) -> BatchRecord {
     let number: String = try write(stamp(user.id, now)) { db in
       let row = try batchRow(db, lotNumber)
-      let number: String = row["lot_number"]
-      let batchID: Int64 = row["id"]
+      let number: String = try row["lot_number"]
+      let batchID: Int64 = try row["id"]
       try check(action, by: user, reason: reason)
       let status = try RowDecoding.known(LotStatus.self, row, "status")
       let next = try action.apply(to: status, lot: number)
@@ -120,12 +117,12 @@ extension AppDatabase {
   }
 
   /// Loads what `BatchRelease` needs to judge the batch in `row`, and refuses with its reason.
-  private func releasable(_ db: Database, row: Row, policy: QualityPolicy, today: CalendarDate) throws {
-    let batchID: Int64 = row["id"]
-    let weights = try Bool.fetchOne(
-      db, sql: "SELECT passed FROM weight_check WHERE batch_id = ? ORDER BY id DESC LIMIT 1", arguments: [batchID])
-    let consumed = try Row.fetchAll(
-      db,
+  private func releasable(_ db: any StoreConnection, row: SQLRow, policy: QualityPolicy, today: CalendarDate) throws {
+    let batchID: Int64 = try row["id"]
+    let weights = try db.value(
+      Bool.self, sql: "SELECT passed FROM weight_check WHERE batch_id = ? ORDER BY id DESC LIMIT 1",
+      arguments: [batchID])
+    let consumed = try db.rows(
       sql: """
         SELECT lot.id, lot.lot_number, lot.status, ingredient.code FROM batch_component
         JOIN lot ON lot.id = batch_component.lot_id JOIN ingredient ON ingredient.id = lot.ingredient_id
@@ -133,11 +130,13 @@ extension AppDatabase {
         """, arguments: [batchID]
     ).map {
       ReleaseFacts.Consumed(
-        lotNumber: $0["lot_number"], ingredient: $0["code"], status: try RowDecoding.known(LotStatus.self, $0, "status")
+        lotNumber: try $0["lot_number"], ingredient: try $0["code"],
+        status: try RowDecoding.known(LotStatus.self, $0, "status")
       )
     }
     let facts = ReleaseFacts(
-      lotNumber: row["lot_number"], verified: (row["verified_by"] as String?) != nil, weightCheckPassed: weights,
+      lotNumber: try row["lot_number"], verified: (try row["verified_by"] as String?) != nil,
+      weightCheckPassed: weights,
       beyondUseDate: try CalendarDate.parse(row["bud"]),
       latestAssay: try assayEntries(db, filter: " WHERE assay.batch_id = ?", arguments: [batchID]).last?.result,
       consumed: consumed)
@@ -154,7 +153,7 @@ extension AppDatabase {
   ) throws(StoreError) -> IngredientLot {
     try write(stamp(user.id, now)) { db in
       guard
-        let row = try Row.fetchOne(db, sql: RowDecoding.lotSelect + " WHERE lot.lot_number = ?", arguments: [lotNumber])
+        let row = try db.row(sql: RowDecoding.lotSelect + " WHERE lot.lot_number = ?", arguments: [lotNumber])
       else {
         throw StoreError("lot '\(lotNumber)' does not exist: 'compound lot list' shows the lots", code: .notFound)
       }
@@ -165,8 +164,7 @@ extension AppDatabase {
         guard !lot.isExpired(on: today) else {
           throw StoreError("lot \(lot.lotNumber) expired on \(lot.expiry): it cannot be released")
         }
-        let ingredientRow = try Row.fetchOne(
-          db, sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [lot.ingredientCode])
+        let ingredientRow = try db.row(sql: "SELECT * FROM ingredient WHERE code = ?", arguments: [lot.ingredientCode])
         let ingredient = try ingredientRow.map { try RowDecoding.ingredient($0) }
         if lot.triturationParts != nil {
           // The pharmacy's own dilution: its record is the certificate; another pharmacist checks it.
@@ -175,7 +173,7 @@ extension AppDatabase {
           if let ingredient, let limit = limit(ingredient), let refusal = limit.refusal(of: lot) {
             throw StoreError(refusal)
           }
-          let certificate: String? = row["certificate_sha256"]
+          let certificate: String? = try row["certificate_sha256"]
           if ingredient?.kind == .api, certificate == nil, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw StoreError(
               "API lot \(lot.lotNumber) has no certificate of analysis on file: keep it with 'compound lot certificate \(lot.lotNumber) --file FILE', or release it with --reason \"why the certificate is not here\""
@@ -183,7 +181,7 @@ extension AppDatabase {
           }
         }
       }
-      let lotID: Int64 = row["id"]
+      let lotID: Int64 = try row["id"]
       try db.execute(sql: "UPDATE lot SET status = ? WHERE id = ?", arguments: [next.rawValue, lotID])
       try db.execute(
         sql:
@@ -222,7 +220,7 @@ extension AppDatabase {
   }
 
   func setStatus(
-    _ db: Database, batch: Int64, from: LotStatus, to: LotStatus, by user: User, reason: String?, now: Date
+    _ db: any StoreConnection, batch: Int64, from: LotStatus, to: LotStatus, by user: User, reason: String?, now: Date
   ) throws {
     try db.execute(sql: "UPDATE batch SET status = ? WHERE id = ?", arguments: [to.rawValue, batch])
     try db.execute(

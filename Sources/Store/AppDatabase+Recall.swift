@@ -1,7 +1,6 @@
 import Accounts
 import Formulation
 import Foundation
-import GRDB
 import Quality
 import Quantities
 
@@ -16,14 +15,12 @@ extension AppDatabase {
     }
     return try write(stamp(hold?.user.id ?? Self.systemActor, now)) { db in
       var report: RecallReport
-      if let lot = try Row.fetchOne(
-        db,
+      if let lot = try db.row(
         sql:
           "SELECT lot.*, stock.on_hand, ingredient.code FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id JOIN stock ON stock.lot_id = lot.id WHERE lot_number = ?",
         arguments: [lotNumber])
       {
-        let batches = try Row.fetchAll(
-          db,
+        let batches = try db.rows(
           sql: """
             SELECT batch.*, stock.on_hand, formula.code, batch_component.measured FROM batch_component
             JOIN batch ON batch.id = batch_component.batch_id JOIN formula ON formula.id = batch.formula_id
@@ -31,18 +28,16 @@ extension AppDatabase {
             WHERE batch_component.lot_id = ? ORDER BY batch.id
             """, arguments: [lot["id"] as Int64])
         // Through triturations: each one made from this lot, and the batches that used it.
-        let triturations = try Row.fetchAll(
-          db,
+        let triturations = try db.rows(
           sql: """
             SELECT lot.id, lot.lot_number, stock.on_hand, lot.status, trituration.api_lot_id,
               trituration.api_weighed_ug, trituration.diluent_weighed_ug
             FROM trituration JOIN lot ON lot.id = trituration.lot_id JOIN stock ON stock.lot_id = lot.id
-            WHERE trituration.api_lot_id = :lot OR trituration.diluent_lot_id = :lot ORDER BY trituration.id
-            """, arguments: ["lot": lot["id"] as Int64])
-        var throughTrituration: [Row] = []
+            WHERE trituration.api_lot_id = ? OR trituration.diluent_lot_id = ? ORDER BY trituration.id
+            """, arguments: [lot["id"] as Int64, lot["id"] as Int64])
+        var throughTrituration: [SQLRow] = []
         for trituration in triturations {
-          throughTrituration += try Row.fetchAll(
-            db,
+          throughTrituration += try db.rows(
             sql: """
               SELECT batch.*, stock.on_hand, formula.code, batch_component.measured FROM batch_component
               JOIN batch ON batch.id = batch_component.batch_id JOIN formula ON formula.id = batch.formula_id
@@ -52,34 +47,33 @@ extension AppDatabase {
         }
         let allBatches = batches + throughTrituration
         report = RecallReport(
-          kind: "ingredient", lotNumber: lot["lot_number"], item: lot["code"],
+          kind: "ingredient", lotNumber: try lot["lot_number"], item: try lot["code"],
           components: try Self.madeFrom(db, lotID: lot["id"]),
           batches: try allBatches.map { try Self.recallBatch($0, used: $0["measured"]) },
-          fills: try fills(db, batchIDs: allBatches.map { $0["id"] }), onHand: [:], onHandUnits: [:], held: [])
-        report.triturations = triturations.map { row in
-          let isAPI = (row["api_lot_id"] as Int64) == (lot["id"] as Int64)
+          fills: try fills(db, batchIDs: try allBatches.map { try $0["id"] }), onHand: [:], onHandUnits: [:], held: [])
+        report.triturations = try triturations.map { row in
+          let isAPI = (try row["api_lot_id"] as Int64) == (try lot["id"] as Int64)
           return RecallReport.TriturationLot(
-            lotNumber: row["lot_number"], madeFrom: lot["lot_number"],
-            used: isAPI ? row["api_weighed_ug"] : row["diluent_weighed_ug"], onHand: row["on_hand"],
-            status: row["status"])
+            lotNumber: try row["lot_number"], madeFrom: try lot["lot_number"],
+            used: isAPI ? try row["api_weighed_ug"] : try row["diluent_weighed_ug"], onHand: try row["on_hand"],
+            status: try row["status"])
         }
         for trituration in report.triturations where trituration.onHand > 0 {
           report.onHand[trituration.lotNumber] = trituration.onHand
           report.onHandUnits[trituration.lotNumber] = .mass
         }
-        if (lot["on_hand"] as Int64) > 0 {
-          report.onHand[lot["lot_number"]] = lot["on_hand"]
-          let ingredient = try Row.fetchOne(
-            db, sql: "SELECT id, kind FROM ingredient WHERE id = ?", arguments: [lot["ingredient_id"] as Int64])
-          report.onHandUnits[lot["lot_number"]] = try ingredient.map {
+        if (try lot["on_hand"] as Int64) > 0 {
+          report.onHand[try lot["lot_number"]] = try lot["on_hand"]
+          let ingredient = try db.row(
+            sql: "SELECT id, kind FROM ingredient WHERE id = ?", arguments: [lot["ingredient_id"] as Int64])
+          report.onHandUnits[try lot["lot_number"]] = try ingredient.map {
             try RowDecoding.known(IngredientKind.self, $0, "kind").stockUnit
           }
         }
       } else {
         let batch = try batchRow(db, lotNumber)
         var components: [RecallReport.Component] = []
-        for row in try Row.fetchAll(
-          db,
+        for row in try db.rows(
           sql: """
             SELECT lot.id, lot.lot_number, lot.supplier, lot.supplier_lot, ingredient.code, ingredient.kind,
               batch_component.measured
@@ -89,25 +83,25 @@ extension AppDatabase {
         {
           components.append(
             RecallReport.Component(
-              lotNumber: row["lot_number"], ingredient: row["code"], supplier: row["supplier"],
-              supplierLot: row["supplier_lot"], unit: try RowDecoding.known(IngredientKind.self, row, "kind").stockUnit,
-              used: row["measured"]))
+              lotNumber: try row["lot_number"], ingredient: try row["code"], supplier: try row["supplier"],
+              supplierLot: try row["supplier_lot"],
+              unit: try RowDecoding.known(IngredientKind.self, row, "kind").stockUnit,
+              used: try row["measured"]))
           // A trituration lot's own sources, so that the trace reaches the supplier's lots.
           components += try Self.madeFrom(db, lotID: row["id"])
         }
         let formula =
-          try String.fetchOne(
-            db, sql: "SELECT code FROM formula WHERE id = ?", arguments: [batch["formula_id"] as Int64]) ?? ""
+          try db.value(
+            String.self, sql: "SELECT code FROM formula WHERE id = ?", arguments: [batch["formula_id"] as Int64]) ?? ""
         var row = batch
         row =
-          try Row.fetchOne(
-            db,
+          try db.row(
             sql:
               "SELECT batch.*, stock.on_hand, ? AS code FROM batch JOIN stock ON stock.batch_id = batch.id WHERE batch.id = ?",
             arguments: [formula, batch["id"] as Int64])
           ?? batch
         report = RecallReport(
-          kind: "batch", lotNumber: batch["lot_number"], item: formula, components: components,
+          kind: "batch", lotNumber: try batch["lot_number"], item: formula, components: components,
           batches: [try Self.recallBatch(row, used: nil)], fills: try fills(db, batchIDs: [batch["id"]]), onHand: [:],
           onHandUnits: [:], held: [])
       }
@@ -117,18 +111,14 @@ extension AppDatabase {
       }
       if let hold {
         for (number, _) in report.onHand.sorted(by: { $0.key < $1.key }) {
-          if let batch = try Row.fetchOne(
-            db, sql: "SELECT id, status FROM batch WHERE lot_number = ?", arguments: [number])
-          {
+          if let batch = try db.row(sql: "SELECT id, status FROM batch WHERE lot_number = ?", arguments: [number]) {
             let status = try RowDecoding.known(LotStatus.self, batch, "status")
             guard (try? LotAction.hold.apply(to: status, lot: number)) != nil else { continue }
             try setStatus(
               db, batch: batch["id"], from: status, to: .onHold, by: hold.user, reason: "recall: \(hold.reason)",
               now: now)
             report.held.append(number)
-          } else if let lot = try Row.fetchOne(
-            db, sql: "SELECT id, status FROM lot WHERE lot_number = ?", arguments: [number])
-          {
+          } else if let lot = try db.row(sql: "SELECT id, status FROM lot WHERE lot_number = ?", arguments: [number]) {
             let status = try RowDecoding.known(LotStatus.self, lot, "status")
             guard (try? LotAction.hold.apply(to: status, lot: number)) != nil else { continue }
             try db.execute(sql: "UPDATE lot SET status = 'on_hold' WHERE id = ?", arguments: [lot["id"] as Int64])
@@ -145,8 +135,8 @@ extension AppDatabase {
       // The statuses as this command leaves them: what it held is on hold now, in the report as in the database.
       for number in report.onHand.keys {
         let status =
-          try String.fetchOne(db, sql: "SELECT status FROM batch WHERE lot_number = ?", arguments: [number])
-          ?? String.fetchOne(db, sql: "SELECT status FROM lot WHERE lot_number = ?", arguments: [number])
+          try db.value(String.self, sql: "SELECT status FROM batch WHERE lot_number = ?", arguments: [number])
+          ?? db.value(String.self, sql: "SELECT status FROM lot WHERE lot_number = ?", arguments: [number])
         report.onHandStatus[number] = status
       }
       for index in report.batches.indices {
@@ -158,44 +148,41 @@ extension AppDatabase {
 
   /// The lots a trituration lot was made from, as components named "CODE (in trituration LOT)"; none for a
   /// received lot.
-  static func madeFrom(_ db: Database, lotID: Int64) throws -> [RecallReport.Component] {
+  static func madeFrom(_ db: any StoreConnection, lotID: Int64) throws -> [RecallReport.Component] {
     guard
-      let trituration = try Row.fetchOne(
-        db,
+      let trituration = try db.row(
         sql:
           "SELECT trituration.*, lot.lot_number FROM trituration JOIN lot ON lot.id = trituration.lot_id WHERE lot_id = ?",
         arguments: [lotID])
     else { return [] }
     let sources: [(String, Int64)] = [
-      ("api_lot_id", trituration["api_weighed_ug"]), ("diluent_lot_id", trituration["diluent_weighed_ug"]),
+      ("api_lot_id", try trituration["api_weighed_ug"]), ("diluent_lot_id", try trituration["diluent_weighed_ug"]),
     ]
     return try sources.compactMap { column, used in
       guard
-        let row = try Row.fetchOne(
-          db,
+        let row = try db.row(
           sql:
             "SELECT lot.lot_number, lot.supplier, lot.supplier_lot, ingredient.code FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.id = ?",
           arguments: [trituration[column] as Int64])
       else { return nil }
       return RecallReport.Component(
-        lotNumber: row["lot_number"],
-        ingredient: "\(row["code"] as String) (in trituration \(trituration["lot_number"] as String))",
-        supplier: row["supplier"], supplierLot: row["supplier_lot"], unit: .mass, used: used)
+        lotNumber: try row["lot_number"],
+        ingredient: "\(try row["code"] as String) (in trituration \(try trituration["lot_number"] as String))",
+        supplier: try row["supplier"], supplierLot: try row["supplier_lot"], unit: .mass, used: used)
     }
   }
 
-  static func recallBatch(_ row: Row, used: Int64?) throws -> RecallReport.Batch {
+  static func recallBatch(_ row: SQLRow, used: Int64?) throws -> RecallReport.Batch {
     RecallReport.Batch(
-      lotNumber: row["lot_number"], formulaCode: row["code"],
+      lotNumber: try row["lot_number"], formulaCode: try row["code"],
       compounded: try CalendarDate.parse(row["compounding_date"]),
-      status: row["status"], onHand: row["on_hand"], used: used)
+      status: try row["status"], onHand: try row["on_hand"], used: used)
   }
 
-  private func fills(_ db: Database, batchIDs: [Int64]) throws -> [RecallReport.Fill] {
+  private func fills(_ db: any StoreConnection, batchIDs: [Int64]) throws -> [RecallReport.Fill] {
     guard !batchIDs.isEmpty else { return [] }
     let marks = batchIDs.map { _ in "?" }.joined(separator: ", ")
-    return try Row.fetchAll(
-      db,
+    return try db.rows(
       sql: """
         SELECT fill.fill_number, fill.quantity, fill.filled_on, batch.lot_number, prescription.rx_number,
           patient.name AS patient, patient.phone AS patient_phone, patient.address, prescriber.name AS prescriber,
@@ -203,12 +190,15 @@ extension AppDatabase {
         FROM fill JOIN batch ON batch.id = fill.batch_id JOIN prescription ON prescription.id = fill.prescription_id
         JOIN patient ON patient.id = prescription.patient_id JOIN prescriber ON prescriber.id = prescription.prescriber_id
         WHERE fill.batch_id IN (\(marks)) ORDER BY fill.filled_at, fill.id
-        """, arguments: StatementArguments(batchIDs)
+        """, arguments: SQLArguments(batchIDs)
     ).map {
       RecallReport.Fill(
-        rxNumber: $0["rx_number"], fillNumber: $0["fill_number"], lotNumber: $0["lot_number"], quantity: $0["quantity"],
-        filled: try CalendarDate.parse($0["filled_on"]), patient: $0["patient"], patientPhone: $0["patient_phone"],
-        patientAddress: $0["address"], prescriber: $0["prescriber"], prescriberPhone: $0["prescriber_phone"])
+        rxNumber: try $0["rx_number"], fillNumber: try $0["fill_number"], lotNumber: try $0["lot_number"],
+        quantity: try $0["quantity"],
+        filled: try CalendarDate.parse($0["filled_on"]), patient: try $0["patient"],
+        patientPhone: try $0["patient_phone"],
+        patientAddress: try $0["address"], prescriber: try $0["prescriber"], prescriberPhone: try $0["prescriber_phone"]
+      )
     }
   }
 }

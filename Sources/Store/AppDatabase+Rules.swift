@@ -2,7 +2,6 @@ import Accounts
 import Digest
 import Formulation
 import Foundation
-import GRDB
 
 extension AppDatabase {
   /// Stores a new version of the clinical rules, signed by a pharmacist.
@@ -16,8 +15,8 @@ extension AppDatabase {
     let digest = SHA256.hex(json)
     return try write(stamp(signer?.id ?? Self.systemActor, now)) { db in
       if signer == nil {
-        let users = try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user") ?? 0
-        let versions = try Int.fetchOne(db, sql: "SELECT count(*) FROM clinical_rules") ?? 0
+        let users = try db.value(Int.self, sql: "SELECT count(*) FROM app_user") ?? 0
+        let versions = try db.value(Int.self, sql: "SELECT count(*) FROM clinical_rules") ?? 0
         guard users == 0, versions == 0 else {
           throw StoreError("this database already has users or rules: a pharmacist imports rules with --by ID")
         }
@@ -27,7 +26,7 @@ extension AppDatabase {
           "these rules are already in force as version \(current.version) (\(current.sha256.prefix(12))): nothing to import"
         )
       }
-      let next = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM clinical_rules") ?? 0) + 1
+      let next = (try db.value(Int.self, sql: "SELECT MAX(version) FROM clinical_rules") ?? 0) + 1
       try db.execute(
         sql: """
           INSERT INTO clinical_rules (version, sha256, rules, source, reason, imported_at, imported_by)
@@ -47,20 +46,20 @@ extension AppDatabase {
   /// Every imported version, oldest first.
   public func rulesHistory() throws(StoreError) -> [RulesRecord] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM clinical_rules ORDER BY version").map(Self.rulesRecord)
+      try db.rows(sql: "SELECT * FROM clinical_rules ORDER BY version").map(Self.rulesRecord)
     }
   }
 
-  static func activeRules(_ db: Database) throws -> RulesRecord? {
-    try Row.fetchOne(db, sql: "SELECT * FROM clinical_rules ORDER BY version DESC LIMIT 1").map(rulesRecord)
+  static func activeRules(_ db: any StoreConnection) throws -> RulesRecord? {
+    try db.row(sql: "SELECT * FROM clinical_rules ORDER BY version DESC LIMIT 1").map(rulesRecord)
   }
 
-  static func rules(_ db: Database, version: Int) throws -> RulesRecord? {
-    try Row.fetchOne(db, sql: "SELECT * FROM clinical_rules WHERE version = ?", arguments: [version]).map(rulesRecord)
+  static func rules(_ db: any StoreConnection, version: Int) throws -> RulesRecord? {
+    try db.row(sql: "SELECT * FROM clinical_rules WHERE version = ?", arguments: [version]).map(rulesRecord)
   }
 
   /// Refuses a write checked against `version` when another version came into force meanwhile.
-  static func requireRulesInForce(_ db: Database, version: Int) throws {
+  static func requireRulesInForce(_ db: any StoreConnection, version: Int) throws {
     guard let current = try activeRules(db) else {
       throw StoreError(RulesRecord.missing)
     }
@@ -75,10 +74,10 @@ extension AppDatabase {
     }
   }
 
-  static func rulesRecord(_ row: Row) -> RulesRecord {
+  static func rulesRecord(_ row: SQLRow) throws(StoreError) -> RulesRecord {
     RulesRecord(
-      version: row["version"], sha256: row["sha256"], json: row["rules"], source: row["source"],
-      reason: row["reason"], importedAt: row["imported_at"], importedBy: row["imported_by"])
+      version: try row["version"], sha256: try row["sha256"], json: try row["rules"], source: try row["source"],
+      reason: try row["reason"], importedAt: try row["imported_at"], importedBy: try row["imported_by"])
   }
 }
 

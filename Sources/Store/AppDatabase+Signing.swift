@@ -2,7 +2,6 @@ import Accounts
 import Dispensing
 import Formulation
 import Foundation
-import GRDB
 
 extension AppDatabase {
   /// The active user `login` once `pin` matches their stored hash: an electronic signature for `action`.
@@ -63,11 +62,6 @@ extension AppDatabase {
 
   /// Why `signer` may not sign the second step of what `first` (login) signed first, or nil when they may:
   /// the facts about the first signer, judged by `SigningRules.sameSigner`.
-  static func sameSigner(_ db: Database, _ signer: User, first login: String, firstName: String) throws -> String? {
-    try sameSigner(SQLiteSession(db: db), signer, first: login, firstName: firstName)
-  }
-
-  /// `sameSigner` on either engine's connection.
   static func sameSigner(
     _ connection: any StoreConnection, _ signer: User, first login: String, firstName: String
   ) throws(StoreError) -> String? {
@@ -89,12 +83,12 @@ extension AppDatabase {
 
   /// What the signature state of `login` is: the hash, wrong PINs in a row since the last good signature or
   /// PIN change, the last one's time, and whether the PIN is a reset one.
-  private static func signingState(_ db: Database, login: String) throws -> (
+  private static func signingState(_ db: any StoreConnection, login: String) throws -> (
     hash: String, failures: Int, lastFailure: String?, mustChange: Bool, knownTo: String?
   ) {
     guard
-      let row = try Row.fetchOne(
-        db, sql: "SELECT pin_hash, must_change_pin, pin_known_to FROM app_user WHERE login = ?",
+      let row = try db.row(
+        sql: "SELECT pin_hash, must_change_pin, pin_known_to FROM app_user WHERE login = ?",
         arguments: [login])
     else { throw StoreError("user \(login) is not in the database", code: .notFound) }
     // Wrong PINs in a row: failed signatures after the user's last good one, or the last change to their
@@ -102,24 +96,23 @@ extension AppDatabase {
     // entries back from the newest (audit_by_actor; `at` never goes back as entries are added), which stops
     // at the first: a max() over them would read every entry the user ever signed.
     let since =
-      try Int64.fetchOne(
-        db,
+      try db.value(
+        Int64.self,
         sql: """
-          SELECT max(
+          SELECT \(db.dialect.greatest)(
             COALESCE((SELECT id FROM audit WHERE actor = ? AND table_name <> 'signature_failure'
               ORDER BY at DESC, id DESC LIMIT 1), 0),
             COALESCE((SELECT max(id) FROM audit
               WHERE table_name = 'app_user' AND row_id = (SELECT id FROM app_user WHERE login = ?)), 0))
           """, arguments: [login, login]) ?? 0
-    let failures = try Row.fetchOne(
-      db,
+    let failures = try db.row(
       sql: """
         SELECT count(*) AS n, max(at) AS last FROM audit
         WHERE actor = ? AND table_name = 'signature_failure' AND id > ?
         """, arguments: [login, since])
     return (
-      row["pin_hash"], failures?["n"] ?? 0, failures?["last"], (row["must_change_pin"] as Int?) == 1,
-      row["pin_known_to"]
+      try row["pin_hash"], try failures?["n"] ?? 0, try failures?["last"], (try row["must_change_pin"] as Int?) == 1,
+      try row["pin_known_to"]
     )
   }
 }

@@ -2,7 +2,6 @@ import Accounts
 import Digest
 import Formulation
 import Foundation
-import GRDB
 import Quality
 import Quantities
 
@@ -15,25 +14,26 @@ extension AppDatabase {
       throw StoreError(refusal)
     }
     return try write(stamp(approvedBy?.id ?? Self.systemActor, now)) { db in
-      if try Row.fetchOne(db, sql: "SELECT 1 FROM formula WHERE code = ?", arguments: [definition.code]) != nil {
+      if try db.row(sql: "SELECT 1 FROM formula WHERE code = ?", arguments: [definition.code]) != nil {
         throw StoreError("\(definition.code) is already a capsule formula's code: give the trituration its own code")
       }
-      let catalog = try Row.fetchAll(db, sql: "SELECT * FROM ingredient").map { try RowDecoding.ingredient($0) }
+      let catalog = try db.rows(sql: "SELECT * FROM ingredient").map { try RowDecoding.ingredient($0) }
       func find(_ code: String) -> Ingredient? { catalog.first { $0.code.uppercased() == code.uppercased() } }
       if let refusal = definition.refusal(api: find(definition.api), diluent: find(definition.diluent), rules: rules) {
         throw StoreError(refusal)
       }
       let text = try TriturationFormulaRecord.text(definition)
       let digest = SHA256.hex(text)
-      if let latest = try Row.fetchOne(
-        db, sql: "SELECT * FROM trituration_formula WHERE code = ? ORDER BY version DESC LIMIT 1",
-        arguments: [definition.code]), latest["sha256"] == digest
+      if let latest = try db.row(
+        sql: "SELECT * FROM trituration_formula WHERE code = ? ORDER BY version DESC LIMIT 1",
+        arguments: [definition.code]), try latest["sha256"] == digest
       {
-        return (latest["version"], false)
+        return (try latest["version"], false)
       }
       let next =
-        (try Int.fetchOne(
-          db, sql: "SELECT MAX(version) FROM trituration_formula WHERE code = ?", arguments: [definition.code]) ?? 0)
+        (try db.value(
+          Int.self, sql: "SELECT MAX(version) FROM trituration_formula WHERE code = ?", arguments: [definition.code])
+          ?? 0)
         + 1
       try db.execute(
         sql: """
@@ -52,13 +52,13 @@ extension AppDatabase {
     try read { db in try Self.latestTriturations(db) }
   }
 
-  static func latestTriturations(_ db: Database, api: String? = nil) throws -> [(definition: Trituration, version: Int)]
-  {
-    try Row.fetchAll(
-      db,
+  static func latestTriturations(_ db: any StoreConnection, api: String? = nil) throws -> [(
+    definition: Trituration, version: Int
+  )] {
+    try db.rows(
       sql:
         "SELECT * FROM trituration_formula t WHERE version = (SELECT MAX(version) FROM trituration_formula WHERE code = t.code) ORDER BY code"
-    ).map { (try TriturationFormulaRecord.read($0["definition"]), $0["version"]) }
+    ).map { (try TriturationFormulaRecord.read($0["definition"]), try $0["version"]) }
       .filter { api == nil || $0.0.api.uppercased() == api?.uppercased() }
   }
 
@@ -76,12 +76,12 @@ extension AppDatabase {
   }
 
   private func triturationPlan(
-    _ db: Database, code: String, mass: Mass, lotChoices: [String: String], balance: Balance,
+    _ db: any StoreConnection, code: String, mass: Mass, lotChoices: [String: String], balance: Balance,
     rules: FormulationRules, today: CalendarDate, shortDatedReason: String?
   ) throws -> (plan: TriturationPlan, formulaID: Int64, lots: [String: IngredientLot], lotIDs: [String: Int64]) {
     guard
-      let row = try Row.fetchOne(
-        db, sql: "SELECT * FROM trituration_formula WHERE code = ? ORDER BY version DESC LIMIT 1", arguments: [code])
+      let row = try db.row(
+        sql: "SELECT * FROM trituration_formula WHERE code = ? ORDER BY version DESC LIMIT 1", arguments: [code])
     else {
       let known = try Self.latestTriturations(db).map(\.definition.code)
       throw StoreError(
@@ -90,8 +90,8 @@ extension AppDatabase {
     }
     let definition = try TriturationFormulaRecord.read(row["definition"])
     let codes = [definition.api, definition.diluent]
-    let ingredients = try Row.fetchAll(
-      db, sql: "SELECT * FROM ingredient WHERE code IN (?, ?)", arguments: StatementArguments(codes)
+    let ingredients = try db.rows(
+      sql: "SELECT * FROM ingredient WHERE code IN (?, ?)", arguments: SQLArguments(codes)
     ).map { try RowDecoding.ingredient($0) }
     let lotRows = try RowDecoding.lotsOnHand(db, codes: codes, named: Array(lotChoices.values))
     let lots = try lotRows.map { try RowDecoding.lot($0) }
@@ -99,8 +99,8 @@ extension AppDatabase {
       definition, version: row["version"], mass: mass, ingredients: ingredients, lots: lots, lotChoices: lotChoices,
       balance: balance, rules: rules, today: today, shortDatedReason: shortDatedReason)
     return (
-      plan, row["id"], Dictionary(lots.map { ($0.lotNumber, $0) }, uniquingKeysWith: { a, _ in a }),
-      Dictionary(lotRows.map { ($0["lot_number"], $0["id"]) }, uniquingKeysWith: { a, _ in a })
+      plan, try row["id"], Dictionary(lots.map { ($0.lotNumber, $0) }, uniquingKeysWith: { a, _ in a }),
+      Dictionary(try lotRows.map { (try $0["lot_number"], try $0["id"]) }, uniquingKeysWith: { a, _ in a })
     )
   }
 
@@ -127,18 +127,19 @@ extension AppDatabase {
       // The trituration's cost: the share of each lot's cost it used, when both are known.
       var cost: Int64? = 0
       for component in record.components {
-        let row = try Row.fetchOne(
-          db, sql: "SELECT cost_cents, received_quantity FROM lot WHERE id = ?",
+        let row = try db.row(
+          sql: "SELECT cost_cents, received_quantity FROM lot WHERE id = ?",
           arguments: [lotIDs[component.planned.lotNumber]])
-        if let cents: Int64 = row?["cost_cents"], let received: Int64 = row?["received_quantity"], received > 0 {
+        if let cents: Int64 = try row?["cost_cents"], let received: Int64 = try row?["received_quantity"], received > 0
+        {
           cost = cost.map { $0 + (cents * component.measured + received / 2) / received }
         } else {
           cost = nil
         }
       }
-      let ingredientID = try Int64.fetchOne(
-        db, sql: "SELECT ingredient_id FROM lot WHERE id = ?", arguments: [lotIDs[apiLot.lotNumber]])
-      try db.execute(
+      let ingredientID = try db.value(
+        Int64.self, sql: "SELECT ingredient_id FROM lot WHERE id = ?", arguments: [lotIDs[apiLot.lotNumber]])
+      let insertedID = try db.insert(
         sql: """
           INSERT INTO lot (lot_number, ingredient_id, supplier, supplier_lot, expiry, received_quantity,
             assay_percent, assay_basis, water_percent, cost_cents, status, received_at, received_by, trituration_parts,
@@ -150,7 +151,7 @@ extension AppDatabase {
           record.potencyPercent.description, cost, Timestamp.string(now), user.id, plan.parts,
           record.apiFraction.description, record.components[1].planned.ingredientCode,
         ])
-      let lotID = db.lastInsertedRowID
+      let lotID = insertedID
       try db.execute(
         sql: """
           INSERT INTO trituration (lot_id, formula_id, api_lot_id, diluent_lot_id, api_weighed_ug, diluent_weighed_ug,
@@ -181,25 +182,25 @@ extension AppDatabase {
     return entry
   }
 
-  func triturationEntry(_ db: Database, lotID: Int64) throws -> TriturationEntry? {
+  func triturationEntry(_ db: any StoreConnection, lotID: Int64) throws -> TriturationEntry? {
     guard
-      let row = try Row.fetchOne(
-        db,
+      let row = try db.row(
         sql:
           "SELECT trituration.*, lot.lot_number, lot.status FROM trituration JOIN lot ON lot.id = trituration.lot_id WHERE lot_id = ?",
         arguments: [lotID])
     else { return nil }
-    let assays = try Row.fetchAll(
-      db, sql: "SELECT * FROM trituration_assay WHERE trituration_id = ? ORDER BY id", arguments: [row["id"] as Int64]
+    let assays = try db.rows(
+      sql: "SELECT * FROM trituration_assay WHERE trituration_id = ? ORDER BY id", arguments: [row["id"] as Int64]
     ).map {
       TriturationEntry.Assay(
-        lab: $0["lab"], method: $0["method"], tested: $0["tested_on"], percent: $0["percent"], verdict: $0["verdict"],
-        limits: $0["limits"], recordedAt: $0["recorded_at"], recordedBy: $0["recorded_by"])
+        lab: try $0["lab"], method: try $0["method"], tested: try $0["tested_on"], percent: try $0["percent"],
+        verdict: try $0["verdict"],
+        limits: try $0["limits"], recordedAt: try $0["recorded_at"], recordedBy: try $0["recorded_by"])
     }
     return TriturationEntry(
-      lotNumber: row["lot_number"], record: try TriturationRecordFormat.read(row["record"]),
-      compoundedBy: row["compounded_by"], compoundedByName: row["compounded_by_name"],
-      compoundedAt: row["compounded_at"], status: try RowDecoding.known(LotStatus.self, row, "status"),
+      lotNumber: try row["lot_number"], record: try TriturationRecordFormat.read(row["record"]),
+      compoundedBy: try row["compounded_by"], compoundedByName: try row["compounded_by_name"],
+      compoundedAt: try row["compounded_at"], status: try RowDecoding.known(LotStatus.self, row, "status"),
       assays: assays)
   }
 
@@ -218,8 +219,7 @@ extension AppDatabase {
     }
     return try write(stamp(user.id, now)) { db in
       guard
-        let row = try Row.fetchOne(
-          db,
+        let row = try db.row(
           sql:
             "SELECT trituration.id, trituration.compounded_at, lot.id AS lot_id, lot.status FROM trituration JOIN lot ON lot.id = trituration.lot_id WHERE lot.lot_number = ?",
           arguments: [lotNumber])
@@ -244,7 +244,7 @@ extension AppDatabase {
         ])
       let status = try RowDecoding.known(LotStatus.self, row, "status")
       guard verdict == .fail, status == .quarantined || status == .released else { return (verdict, false) }
-      let lotID: Int64 = row["lot_id"]
+      let lotID: Int64 = try row["lot_id"]
       try db.execute(sql: "UPDATE lot SET status = 'on_hold' WHERE id = ?", arguments: [lotID])
       try db.execute(
         sql:
@@ -259,17 +259,17 @@ extension AppDatabase {
 
   /// Refuses releasing a trituration lot by whoever made it, without a passing latest assay when `requireAssay`,
   /// or while the lots it was made from are not usable.
-  func releasableTrituration(_ db: Database, lotID: Int64, by user: User, requireAssay: Bool) throws {
+  func releasableTrituration(_ db: any StoreConnection, lotID: Int64, by user: User, requireAssay: Bool) throws {
     guard
-      let row = try Row.fetchOne(db, sql: "SELECT * FROM trituration WHERE lot_id = ?", arguments: [lotID])
+      let row = try db.row(sql: "SELECT * FROM trituration WHERE lot_id = ?", arguments: [lotID])
     else { throw StoreError("this trituration lot has no compounding record: it cannot be released") }
     if let same = try Self.sameSigner(db, user, first: row["compounded_by"], firstName: row["compounded_by_name"]) {
       throw StoreError("\(same) as maker of this trituration: another pharmacist must check and release it")
     }
-    let latest = try String.fetchOne(
-      db, sql: "SELECT verdict FROM trituration_assay WHERE trituration_id = ? ORDER BY id DESC LIMIT 1",
+    let latest = try db.value(
+      String.self, sql: "SELECT verdict FROM trituration_assay WHERE trituration_id = ? ORDER BY id DESC LIMIT 1",
       arguments: [row["id"] as Int64])
-    let lotNumber = try String.fetchOne(db, sql: "SELECT lot_number FROM lot WHERE id = ?", arguments: [lotID]) ?? ""
+    let lotNumber = try db.value(String.self, sql: "SELECT lot_number FROM lot WHERE id = ?", arguments: [lotID]) ?? ""
     if latest == AssayVerdict.fail.rawValue {
       throw StoreError("trituration \(lotNumber) failed its latest assay: it cannot be released; reject it")
     }
@@ -279,11 +279,10 @@ extension AppDatabase {
       )
     }
     for column in ["api_lot_id", "diluent_lot_id"] {
-      let source = try Row.fetchOne(
-        db, sql: "SELECT lot_number, status FROM lot WHERE id = ?", arguments: [row[column] as Int64])
-      if let source, (source["status"] as String) != LotStatus.released.rawValue {
+      let source = try db.row(sql: "SELECT lot_number, status FROM lot WHERE id = ?", arguments: [row[column] as Int64])
+      if let source, (try source["status"] as String) != LotStatus.released.rawValue {
         throw StoreError(
-          "the trituration was made from lot \(source["lot_number"] as String), which is \(source["status"] as String): it cannot be released"
+          "the trituration was made from lot \(try source["lot_number"] as String), which is \(try source["status"] as String): it cannot be released"
         )
       }
     }

@@ -1,20 +1,19 @@
 import Accounts
 import Formulation
 import Foundation
-import GRDB
 
 extension AppDatabase {
   /// Every user, active first, in the order they were added.
   public func users() throws(StoreError) -> [UserAccount] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM app_user ORDER BY active DESC, id").map { try Self.account($0) }
+      try db.rows(sql: "SELECT * FROM app_user ORDER BY active DESC, id").map { try Self.account($0) }
     }
   }
 
   /// The user with `login` (any case), if any.
   public func account(_ login: String) throws(StoreError) -> UserAccount? {
     try read { db in
-      try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]).map {
+      try db.row(sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]).map {
         try Self.account($0)
       }
     }
@@ -53,7 +52,7 @@ extension AppDatabase {
     guard PinHash.isValid(pin) else { throw StoreError("a PIN is \(PinHash.rule): choose another for \(user.id)") }
     let hash = try PinHash.make(pin)
     return try write(stamp(signer?.id ?? user.id, now)) { db in
-      let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user") ?? 0
+      let count = try db.value(Int.self, sql: "SELECT count(*) FROM app_user") ?? 0
       if count == 0 {
         if let refusal = SigningRules.firstUserRefusal(user) { throw StoreError(refusal) }
       } else {
@@ -62,14 +61,14 @@ extension AppDatabase {
         }
         if let refusal = SigningRules.refusal(signer, for: .addUser) { throw StoreError(refusal) }
       }
-      if try Bool.fetchOne(db, sql: "SELECT 1 FROM app_user WHERE login = ?", arguments: [user.id]) == true {
+      if try db.value(Bool.self, sql: "SELECT 1 FROM app_user WHERE login = ?", arguments: [user.id]) == true {
         throw StoreError("user \(user.id) already exists (ids are never reused): choose another id")
       }
-      for row in try Row.fetchAll(db, sql: "SELECT login, name FROM app_user WHERE active = 1") {
-        let other: String = row["name"]
+      for row in try db.rows(sql: "SELECT login, name FROM app_user WHERE active = 1") {
+        let other: String = try row["name"]
         if SigningRules.personKey(other) == SigningRules.personKey(name) {
           throw StoreError(
-            "\(other) already has the account \(row["login"] as String): one person has one account, so nobody signs both steps of a record"
+            "\(other) already has the account \(try row["login"] as String): one person has one account, so nobody signs both steps of a record"
           )
         }
       }
@@ -124,8 +123,8 @@ extension AppDatabase {
     return try write(stamp(signer.id, now)) { db in
       if target.isPharmacist {
         let others =
-          try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM app_user WHERE active = 1 AND role = 'pharmacist' AND login <> ?",
+          try db.value(
+            Int.self, sql: "SELECT count(*) FROM app_user WHERE active = 1 AND role = 'pharmacist' AND login <> ?",
             arguments: [target.id]) ?? 0
         guard others > 0 else {
           throw StoreError("\(target.id) is the last active pharmacist: add another before disabling them")
@@ -138,17 +137,18 @@ extension AppDatabase {
     }
   }
 
-  private static func account(_ db: Database, _ login: String) throws -> UserAccount {
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]) else {
+  private static func account(_ db: any StoreConnection, _ login: String) throws -> UserAccount {
+    guard let row = try db.row(sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]) else {
       throw StoreError("user \(login) is not in the database", code: .notFound)
     }
     return try account(row)
   }
 
-  private static func account(_ row: Row) throws -> UserAccount {
+  private static func account(_ row: SQLRow) throws -> UserAccount {
     UserAccount(
-      user: User(id: row["login"], name: row["name"], role: try RowDecoding.known(Role.self, row, "role")),
-      active: row["active"], createdAt: row["created_at"], createdBy: row["created_by"], disabledAt: row["disabled_at"],
-      disabledBy: row["disabled_by"], disabledReason: row["disabled_reason"])
+      user: User(id: try row["login"], name: try row["name"], role: try RowDecoding.known(Role.self, row, "role")),
+      active: try row["active"], createdAt: try row["created_at"], createdBy: try row["created_by"],
+      disabledAt: try row["disabled_at"],
+      disabledBy: try row["disabled_by"], disabledReason: try row["disabled_reason"])
   }
 }

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Quality
 import Quantities
+import Settings
 import Synchronization
 
 #if canImport(Glibc)
@@ -16,8 +17,16 @@ import Synchronization
 /// processes share the file through SQLite's own locking with a busy timeout. Opening an up-to-date
 /// database writes nothing, so a refused command leaves the file byte for byte as it was.
 public final class AppDatabase: Sendable {
-  let pool: DatabaseQueue
-  /// The database file.
+  /// Where the records are kept.
+  enum Backend: Sendable {
+    /// A SQLite file, the embedded default.
+    case sqlite(DatabaseQueue)
+    /// A PostgreSQL server several stations share.
+    case postgres(PostgresEngine)
+  }
+
+  let backend: Backend
+  /// The database file, or the PostgreSQL server's address (without a password).
   public let path: String
   /// The command line this process runs, as every audit entry it writes names it.
   private let command = Mutex("")
@@ -29,9 +38,35 @@ public final class AppDatabase: Sendable {
   private let capture = Mutex<AuditCapture?>(nil)
 
   init(pool: DatabaseQueue, path: String, publishAs: String? = nil) {
-    self.pool = pool
+    self.backend = .sqlite(pool)
     self.path = path
     self.publishAs = publishAs
+  }
+
+  init(postgres engine: PostgresEngine) {
+    self.backend = .postgres(engine)
+    self.path = engine.link.address.description
+    self.publishAs = nil
+  }
+
+  /// Whether the records are on a PostgreSQL server.
+  public var isShared: Bool {
+    if case .postgres = backend { return true }
+    return false
+  }
+
+  /// The SQLite file's connection, for what only a file has (`what` names it); refused on PostgreSQL, saying so.
+  func file(for what: String) throws(StoreError) -> DatabaseQueue {
+    switch backend {
+    case .sqlite(let queue): return queue
+    case .postgres:
+      throw StoreError("\(what) works on a SQLite file; \(path) is a PostgreSQL server: \(Self.serverAdvice(what))")
+    }
+  }
+
+  /// What to do instead, on a server, of the file-only operation `what`.
+  private static func serverAdvice(_ what: String) -> String {
+    "use the server's own tools for it (pg_dump and pg_restore for backups)"
   }
 
   /// The audit stamp of a write: who signed it, when, and this process's command.
@@ -45,10 +80,11 @@ public final class AppDatabase: Sendable {
   /// Which pharmacy's database this is, and whether it is a training one.
   public func installation() throws(StoreError) -> Installation {
     try read { db in
-      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM installation WHERE id = 1") else {
+      guard let row = try db.row(sql: "SELECT * FROM installation WHERE id = 1") else {
         throw StoreError("\(path) has no installation record: it was changed outside compound; run 'compound doctor'")
       }
-      return Installation(pharmacyID: row["pharmacy_id"], createdAt: row["created_at"], training: row["training"])
+      return try Installation(
+        pharmacyID: row["pharmacy_id"], createdAt: row["created_at"], training: row["training"])
     }
   }
 
@@ -136,7 +172,7 @@ public final class AppDatabase: Sendable {
 
   /// Closes a database made by `create` and puts it under its name in one step; returns the name.
   public func publish() throws(StoreError) -> String {
-    guard let final = publishAs else { return path }
+    guard let final = publishAs, case .sqlite(let pool) = backend else { return path }
     do {
       try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
       try pool.close()
@@ -215,10 +251,13 @@ public final class AppDatabase: Sendable {
   /// No record is dated before the newest audit entry: a clock set back is refused, not written. A PIN still
   /// being hashed is waited for before the transaction commits: for a wrong one it rolls back, and the wrong
   /// PIN is recorded and refused instead.
-  func write<T>(_ stamp: AuditStamp, _ work: (Database) throws -> T) throws(StoreError) -> T {
+  @discardableResult
+  func write<T>(_ stamp: AuditStamp, _ work: (any StoreConnection) throws -> T) throws(StoreError) -> T {
+    guard case .sqlite(let pool) = backend else { return try writeShared(stamp, work) }
     do {
       return try pool.write { db in
-        if let newest = try String.fetchOne(db, sql: "SELECT max(at) FROM audit"), stamp.at < newest {
+        let connection = SQLiteSession(db: db)
+        if let newest = try connection.value(String.self, sql: "SELECT max(at) FROM audit"), stamp.at < newest {
           throw StoreError(
             "the clock reads \(local(stamp.at)), earlier than the newest record (\(local(newest))): nothing was written; set the computer's clock right",
             code: .clock)
@@ -226,7 +265,7 @@ public final class AppDatabase: Sendable {
         var observer = capture.withLock { $0 }
         let tallies = try AuditTrail.capture(db, observer: &observer)
         capture.withLock { $0 = observer }
-        let result = try work(db)
+        let result = try work(connection)
         try AuditTrail.seal(db, stamp: stamp, tallies: tallies, observer: observer)
         guard PinCheck.allMatched() else { throw PinCheck.Mismatch() }
         return result
@@ -239,17 +278,50 @@ public final class AppDatabase: Sendable {
     }
   }
 
-  /// Runs `work` on a consistent snapshot.
-  func read<T>(_ work: (Database) throws -> T) throws(StoreError) -> T {
-    do {
-      return try pool.read(work)
+  /// `write` on the PostgreSQL server: the same work, its changes sealed by the same code, under the chain's lock.
+  private func writeShared<T>(_ stamp: AuditStamp, _ work: (any StoreConnection) throws -> T) throws(StoreError) -> T {
+    guard case .postgres(let engine) = backend else { preconditionFailure("writeShared is for the server") }
+    var mismatch = false
+    do throws(StoreError) {
+      return try PostgresAudit.write(engine, stamp: stamp) { connection throws(StoreError) in
+        mismatch = false
+        do {
+          let result = try work(connection)
+          guard PinCheck.allMatched() else { throw PinCheck.Mismatch() }
+          return result
+        } catch is PinCheck.Mismatch {
+          mismatch = true
+          throw StoreError("a PIN did not match: nothing was signed", code: .signature)
+        } catch {
+          throw StoreError.from(error)
+        }
+      }
     } catch {
-      throw StoreError.from(error)
+      guard mismatch else { throw error }
+      try Self.settleSignatures()
+      throw error
+    }
+  }
+
+  /// Runs `work` on a consistent snapshot.
+  func read<T>(_ work: (any StoreConnection) throws -> T) throws(StoreError) -> T {
+    switch backend {
+    case .sqlite(let pool):
+      do {
+        return try pool.read { db in try work(SQLiteSession(db: db)) }
+      } catch {
+        throw StoreError.from(error)
+      }
+    case .postgres(let engine):
+      return try engine.read { connection throws(StoreError) in
+        do { return try work(connection) } catch { throw StoreError.from(error) }
+      }
     }
   }
 
   /// The result of `PRAGMA integrity_check`: `ok` for a sound file.
   public func integrityCheck() throws(StoreError) -> String {
+    let pool = try file(for: "the page-by-page integrity check")
     do {
       // Outside a transaction: inside a read transaction, its COMMIT fails again with the damage the check
       // stopped at, and the findings would be lost.

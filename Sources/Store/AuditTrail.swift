@@ -422,17 +422,18 @@ enum AuditTrail {
   }
 
   /// An entry read back from the trail.
-  static func entry(_ row: Row) -> AuditEntry {
-    AuditEntry(
+  static func entry(_ row: SQLRow) throws(StoreError) -> AuditEntry {
+    try AuditEntry(
       id: row["id"], transaction: row["tx"], at: row["at"], actor: row["actor"], command: row["command"],
       table: row["table_name"], rowID: row["row_id"], operation: row["op"], lot: row["lot"], before: row["old_row"],
       after: row["new_row"], previousHash: row["prev_hash"], hash: row["hash"],
-      rowSHA256: row.hasColumn("row_sha256") ? row["row_sha256"] : nil)
+      rowSHA256: row.hasColumn("row_sha256") ? try row["row_sha256"] : nil)
   }
 
   /// The hash of the newest entry (the genesis value for an empty trail).
-  static func head(_ db: Database) throws -> String {
-    try String.fetchOne(db, sql: "SELECT hash FROM audit WHERE id = (SELECT max(id) FROM audit)") ?? AuditEntry.genesis
+  static func head(_ db: any StoreConnection) throws(StoreError) -> String {
+    try db.value(String.self, sql: "SELECT hash FROM audit WHERE id = (SELECT max(id) FROM audit)")
+      ?? AuditEntry.genesis
   }
 }
 

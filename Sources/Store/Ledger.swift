@@ -1,7 +1,6 @@
 import Accounts
 import Formulation
 import Foundation
-import GRDB
 
 /// The one path by which stock changes: an append-only movement row, on either engine.
 enum Ledger {
@@ -29,23 +28,5 @@ enum Ledger {
         .integer(batch), .text(kind.rawValue), .integer(quantity), .text(Timestamp.string(now)), .text(user.id),
         reason.map { .text($0) } ?? .null,
       ])
-  }
-
-  /// `move` on a GRDB connection (the SQLite code not yet on `StoreConnection`).
-  static func move(
-    _ db: Database, lot: Int64, kind: MovementKind, quantity: Int64, forBatch batch: Int64? = nil, by user: User,
-    now: Date, reason: String? = nil
-  ) throws {
-    try move(
-      SQLiteSession(db: db), lot: lot, kind: kind, quantity: quantity, forBatch: batch, by: user, now: now,
-      reason: reason)
-  }
-
-  /// `moveBatch` on a GRDB connection.
-  static func moveBatch(
-    _ db: Database, batch: Int64, kind: MovementKind, quantity: Int64, by user: User, now: Date, reason: String? = nil
-  ) throws {
-    try moveBatch(
-      SQLiteSession(db: db), batch: batch, kind: kind, quantity: quantity, by: user, now: now, reason: reason)
   }
 }

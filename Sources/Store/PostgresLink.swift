@@ -75,7 +75,7 @@ final class PostgresLink: Sendable {
     do {
       let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
       return PostgresRows(
-        rows: try result.rows.map { row in try row.map { cell in try Self.value(cell) } },
+        rows: try result.rows.map { row in try row.map { cell in try Self.decoded(cell) } },
         columns: result.rows.first.map { row in row.map(\.columnName) } ?? [],
         changed: result.metadata.rows ?? 0)
     } catch let error as StoreError {
@@ -151,15 +151,32 @@ final class PostgresLink: Sendable {
   ///
   /// Any other built-in type (a time, a float) is refused rather than read as text: its binary form is not.
   /// A function that returns nothing (`pg_advisory_xact_lock`) returns NULL.
+  private static func decoded(_ cell: PostgresCell) throws(StoreError) -> SQLValue {
+    do {
+      return try value(cell)
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw StoreError(
+        "the column \(cell.columnName) (PostgreSQL type \(cell.dataType), \(cell.format)) could not be read: \(String(reflecting: error))",
+        code: .database, cause: error)
+    }
+  }
+
   private static func value(_ cell: PostgresCell) throws -> SQLValue {
     guard cell.bytes != nil else { return .null }
     switch cell.dataType {
     case .void: return .null
     case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
     case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
-    case .bytea: return .blob(try cell.decode([UInt8].self))
-    // A sum of integers is `numeric`: its exact digits, as SQLite's decimal text columns hold them.
-    case .numeric: return .text("\(try cell.decode(Decimal.self))")
+    case .bytea:
+      var buffer = try cell.decode(ByteBuffer.self)
+      return .blob(buffer.readBytes(length: buffer.readableBytes) ?? [])
+    // A sum of integers is `numeric`: an integer, as SQLite's sum is, when it is whole and fits; else its exact
+    // digits, as SQLite's decimal text columns hold them.
+    case .numeric:
+      let digits = "\(try cell.decode(Decimal.self))"
+      return Int64(digits).map { .integer($0) } ?? .text(digits)
     case .text, .varchar, .bpchar, .name, .json: return .text(try cell.decode(String.self))
     // Extensions' types (citext) have the first free object ids, past the built-in ones.
     case let type where type.rawValue >= 16_384: return .text(try cell.decode(String.self))

@@ -792,3 +792,24 @@ extension PostgresSchema {
     }
   }
 }
+
+extension PostgresSchema {
+  /// What is wrong with a server database's schema: a migration missing or unknown, a trigger off or changed.
+  static func problems(_ connection: any StoreConnection) throws(StoreError) -> [String] {
+    var problems: [String] = []
+    let applied = Set(try connection.values(String.self, sql: "SELECT identifier FROM compound_migration"))
+    let known = Set(migrations.map(\.identifier))
+    for missing in known.subtracting(applied).sorted() {
+      problems.append("migration '\(missing)' was not applied: run 'compound init' as the database's owner")
+    }
+    for unknown in applied.subtracting(known).sorted() {
+      problems.append("migration '\(unknown)' is not this version's: the database was written by a newer compound")
+    }
+    if try !triggersIntact(connection) {
+      problems.append(
+        "an audit or tally trigger is disabled, missing or changed: the trail may miss changes; restore the"
+          + " owner's triggers with this version's migration and run 'compound audit verify --full'")
+    }
+    return problems
+  }
+}

@@ -1,27 +1,26 @@
 import Formulation
 import Foundation
-import GRDB
 import Quantities
 
 /// Reading domain values out of database rows.
 enum RowDecoding {
-  static func ingredient(_ row: Row) throws -> Ingredient {
+  static func ingredient(_ row: SQLRow) throws -> Ingredient {
     Ingredient(
-      code: row["code"], name: row["name"], kind: try known(IngredientKind.self, row, "kind"),
-      saltForm: row["salt_form"], molecularWeightSalt: number(row["mw_salt"]),
-      molecularWeightBase: number(row["mw_base"]), density: number(row["density"]),
-      capsuleSize: row["capsule_size"])
+      code: try row["code"], name: try row["name"], kind: try known(IngredientKind.self, row, "kind"),
+      saltForm: try row["salt_form"], molecularWeightSalt: number(try row["mw_salt"]),
+      molecularWeightBase: number(try row["mw_base"]), density: number(try row["density"]),
+      capsuleSize: try row["capsule_size"])
   }
 
   /// A lot row joined with its ingredient's code and its on-hand sum as `on_hand`.
-  static func lot(_ row: Row) throws -> IngredientLot {
-    let expiryText: String = row["expiry"]
-    return IngredientLot(
+  static func lot(_ row: SQLRow) throws -> IngredientLot {
+    let expiryText: String = try row["expiry"]
+    return try IngredientLot(
       lotNumber: row["lot_number"], ingredientCode: row["code"], supplier: row["supplier"],
       supplierLot: row["supplier_lot"],
       expiry: try CalendarDate.parse(expiryText), onHand: row["on_hand"] ?? 0,
       status: try known(LotStatus.self, row, "status"), assayPercent: number(row["assay_percent"]),
-      assayBasis: (row["assay_basis"] as String?).flatMap(AssayBasis.init(rawValue:)),
+      assayBasis: (try row["assay_basis"] as String?).flatMap(AssayBasis.init(rawValue:)),
       waterPercent: number(row["water_percent"]),
       receivedAt: try instant(row, "received_at"), triturationParts: row["trituration_parts"],
       apiFraction: number(row["api_fraction"])?.value, triturationDiluent: row["trituration_diluent"], gtin: row["gtin"]
@@ -29,10 +28,10 @@ enum RowDecoding {
   }
 
   /// A stored instant; one that is not a timestamp is an error naming the row, never the epoch.
-  static func instant(_ row: Row, _ column: String) throws -> Date {
-    let text: String? = row[column]
+  static func instant(_ row: SQLRow, _ column: String) throws(StoreError) -> Date {
+    let text: String? = try row[column]
     guard let text, let date = Timestamp.date(text) else {
-      let id: Int64? = row["id"]
+      let id: Int64? = row.hasColumn("id") ? try row["id"] : nil
       throw StoreError(
         "a stored record\(id.map { " (row \($0))" } ?? "") has \(column) '\(text ?? "null")', which is not a time: the database was changed outside compound; run 'compound doctor'",
         code: .corrupt)
@@ -56,17 +55,6 @@ enum RowDecoding {
     return value
   }
 
-  /// `known` for a GRDB row (the SQLite code not yet on `StoreConnection`).
-  static func known<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T
-  where T.RawValue == String {
-    let text: String? = row[column]
-    let id: Int64? = row["id"]
-    return try known(
-      type,
-      SQLRow(columns: [column, "id"], values: [text.map { .text($0) } ?? .null, id.map { .integer($0) } ?? .null]),
-      column)
-  }
-
   /// Lots with their ingredient code and on-hand quantity (kept equal to the sum of the lot's
   /// movements by the movement trigger); append a WHERE clause.
   static let lotSelect = """
@@ -78,27 +66,31 @@ enum RowDecoding {
   ///
   /// `INDEXED BY` and `CROSS JOIN` keep the planner from starting at the lot table (every lot ever received) and
   /// probing stock for each. The statement must say `stock.lot_id IS NOT NULL AND stock.on_hand > 0`, the index's condition (SQLite refuses it otherwise).
-  static let lotsHeld = "stock INDEXED BY stock_held_by_lot CROSS JOIN lot ON lot.id = stock.lot_id"
+  static func lotsHeld(_ db: any StoreConnection) -> String {
+    "\(db.dialect.table("stock", indexedBy: "stock_held_by_lot")) \(db.dialect.orderedJoin) lot ON lot.id = stock.lot_id"
+  }
 
   /// The batches that hold stock, read from the stock index's few rows first, as `lotsHeld`; the statement must
   /// say `stock.batch_id IS NOT NULL AND stock.on_hand > 0`.
-  static let batchesHeld = "stock INDEXED BY stock_held_by_batch CROSS JOIN batch ON batch.id = stock.batch_id"
+  static func batchesHeld(_ db: any StoreConnection) -> String {
+    "\(db.dialect.table("stock", indexedBy: "stock_held_by_batch")) \(db.dialect.orderedJoin) batch"
+      + " ON batch.id = stock.batch_id"
+  }
 
   /// The lots of `codes` with something on hand (years of emptied lots are neither read nor decoded), and each
   /// lot `named` (with --lot) whatever it holds and whoever's it is, so that a refusal can say why.
-  static func lotsOnHand(_ db: Database, codes: [String], named: [String]) throws -> [Row] {
-    var rows = try Row.fetchAll(
-      db,
+  static func lotsOnHand(_ db: any StoreConnection, codes: [String], named: [String]) throws -> [SQLRow] {
+    var rows = try db.rows(
       sql: """
         SELECT lot.*, stock.on_hand, ingredient.code, ingredient.name AS ingredient_name, ingredient.kind
-        FROM \(lotsHeld) JOIN ingredient ON ingredient.id = lot.ingredient_id
+        FROM \(lotsHeld(db)) JOIN ingredient ON ingredient.id = lot.ingredient_id
         WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0
           AND ingredient.code IN (\(codes.map { _ in "?" }.joined(separator: ", ")))
         """,
-      arguments: StatementArguments(codes))
+      arguments: codes)
     for chosen in named
-    where !rows.contains(where: { ($0["lot_number"] as String).uppercased() == chosen.uppercased() }) {
-      rows += try Row.fetchAll(db, sql: lotSelect + " WHERE lot.lot_number = ?", arguments: [chosen])
+    where try !rows.contains(where: { (try $0["lot_number"] as String).uppercased() == chosen.uppercased() }) {
+      rows += try db.rows(sql: lotSelect + " WHERE lot.lot_number = ?", arguments: [chosen])
     }
     return rows
   }

@@ -21,6 +21,40 @@ enum SQLDialect: Sendable {
     }
   }
 
+  /// `table` read through `index`: SQLite's planner is told (`INDEXED BY`, which fails loudly if the index is
+  /// gone); PostgreSQL's chooses for itself from its statistics.
+  func table(_ table: String, indexedBy index: String) -> String {
+    switch self {
+    case .sqlite: "\(table) INDEXED BY \(index)"
+    case .postgres: table
+    }
+  }
+
+  /// A join that keeps the tables in the order written: SQLite's planner starts from the left of a `CROSS JOIN`
+  /// (an inner join all the same); PostgreSQL's plans an inner join for itself (its `CROSS JOIN` takes no `ON`).
+  var orderedJoin: String {
+    switch self {
+    case .sqlite: "CROSS JOIN"
+    case .postgres: "JOIN"
+    }
+  }
+
+  /// The function that gives the greatest of its arguments (SQLite's `max` of two or more; `greatest`).
+  var greatest: String {
+    switch self {
+    case .sqlite: "max"
+    case .postgres: "greatest"
+    }
+  }
+
+  /// A condition that `column` equals the next parameter in any letter case (as a lot number is typed).
+  func equalsIgnoringCase(_ column: String) -> String {
+    switch self {
+    case .sqlite: "\(column) = ? COLLATE NOCASE"
+    case .postgres: "lower(\(column)) = lower(?)"
+    }
+  }
+
   /// `sql`, written with `?` placeholders, in this engine's form: PostgreSQL numbers them `$1`, `$2`, ...
   ///
   /// A `?` inside a quoted string, a quoted name or a comment is text, not a placeholder.

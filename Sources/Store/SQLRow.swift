@@ -6,16 +6,28 @@ struct SQLRow: Sendable, Equatable {
   let values: [SQLValue]
 
   /// The value of `column`; a column the statement did not return is a programming error, named.
-  subscript(_ column: String) -> SQLValue {
+  func value(_ column: String) -> SQLValue {
     guard let index = columns.firstIndex(of: column) else {
       preconditionFailure("the statement returned no column \(column) (it returned \(columns))")
     }
     return values[index]
   }
 
+  /// `column` read as `T` (an optional type reads NULL as nil); a value of another kind is refused as a record
+  /// changed outside compound.
+  subscript<T: SQLColumnValue>(_ column: String) -> T {
+    get throws(StoreError) {
+      guard let found = T.from(self.value(column)) else { throw mismatch(column, T.kind) }
+      return found
+    }
+  }
+
+  /// Whether the statement returned `column`.
+  func hasColumn(_ column: String) -> Bool { columns.contains(column) }
+
   /// `column` as an integer; anything else is a stored value this version cannot read.
   func integer(_ column: String) throws(StoreError) -> Int64 {
-    guard case .integer(let value) = self[column] else { throw mismatch(column, "an integer") }
+    guard case .integer(let value) = self.value(column) else { throw mismatch(column, "an integer") }
     return value
   }
 
@@ -38,23 +50,23 @@ struct SQLRow: Sendable, Equatable {
 
   /// `column` as text; anything else is a stored value this version cannot read.
   func text(_ column: String) throws(StoreError) -> String {
-    guard case .text(let value) = self[column] else { throw mismatch(column, "text") }
+    guard case .text(let value) = self.value(column) else { throw mismatch(column, "text") }
     return value
   }
 
   /// `column` as an integer, or nil when it holds NULL.
   func optionalInteger(_ column: String) throws(StoreError) -> Int64? {
-    self[column] == .null ? nil : try integer(column)
+    value(column) == .null ? nil : try integer(column)
   }
 
   /// `column` as text, or nil when it holds NULL.
   func optionalText(_ column: String) throws(StoreError) -> String? {
-    self[column] == .null ? nil : try text(column)
+    value(column) == .null ? nil : try text(column)
   }
 
   private func mismatch(_ column: String, _ wanted: String) -> StoreError {
     StoreError(
-      "the stored \(column) holds \(self[column]), not \(wanted): it was changed outside compound; run 'compound doctor'",
+      "the stored \(column) holds \(value(column)), not \(wanted): it was changed outside compound; run 'compound doctor'",
       code: .corrupt)
   }
 }

@@ -24,6 +24,48 @@ extension StoreConnection {
     try rows(sql, arguments).first
   }
 
+  /// Runs a statement with `arguments` in the order of its `?`s; returns how many rows it changed.
+  @discardableResult
+  func execute(sql: String, arguments: SQLArguments = []) throws(StoreError) -> Int {
+    try execute(sql, arguments.sqlValues)
+  }
+
+  /// Runs an `INSERT` and returns the new row's `id` (the statement gains `RETURNING id`, which both engines read).
+  func insert(sql: String, arguments: SQLArguments = []) throws(StoreError) -> Int64 {
+    guard let row = try row(sql + " RETURNING id", arguments.sqlValues) else {
+      throw StoreError("the database added no row for: \(sql)", code: .database)
+    }
+    return try row.integer("id")
+  }
+
+  /// The statement's rows.
+  func rows(sql: String, arguments: SQLArguments = []) throws(StoreError) -> [SQLRow] {
+    try rows(sql, arguments.sqlValues)
+  }
+
+  /// The statement's first row, or nil when it returned none.
+  func row(sql: String, arguments: SQLArguments = []) throws(StoreError) -> SQLRow? {
+    try rows(sql, arguments.sqlValues).first
+  }
+
+  /// The first column of the statement's first row as `T`; nil when it returned no row or NULL there.
+  func value<T: SQLColumnValue>(_ type: T.Type, sql: String, arguments: SQLArguments = []) throws(StoreError) -> T? {
+    guard let row = try row(sql: sql, arguments: arguments), let column = row.columns.first else { return nil }
+    let value: T? = try row[column]
+    return value
+  }
+
+  /// The first column of every row as `T` (rows holding NULL there are left out).
+  func values<T: SQLColumnValue>(_ type: T.Type, sql: String, arguments: SQLArguments = []) throws(StoreError) -> [T] {
+    var values: [T] = []
+    for row in try rows(sql: sql, arguments: arguments) {
+      guard let column = row.columns.first else { continue }
+      let value: T? = try row[column]
+      if let value { values.append(value) }
+    }
+    return values
+  }
+
   /// Whether the database has the table `name`.
   func tableExists(_ name: String) throws(StoreError) -> Bool {
     try row(dialect.tableExists, [.text(name)])?.integer("found") == 1

@@ -1,6 +1,9 @@
 import Digest
 import Foundation
+import Settings
 import Testing
+
+@testable import Store
 
 /// A throw-away pharmacy for end-to-end tests: its own folder, settings, database and the real binary.
 ///
@@ -51,7 +54,10 @@ final class Pharmacy: @unchecked Sendable {
   static let noAssay = "[quality]\nrequire_assay_before_release = false\n"
 
   let folder: URL
+  /// The database every command names: the SQLite file's path, or the server's address as a station.
   let database: String
+  /// On a PostgreSQL server: the database's address as its owner, which `init` runs as.
+  let owner: String?
   let settings: String
   /// Clinical rules over the shipped ones, which `initialize` has a pharmacist import; nil keeps the shipped.
   let rules: String?
@@ -62,10 +68,20 @@ final class Pharmacy: @unchecked Sendable {
 
   /// A pharmacy whose settings file adds `extra` to the demo's, and whose clinical rules (imported by
   /// `initialize`) change what `rules` says.
-  init(settings extra: String = "", rules: String? = nil) throws {
+  ///
+  /// With `server`, the records are on a new database of the run's PostgreSQL server: `init` runs as its owner,
+  /// every other command as a station (role `compound`).
+  init(settings extra: String = "", rules: String? = nil, server: Bool = false) throws {
     folder = FileManager.default.temporaryDirectory.appendingPathComponent("compound-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    database = folder.appendingPathComponent("compound.sqlite").path
+    if server {
+      let address = try PostgresServer.freshDatabase()
+      owner = address.description
+      database = address.with(user: PostgresSchema.stationRole).description
+    } else {
+      owner = nil
+      database = folder.appendingPathComponent("compound.sqlite").path
+    }
     settings = folder.appendingPathComponent("compound.toml").path
     let base = try String(
       contentsOf: Self.repository.appendingPathComponent("Config/demo/compound.toml"), encoding: .utf8)
@@ -162,7 +178,8 @@ final class Pharmacy: @unchecked Sendable {
     }
     let process = Process()
     process.executableURL = Self.binary
-    process.arguments = arguments + (global ? ["--db", database, "--config", settings] : [])
+    let address = arguments.first == "init" ? owner ?? database : database
+    process.arguments = arguments + (global ? ["--db", address, "--config", settings] : [])
     var environment = ProcessInfo.processInfo.environment
     environment["COMPOUND_NOW"] = fixedClock ? now : nil
     environment["HOME"] = folder.path

@@ -62,8 +62,8 @@ struct PostgresAuditTests {
     let sqlite = try AppDatabase.create(
       path: folder.appendingPathComponent("p.sqlite").path, training: true,
       now: try #require(Timestamp.date("2026-12-04T15:00:00Z")))
-    try sqlite.write(stamp) { db in try work(SQLiteSession(db: db)) }
-    let expected = try sqlite.pool.read { db in try newest(SQLiteSession(db: db)) }
+    try sqlite.write(stamp) { db in try work(db) }
+    let expected = try sqlite.read { db in try newest(db) }
 
     let (engine, _) = try station()
     try PostgresAudit.write(engine, stamp: stamp) { connection throws(StoreError) in try work(connection) }
@@ -189,8 +189,8 @@ struct PostgresAuditTests {
     }
     var sqliteResults: [String] = []
     try sqlite.write(stamp) { db in
-      try work(SQLiteSession(db: db))
-      sqliteResults = moves(SQLiteSession(db: db))
+      try work(db)
+      sqliteResults = moves(db)
     }
     var postgresResults: [String] = []
     try PostgresAudit.write(engine, stamp: stamp) { connection throws(StoreError) in
@@ -201,7 +201,7 @@ struct PostgresAuditTests {
     #expect(postgresResults == sqliteResults)
     #expect(sqliteResults[0] == "on hand 3500000")
     #expect(sqliteResults[1] == "on hand 3250000")
-    let expected = try sqlite.pool.read { db in try newest(SQLiteSession(db: db)) }
+    let expected = try sqlite.read { db in try newest(db) }
     #expect(try engine.read { connection throws(StoreError) in try newest(connection) } == expected)
   }
 

@@ -205,20 +205,30 @@ struct RefusalTests {
     #expect(outcome.stderr.contains("not a compound database"))
   }
 
-  @Test("a database given as an address is refused, naming where it came from, and no folder is made after it")
+  @Test(
+    "a database given as an address is a PostgreSQL server or refused, naming where it came from; no folder is made after it"
+  )
   func databaseAddresses() throws {
     let pharmacy = try Pharmacy()
     let withURL = pharmacy.folder.appendingPathComponent("url.toml").path
+    let port = try CupsServer.freePort()
     try
-      ("database = \"postgresql://compound@db.example:5432/pharmacy\"\n"
+      ("database = \"postgresql://compound@127.0.0.1:\(port)/pharmacy\"\n"
       + String(contentsOfFile: pharmacy.settings, encoding: .utf8))
       .write(toFile: withURL, atomically: true, encoding: .utf8)
     let settings = ["--config", pharmacy.settings]
     let path = "give the path of the pharmacy's SQLite file"
+    // A PostgreSQL address, from the flag or the settings file, is a server: here one that is not running.
+    for arguments in [["--db", "postgresql://postgres@127.0.0.1:\(port)/pharmacy"] + settings, ["--config", withURL]] {
+      let outcome = try pharmacy.run(["init", "--training"] + arguments, global: false)
+      #expect(outcome.status != 0, "\(arguments) was not refused")
+      #expect(outcome.stderr.split(separator: "\n").count == 1, "not one line: \(outcome.stderr)")
+      #expect(
+        outcome.stderr.contains("cannot reach the PostgreSQL server at 127.0.0.1:\(port): connection refused"),
+        "\(outcome.stderr)")
+    }
     let cases: [(arguments: [String], environment: [String: String], source: String, reason: String)] = [
-      (["--db", "postgresql://postgres@127.0.0.1:5432/pharmacy"] + settings, [:], "flag --db", path),
       (settings, ["COMPOUND_DB": "postgres://127.0.0.1/pharmacy"], "environment COMPOUND_DB", "name the role"),
-      (["--config", withURL], [:], "file \(withURL)", path),
       (["--db", "PostgreSQL:pharmacy"] + settings, [:], "flag --db", "write it as postgresql://USER@HOST:PORT/NAME"),
       (["--db", "postgresql://compound:pw@db/pharmacy"] + settings, [:], "flag --db", "PGPASSWORD or ~/.pgpass"),
       (["--db", "https://files.example/pharmacy.sqlite"] + settings, [:], "flag --db", path),

@@ -55,7 +55,7 @@ struct StoreInProcessTests {
     let earlier = Self.start.addingTimeInterval(-3600)
     #expect(code { try database.changePin("mtorres", to: "975310", by: torres, now: earlier) } == .clock)
     // Every write above that was refused left nothing; the signature failure is the one record of them.
-    let failures = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM signature_failure") }
+    let failures = try database.read { db in try db.value(Int.self, sql: "SELECT count(*) FROM signature_failure") }
     #expect(failures == 1)
   }
 
@@ -64,8 +64,8 @@ struct StoreInProcessTests {
     let database = try database()
     func compact(_ table: String) throws -> String {
       let sql = try database.read { db in
-        try String.fetchOne(
-          db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
+        try db.value(
+          String.self, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
       }
       return (sql ?? "").filter { !$0.isWhitespace }
     }
@@ -101,9 +101,9 @@ struct StoreInProcessTests {
     let error = try #require(failure)
     #expect(error.code == .database && error.message.hasPrefix("the disk is full: nothing was written"), "\(error)")
     // Every patient written has its audit entry; the refused one left neither.
-    let patients = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") }
+    let patients = try database.read { db in try db.value(Int.self, sql: "SELECT count(*) FROM patient") }
     let entries = try database.read { db in
-      try Int.fetchOne(db, sql: "SELECT count(*) FROM audit WHERE table_name = 'patient'")
+      try db.value(Int.self, sql: "SELECT count(*) FROM audit WHERE table_name = 'patient'")
     }
     #expect(written > 0 && patients == written && entries == written)
   }
@@ -122,39 +122,40 @@ struct StoreInProcessTests {
     // Text that could cut a member short: quotes, commas, colons, braces, backslashes, control characters and
     // non-ASCII text; a column set to the value it had; a NULL that gains a value and an integer that changes.
     let name = "O\"Brien, {Ann}: a\\b\n\t\u{1} é 中文 😀"
-    let updates: [(table: String, set: String, arguments: StatementArguments)] = [
+    let updates: [(table: String, set: String, arguments: SQLArguments)] = [
       ("patient", "name = ?, address = ?, phone = '555-0100'", [name, "2 Elm St \"rear\", ,"]),
       ("app_user", "pin_known_to = ?, must_change_pin = 1", ["dchen"]),
       ("app_user", "pin_known_to = NULL, must_change_pin = 0", []),
     ]
     for update in updates {
-      let expected = try database.write(stamp) { db -> Row? in
+      let expected = try database.write(stamp) { db -> SQLRow? in
         try db.execute(sql: "DROP TABLE IF EXISTS temp.before_row")
         try db.execute(sql: "CREATE TEMP TABLE before_row AS SELECT * FROM main.\(update.table) WHERE id = 1")
         try db.execute(sql: "UPDATE \(update.table) SET \(update.set) WHERE id = 1", arguments: update.arguments)
         // What the trigger wrote before (SQLite's own json_quote of each column that IS NOT as it was).
-        let columns = try db.columns(in: update.table).map(\.name)
+        let columns = try db.columns(of: update.table)
         let side = { (row: String) in
           "'{' || ltrim("
             + columns.map {
               "CASE WHEN B.\"\($0)\" IS NOT R.\"\($0)\" THEN ',\"\($0)\":' || json_quote(\(row).\"\($0)\") ELSE '' END"
             }.joined(separator: " || ") + ", ',') || '}'"
         }
-        return try Row.fetchOne(
-          db,
+        return try db.row(
           sql:
             "SELECT \(side("B")) AS old_row, \(side("R")) AS new_row FROM temp.before_row B, main.\(update.table) R"
         )
       }
       let entry = try database.read { db in
-        try Row.fetchOne(
-          db, sql: "SELECT old_row, new_row FROM audit WHERE table_name = ? ORDER BY id DESC LIMIT 1",
+        try db.row(
+          sql: "SELECT old_row, new_row FROM audit WHERE table_name = ? ORDER BY id DESC LIMIT 1",
           arguments: [update.table])
       }
-      let old: String? = entry?["old_row"]
-      let new: String? = entry?["new_row"]
-      #expect(old != nil && old == expected?["old_row"], "\(update.table): \(old ?? "none")")
-      #expect(new != nil && new == expected?["new_row"], "\(update.table): \(new ?? "none")")
+      let old: String? = try entry?["old_row"]
+      let new: String? = try entry?["new_row"]
+      let expectedOld: String? = try expected?["old_row"]
+      let expectedNew: String? = try expected?["new_row"]
+      #expect(old != nil && old == expectedOld, "\(update.table): \(old ?? "none")")
+      #expect(new != nil && new == expectedNew, "\(update.table): \(new ?? "none")")
       #expect(new?.contains("phone") == false && new?.contains("created_at") == false)
     }
     let report = try database.verifyAudit(now: Self.start.addingTimeInterval(60))
@@ -171,12 +172,12 @@ struct StoreInProcessTests {
       """
     let triggers = "SELECT count(*) FROM temp.sqlite_master WHERE name LIKE 'audit_capture_patient_%'"
     try database.write(stamp) { db in
-      #expect(try Int.fetchOne(db, sql: triggers) == 0)
+      #expect(try db.value(Int.self, sql: triggers) == 0)
       try db.execute(sql: insert)
-      #expect(try Int.fetchOne(db, sql: triggers) == 3)
+      #expect(try db.value(Int.self, sql: triggers) == 3)
     }
     let count = "SELECT (SELECT count(*) FROM patient) || ' ' || (SELECT count(*) FROM audit)"
-    let before = try database.read { db in try String.fetchOne(db, sql: count) }
+    let before = try database.read { db in try db.value(String.self, sql: count) }
     // The trigger gone behind the capture's back (as a write no statement announced would be): refused whole.
     #expect(throws: StoreError.self) {
       try database.write(stamp) { db in
@@ -184,11 +185,11 @@ struct StoreInProcessTests {
         try db.execute(sql: insert)
       }
     }
-    #expect(try database.read { db in try String.fetchOne(db, sql: count) } == before)
+    #expect(try database.read { db in try db.value(String.self, sql: count) } == before)
     // The next write makes the trigger again (the refused transaction took its drop with it, or not).
     try database.write(stamp) { db in try db.execute(sql: insert) }
     let report = try database.verifyAudit(now: Self.start.addingTimeInterval(60))
     #expect(report.problems.isEmpty, "\(report.problems)")
-    #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") } == 2)
+    #expect(try database.read { db in try db.value(Int.self, sql: "SELECT count(*) FROM patient") } == 2)
   }
 }

@@ -72,8 +72,10 @@ enum Stress {
   ///
   /// Plenty of released stock, four released batches, a patient, a prescriber and `prescriptions`
   /// prescriptions of five capsules with eleven refills each.
-  static func busyPharmacy(prescriptions: Int = 20) throws -> (Pharmacy, rx: [String], avicel: String) {
-    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
+  static func busyPharmacy(
+    prescriptions: Int = 20, server: Bool = false
+  ) throws -> (Pharmacy, rx: [String], avicel: String) {
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay, server: server)
     try pharmacy.seed()
     try pharmacy.receive(
       "NALTREXONE-HCL", lot: "NX-2", expiry: "2028-07-31", quantity: "100g", assay: ["--assay", "99.4"])

@@ -1,0 +1,108 @@
+import Foundation
+import Settings
+import Testing
+
+@testable import Store
+
+/// The product on a real PostgreSQL server, through the `compound` binary: the owner makes the tables once, the
+/// stations (role `compound`) do the day's work, and everything the product checks holds there too.
+@Suite("A pharmacy on a PostgreSQL server: init by the owner, the day at the stations")
+struct ServerTests {
+  /// `compound ARGUMENTS --db ADDRESS --config SETTINGS` for `pharmacy`.
+  private func run(_ pharmacy: Pharmacy, _ arguments: [String], at address: PostgresAddress) throws -> Pharmacy.Outcome
+  {
+    try pharmacy.run(arguments + ["--db", address.description, "--config", pharmacy.settings], global: false)
+  }
+
+  @Test("the demo's whole day runs on the server; a station then verifies every entry and finds nothing wrong")
+  func demoDay() throws {
+    let owner = try PostgresServer.freshDatabase()
+    let pharmacy = try Pharmacy()
+    pharmacy.fixedClock = false
+    let folder = pharmacy.folder.appendingPathComponent("day").path
+    let demo = try pharmacy.run(
+      [
+        "demo", "--dir", folder, "--server", owner.description, "--config-dir",
+        Pharmacy.repository.appendingPathComponent("Config").path,
+      ], global: false)
+    #expect(demo.status == 0, "\(demo.stderr)")
+    #expect(demo.stdout.contains("created training database \(owner.description)"))
+    #expect(demo.stdout.contains("database:            \(owner.description)"))
+    #expect(demo.stdout.contains("all checks passed"), "\(demo.stdout.suffix(2_000))")
+    #expect(!demo.stdout.contains("backup.sqlite"))
+    #expect(FileManager.default.fileExists(atPath: folder + "/label-rx600001.pdf"))
+    #expect(!FileManager.default.fileExists(atPath: folder + "/compound.sqlite"))
+
+    let station = owner.with(user: PostgresSchema.stationRole)
+    let verify = try run(pharmacy, ["audit", "verify", "--full"], at: station)
+    #expect(verify.status == 0, "\(verify.stderr)")
+    #expect(verify.stdout.contains("audit trail intact"), "\(verify.stdout)")
+    let doctor = try run(pharmacy, ["doctor", "--full"], at: station)
+    #expect(doctor.status == 0, "\(doctor.stderr)")
+    #expect(doctor.stdout.contains("all checks passed: the schema and its triggers"), "\(doctor.stdout)")
+    // What the day left, read by a station: the batch released, the fill checked, the lot's stock moved.
+    let batches = try run(pharmacy, ["batch", "list"], at: station)
+    #expect(batches.stdout.contains("released"), "\(batches.stdout)")
+    let lots = try run(pharmacy, ["lot", "list"], at: station).stdout
+    let first = try #require(
+      lots.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("R") && $0.hasSuffix("-001") })
+    let recall = try run(pharmacy, ["recall", String(first)], at: station)
+    #expect(recall.status == 0, "\(recall.stderr)")
+    #expect(recall.stdout.contains("LDN45-"), "\(recall.stdout)")
+    // A backup of a server is the server's own tools' work: refused in one line, nothing written.
+    let backup = try run(
+      pharmacy, ["backup", "--to", pharmacy.folder.appendingPathComponent("b.sqlite").path], at: station)
+    #expect(backup.status != 0)
+    #expect(backup.stderr.contains("pg_dump"), "\(backup.stderr)")
+  }
+
+  @Test("a station may not make the tables; the owner makes them once; two stations see each other's records")
+  func ownerAndStations() throws {
+    let owner = try PostgresServer.freshDatabase()
+    let station = owner.with(user: PostgresSchema.stationRole)
+    let pharmacy = try Pharmacy()
+    let early = try run(pharmacy, ["batch", "list"], at: station)
+    #expect(early.status != 0)
+    #expect(early.stderr.contains("has no compound tables: run 'compound init' once as the database's owner"))
+    let refused = try run(pharmacy, ["init", "--training"], at: station)
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("run 'compound init' once as the database's owner"), "\(refused.stderr)")
+    #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+
+    let made = try run(pharmacy, ["init", "--training"], at: owner)
+    #expect(made.status == 0, "\(made.stderr)")
+    #expect(made.stdout.contains("created training database \(owner.description)"), "\(made.stdout)")
+    let again = try run(pharmacy, ["init", "--training"], at: owner)
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(again.stdout.contains("is ready (already existed)"), "\(again.stdout)")
+
+    // One station adds the first pharmacist; another sees her at once and signs with her PIN.
+    let added = try pharmacy.run(
+      [
+        "user", "add", "dchen", "--name", "David Chen, PharmD", "--role", "pharmacist", "--db", station.description,
+        "--config", pharmacy.settings,
+      ],
+      environment: ["COMPOUND_NEW_PIN": "135790"], global: false)
+    #expect(added.status == 0, "\(added.stderr)")
+    let listed = try run(pharmacy, ["user", "list"], at: station)
+    #expect(listed.stdout.contains("dchen"), "\(listed.stdout)")
+    let technician = try pharmacy.run(
+      [
+        "user", "add", "mtorres", "--name", "Maria Torres, CPhT", "--role", "technician", "--by", "dchen", "--db",
+        station.description, "--config", pharmacy.settings,
+      ],
+      environment: ["COMPOUND_NEW_PIN": "246801"], global: false)
+    #expect(technician.status == 0, "\(technician.stderr)")
+    // A wrong PIN on the server: refused, recorded, nothing signed.
+    let wrong = try pharmacy.run(
+      [
+        "user", "add", "aokafor", "--name", "Amara Okafor, PharmD", "--role", "pharmacist", "--by", "dchen", "--db",
+        station.description, "--config", pharmacy.settings,
+      ],
+      environment: ["COMPOUND_NEW_PIN": "864209", "COMPOUND_PIN": "000000"], global: false)
+    #expect(wrong.status != 0)
+    #expect(!(try run(pharmacy, ["user", "list"], at: station).stdout.contains("aokafor")))
+    let verify = try run(pharmacy, ["audit", "verify"], at: station)
+    #expect(verify.status == 0, "\(verify.stderr)")
+  }
+}
