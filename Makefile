@@ -19,10 +19,12 @@ demo: build
 
 # The whole test suite, after the same set-up, beside a PostgreSQL server of its own (scripts/postgres.sh
 # installs Debian's postgresql when missing, starts it unprivileged on a free loopback port, stops it after);
-# then the style check.
+# then the suite again with every test pharmacy on that server (COMPOUND_TEST_ENGINE=postgres: the tests of the
+# SQLite file itself sit that pass out); then the style check.
 test: setup
 	$(SWIFT) build --build-tests
 	bash scripts/postgres.sh $(SWIFT) test --skip-build
+	COMPOUND_TEST_ENGINE=postgres bash scripts/postgres.sh $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory lint
 
 # The concurrency, crash and hostile-input suites at full size (four writers of 24 cycles, 50 SIGKILLs,
@@ -41,7 +43,7 @@ bench: setup
 	cc -O2 scripts/bench/movements.c -o bench-out/movements $$(pkg-config --cflags --libs xlsxwriter) -lsqlite3
 	cc -O2 scripts/bench/deflate.c -o bench-out/deflate -lz
 	python3 -m pip install --quiet --disable-pip-version-check XlsxWriter
-	.build/release/compound-bench --binary .build/release/compound --work bench-out/run --reference bench-out/movements --floor bench-out/deflate
+	scripts/postgres.sh .build/release/compound-bench --binary .build/release/compound --work bench-out/run --reference bench-out/movements --floor bench-out/deflate
 
 # The manual page, generated from the command tree by swift-argument-parser's manual plugin (a release build).
 MANUAL := .build/plugins/GenerateManual/outputs/compound/compound.1

@@ -283,7 +283,7 @@ public final class AppDatabase: Sendable {
     guard case .postgres(let engine) = backend else { preconditionFailure("writeShared is for the server") }
     var mismatch = false
     do throws(StoreError) {
-      return try PostgresAudit.write(engine, stamp: stamp) { connection throws(StoreError) in
+      return try PostgresAudit.write(engine, stamp: stamp, local: local) { connection throws(StoreError) in
         mismatch = false
         do {
           let result = try work(connection)

@@ -15,15 +15,18 @@ enum PostgresAudit {
   /// Runs `work` in one write transaction of `engine`, its changes sealed into the trail stamped with `stamp`.
   ///
   /// No record is dated before the newest entry: a clock behind another station's is refused, not written.
+  ///
+  /// `local` shows a stored instant as the pharmacy reads it, in the refusal.
   static func write<T>(
-    _ engine: PostgresEngine, stamp: AuditStamp, _ work: (any StoreConnection) throws(StoreError) -> T
+    _ engine: PostgresEngine, stamp: AuditStamp, local: (String) -> String = { $0 },
+    _ work: (any StoreConnection) throws(StoreError) -> T
   ) throws(StoreError) -> T {
     try engine.write { connection throws(StoreError) in
       try connection.execute(pendingTable, [])
       if let newest = try connection.row("SELECT max(at) AS at FROM audit")?.optionalText("at"), stamp.at < newest {
         throw StoreError(
-          "the clock reads \(stamp.at), earlier than the newest record (\(newest)): nothing was written; set this"
-            + " station's clock right", code: .clock)
+          "the clock reads \(local(stamp.at)), earlier than the newest record (\(local(newest))): nothing was"
+            + " written; set this station's clock right", code: .clock)
       }
       let result = try work(connection)
       try AuditTrail.seal(connection, stamp: stamp, pending: try AuditTrail.pending(connection), digests: true)

@@ -20,6 +20,7 @@ struct Options {
   var days = 3_652
   var cache = "bench-out/cache"
   var tenYearsOnly = false
+  var postgresOnly = false
 
   init(_ arguments: [String]) {
     var iterator = arguments.makeIterator()
@@ -36,6 +37,7 @@ struct Options {
       case "--days": days = Int(iterator.next() ?? "") ?? days
       case "--cache": cache = iterator.next() ?? cache
       case "--ten-years-only": tenYearsOnly = true
+      case "--postgres-only": postgresOnly = true
       default:
         FileHandle.standardError.write(Data("compound-bench: unknown option \(argument)\n".utf8))
         exit(2)
@@ -172,7 +174,7 @@ func makeFixture(_ path: String) throws {
         "2029-12-31", "--quantity", quantity,
       ] + assay)
   }
-  let lots = try DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT lot_number FROM lot") }
+  let lots = try firstColumn(path, "SELECT lot_number FROM lot ORDER BY id")
   for lot in lots {
     _ = compound(path, ["lot", "release", lot, "--reason", "bench lots have no certificate file", "--by", "dchen"])
   }
@@ -189,9 +191,7 @@ func makeFixture(_ path: String) throws {
     ])
   let day = String(benchNow.prefix(10))
   // A released batch and one filled prescription, for the label figure.
-  let lot = try DatabaseQueue(path: path).read { db in
-    try String.fetchOne(db, sql: "SELECT lot_number FROM batch ORDER BY id DESC LIMIT 1") ?? ""
-  }
+  let lot = try firstColumn(path, "SELECT lot_number FROM batch ORDER BY id DESC LIMIT 1").first ?? ""
   _ = compound(path, ["batch", "weights", lot, "--mg", "317.2,315.2,316.4,314.5,318.1,315.7,316.9,314.9,316.2,315.4"])
   _ = compound(path, ["batch", "verify", lot, "--by", "dchen"])
   _ = compound(
@@ -211,6 +211,85 @@ func makeFixture(_ path: String) throws {
     ])
   _ = compound(path, ["rx", "fill", "600001", "--by", "dchen"])
 
+}
+
+/// The first column of `sql`'s rows on `database`: a SQLite file, or a PostgreSQL address (read with psql).
+func firstColumn(_ database: String, _ sql: String) throws -> [String] {
+  guard database.hasPrefix("postgresql://") else {
+    return try DatabaseQueue(path: database).read { db in try String.fetchAll(db, sql: sql) }
+  }
+  return try psql(database, sql).split(separator: "\n").map(String.init)
+}
+
+/// Runs `sql` with psql on the PostgreSQL `address`; returns its rows, one a line, columns joined by `|`.
+func psql(_ address: String, _ sql: String) throws -> String {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+  process.arguments = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", address, "-c", sql]
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  try process.run()
+  let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  process.waitUntilExit()
+  guard process.terminationStatus == 0 else { fatalError("psql failed on \(address): \(sql)") }
+  return output
+}
+
+/// Batch record and rx fill on a local PostgreSQL server (the one `scripts/postgres.sh` starts for `make bench`,
+/// named by `COMPOUND_TEST_POSTGRES`) against `compound --version`, interleaved; and the throughput of four
+/// stations against one, each a process signing stock adjustments on one lot.
+func postgresFigures() throws {
+  guard let server = ProcessInfo.processInfo.environment["COMPOUND_TEST_POSTGRES"], !server.isEmpty else {
+    print("postgres: skipped (no server: 'make bench' runs the bench beside one, through scripts/postgres.sh)")
+    return
+  }
+  let name = "bench_\(getpid())"
+  _ = try psql(server, "CREATE DATABASE \(name)")
+  defer { _ = try? psql(server, "DROP DATABASE \(name)") }
+  let address = String(server[..<(server.lastIndex(of: "/") ?? server.endIndex)]) + "/" + name
+  try makeFixture(address)
+  let day = String(benchNow.prefix(10))
+  // One capsule a fill, refilled the same day (an override): the fixture's batch holds 30 more.
+  _ = compound(
+    address,
+    [
+      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "1", "--refills", "99",
+      "--written", day, "--by", "dchen",
+    ])
+  var records: [Double] = []
+  var fills: [Double] = []
+  var versions: [Double] = []
+  for _ in 0..<min(options.runs, 25) {
+    records.append(compound(address, record))
+    fills.append(
+      compound(address, ["rx", "fill", "600002", "--override", "bench: refills on one day", "--by", "dchen"]))
+    versions.append(timed(options.binary, ["--version"]))
+  }
+  figure("postgres_batch_record_ms", median(records))
+  figure("postgres_rx_fill_ms", median(fills))
+  figure("postgres_version_ms", median(versions))
+  figure("postgres_batch_record_vs_version", median(records) / median(versions))
+  figure("postgres_rx_fill_vs_version", median(fills) / median(versions))
+  // The same 24 signed adjustments by one station, then by four at once (six each).
+  let lot = try firstColumn(address, "SELECT lot_number FROM lot ORDER BY id LIMIT 1").first ?? ""
+  let adjust = ["stock", "adjust", lot, "--quantity", "1mg", "--reason", "bench count", "--by", "mtorres"]
+  func stations(_ count: Int) -> Double {
+    let start = ContinuousClock.now
+    DispatchQueue.concurrentPerform(iterations: count) { _ in
+      for _ in 0..<(24 / count) { _ = compound(address, adjust) }
+    }
+    let parts = (ContinuousClock.now - start).components
+    return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+  }
+  var ratios: [Double] = []
+  for _ in 0..<3 { ratios.append(stations(1) / stations(4)) }
+  figure("postgres_4_stations_vs_1_throughput", median(ratios))
+  print("postgres_cores: \(ProcessInfo.processInfo.activeProcessorCount)")
+}
+
+if options.postgresOnly {
+  try postgresFigures()
+  exit(0)
 }
 
 try makeFixture(fixture)
@@ -380,6 +459,7 @@ if !options.tenYearsOnly {
   figure("export_ten_years_vs_month_only", median(longRuns) / median(shortRuns))
   print("export_ten_years_vs_month_only_target: <= 1.2")
 
+  try postgresFigures()
 }
 
 // Ten years of a busy pharmacy, made once through the audited write path and kept in the cache folder; checked

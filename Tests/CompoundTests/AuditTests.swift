@@ -48,7 +48,7 @@ struct AuditTests {
     #expect(text.contains("2026-11-22 15:00 -06:00  dchen  compound batch release \(lot) --by dchen"))
   }
 
-  @Test("every table of records is audited: a new table must join AuditTrail.tables")
+  @Test("every table of records is audited: a new table must join AuditTrail.tables", Pharmacy.fileOnly)
   func coverage() throws {
     let pharmacy = try Pharmacy()
     try pharmacy.ok(["init", "--training"])
@@ -76,7 +76,7 @@ struct AuditTests {
   }
 
   @Test(
-    "a change made behind compound's back is found and the first entry it breaks is named",
+    "a change made behind compound's back is found and the first entry it breaks is named", Pharmacy.fileOnly,
     arguments: [
       ("UPDATE lot SET cost_cents = 1 WHERE id = 1", "lot row 1 no longer matches audit entry"),
       (
@@ -121,7 +121,9 @@ struct AuditTests {
     #expect(doctor.stdout.contains("audit: "))
   }
 
-  @Test("an update keeps what changed; verify starts from its checkpoint; a row changed outside compound stops writes")
+  @Test(
+    "an update keeps what changed; verify starts from its checkpoint; a row changed outside compound stops writes",
+    Pharmacy.fileOnly)
   func changesAndCheckpoints() throws {
     let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
     try pharmacy.seed()
@@ -329,7 +331,9 @@ struct AuditTests {
     try pharmacy.ok(["batch", "verify", lot, "--by", "aokafor"])
   }
 
-  @Test("a database from before the audit trail starts it with a baseline entry per record, then chains on")
+  @Test(
+    "a database from before the audit trail starts it with a baseline entry per record, then chains on",
+    Pharmacy.fileOnly)
   func upgrade() throws {
     let pharmacy = try Pharmacy()
     try pharmacy.seed()

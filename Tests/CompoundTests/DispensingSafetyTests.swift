@@ -236,7 +236,9 @@ struct DispensingSafetyTests {
     #expect(label.contains("Naltrexone HCl 1.5 mg capsule"))
   }
 
-  @Test("a settings file cannot switch a clinical check off; the rules change only by a pharmacist's signed import")
+  @Test(
+    "a settings file cannot switch a clinical check off; the rules change only by a pharmacist's signed import",
+    Pharmacy.fileOnly)
   func rulesCannotBeBent() throws {
     let pharmacy = try setup.pharmacy(medications: ["OxyContin 20 mg"])
     let number = try setup.rx(pharmacy)

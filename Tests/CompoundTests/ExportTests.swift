@@ -200,8 +200,10 @@ struct ExportTests {
       try JSONSerialization.jsonObject(
         with: Data(
           try pharmacy.sqlite(
-            "SELECT json_group_array(json_array(quantity, COALESCE(reason, ''))) FROM"
-              + " (SELECT * FROM movement ORDER BY moved_at, id)"
+            pharmacy.owner == nil
+              ? "SELECT json_group_array(json_array(quantity, COALESCE(reason, ''))) FROM"
+                + " (SELECT * FROM movement ORDER BY moved_at, id)"
+              : "SELECT json_agg(json_build_array(quantity, COALESCE(reason, '')) ORDER BY moved_at, id) FROM movement"
           ).output.utf8)) as? [[Any]])
     #expect(rows.count == ledger.count && rows.count == 12)
     for (row, stored) in zip(rows, ledger) {
@@ -213,7 +215,7 @@ struct ExportTests {
     #expect(rows.contains { $0[2] as? String == "  found behind the balance " })
   }
 
-  @Test("a month with more movements than an Excel sheet holds is refused before a row is written")
+  @Test("a month with more movements than an Excel sheet holds is refused before a row is written", Pharmacy.fileOnly)
   func tooManyRows() throws {
     let pharmacy = try pharmacy()
     // Excel's last row is 1,048,576: the header and 1,048,575 movements. The month already has 9.

@@ -3,7 +3,9 @@ import Testing
 
 @Suite("Backup, restore and doctor")
 struct MaintenanceTests {
-  @Test("a backup is a sound copy with mode 0600, never written over an existing file; restore brings it back")
+  @Test(
+    "a backup is a sound copy with mode 0600, never written over an existing file; restore brings it back",
+    Pharmacy.fileOnly)
   func backupAndRestore() throws {
     let pharmacy = try Pharmacy()
     try pharmacy.seed()
@@ -31,7 +33,9 @@ struct MaintenanceTests {
     return try tables.map { try pharmacy.sqlite(".dump \($0)", database: database).output }.joined()
   }
 
-  @Test("backup --update brings an earlier backup up to date: the same rows, its trail checked; others are refused")
+  @Test(
+    "backup --update brings an earlier backup up to date: the same rows, its trail checked; others are refused",
+    Pharmacy.fileOnly)
   func backupUpdate() throws {
     let pharmacy = try Pharmacy()
     try pharmacy.seed()
@@ -82,7 +86,9 @@ struct MaintenanceTests {
     #expect(try dump(pharmacy, early) == earlyDump)
   }
 
-  @Test("restore refuses a damaged file, a foreign SQLite file and one from a newer compound, changing nothing")
+  @Test(
+    "restore refuses a damaged file, a foreign SQLite file and one from a newer compound, changing nothing",
+    Pharmacy.fileOnly)
   func restoreRefusals() throws {
     let pharmacy = try Pharmacy()
     try pharmacy.seed()
@@ -132,7 +138,7 @@ struct MaintenanceTests {
     }
   }
 
-  @Test("doctor --full reads every page: a damaged index page is named by the integrity check")
+  @Test("doctor --full reads every page: a damaged index page is named by the integrity check", Pharmacy.fileOnly)
   func doctorFullReadsEveryPage() throws {
     let pharmacy = try Pharmacy()
     try pharmacy.seed()

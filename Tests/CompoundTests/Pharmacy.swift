@@ -47,6 +47,15 @@ final class Pharmacy: @unchecked Sendable {
     ("mtorres", "Maria Torres, CPhT", "technician", "246801"),
     ("aokafor", "Amara Okafor, PharmD", "pharmacist", "864209"),
   ]
+  /// Whether the suite runs its pharmacies on the PostgreSQL server (`COMPOUND_TEST_ENGINE=postgres`, the second
+  /// pass of `make test`) rather than in SQLite files.
+  static let onServer = ProcessInfo.processInfo.environment["COMPOUND_TEST_ENGINE"] == "postgres"
+
+  /// For a test of the SQLite file itself (the sqlite3 shell behind compound's back, its pages, its locks, its
+  /// copies): not run in the server pass, whose own tests (`ServerTests`, `Postgres*Tests`) attack the server.
+  static let fileOnly = Testing.ConditionTrait.enabled(
+    if: !onServer, "a test of the SQLite file itself; the server's are ServerTests and Postgres*Tests")
+
   /// An environment value that `run` removes rather than sets.
   static let unset = "\u{0}unset"
 
@@ -71,7 +80,7 @@ final class Pharmacy: @unchecked Sendable {
   ///
   /// With `server`, the records are on a new database of the run's PostgreSQL server: `init` runs as its owner,
   /// every other command as a station (role `compound`).
-  init(settings extra: String = "", rules: String? = nil, server: Bool = false) throws {
+  init(settings extra: String = "", rules: String? = nil, server: Bool = Pharmacy.onServer) throws {
     folder = FileManager.default.temporaryDirectory.appendingPathComponent("compound-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     if server {
@@ -261,13 +270,27 @@ final class Pharmacy: @unchecked Sendable {
     return outcome.stderr
   }
 
-  /// SHA-256 of the database file and its write-ahead log, if any.
+  /// SHA-256 of the database file and its write-ahead log, if any; on a server, of every table's rows.
   func digest() throws -> String {
+    if owner != nil {
+      let tables = try sqlite("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").output
+        .split(separator: "\n").map(String.init)
+      let sums = tables.map {
+        "SELECT '\($0)', md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM \"\($0)\" t"
+      }
+      return SHA256.hex(Array(try sqlite(sums.joined(separator: " UNION ALL ")).output.utf8))
+    }
     var bytes: [UInt8] = []
     for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: database + suffix) {
       bytes += Array(try Data(contentsOf: URL(fileURLWithPath: database + suffix)))
     }
     return SHA256.hex(bytes)
+  }
+
+  /// The pharmacy's database opened in this process, on whichever engine it is.
+  func open() throws -> AppDatabase {
+    guard owner != nil else { return try AppDatabase.open(path: database) }
+    return try AppDatabase.open(server: try PostgresAddress(database, from: .flag("--db")))
   }
 
   /// Lot numbers by supplier lot, from `compound lot list --json`.
@@ -385,13 +408,19 @@ final class Pharmacy: @unchecked Sendable {
     return lot
   }
 
-  /// Runs the sqlite3 shell on `database` (this pharmacy's by default): for reading or tampering with the
-  /// file behind compound's back.
+  /// Runs the sqlite3 shell on `database` (this pharmacy's by default), to read or tamper behind compound's back.
+  ///
+  /// On a server, `psql` as the database's owner, printing as sqlite3 does.
   @discardableResult
   func sqlite(_ sql: String, database: String? = nil) throws -> (status: Int32, output: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [database ?? self.database, sql]
+    if let owner, database == nil {
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+      process.arguments = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", owner, "-c", sql]
+    } else {
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+      process.arguments = [database ?? self.database, sql]
+    }
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe

@@ -28,7 +28,7 @@ struct QualityEndToEndTests {
   }
 
   func usable(_ pharmacy: Pharmacy, _ lot: String) throws -> String? {
-    let database = try AppDatabase.open(path: pharmacy.database)
+    let database = try pharmacy.open()
     let today = try CalendarDate.parse("2026-11-22")
     do throws(StoreError) {
       _ = try database.usableBatch(lot, today: today)

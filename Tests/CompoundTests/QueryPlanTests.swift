@@ -15,8 +15,8 @@ struct QueryPlanTests {
   ]
 
   @Test(
-    "rx fill, label print, batch record, the month's export, today, doctor and the stock views scan no growing table"
-  )
+    "rx fill, label print, batch record, the month's export, today, doctor and the stock views scan no growing table",
+    Pharmacy.fileOnly)
   func hotStatements() throws {
     let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
     try pharmacy.seed()
@@ -92,7 +92,9 @@ struct QueryPlanTests {
     #expect(statements.contains { $0.contains("stock.on_hand > 0") }, "no statement asked for what is on hand")
   }
 
-  @Test("the daily backup update reads the entries after the backup's head, not the trail's whole row index")
+  @Test(
+    "the daily backup update reads the entries after the backup's head, not the trail's whole row index",
+    Pharmacy.fileOnly)
   func backupReadsTheDayOnly() throws {
     let pharmacy = try Pharmacy(rules: Pharmacy.noAssay)
     try pharmacy.seed()

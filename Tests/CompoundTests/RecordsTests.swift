@@ -10,7 +10,9 @@ struct RecordsTests {
     return (pharmacy, try pharmacy.verifiedBatch())
   }
 
-  @Test("--out and --to never destroy anything: the database, its sidecars, a folder, a device, links, a file")
+  @Test(
+    "--out and --to never destroy anything: the database, its sidecars, a folder, a device, links, a file",
+    Pharmacy.fileOnly)
   func outputsNeverDestroy() throws {
     let (pharmacy, lot) = try pharmacy()
     try pharmacy.sqlite("PRAGMA journal_mode=WAL; SELECT 1;")
@@ -52,7 +54,7 @@ struct RecordsTests {
     try pharmacy.ok(["doctor"])
   }
 
-  @Test("a zero-byte, partial or foreign file given as --db is refused and left as it was")
+  @Test("a zero-byte, partial or foreign file given as --db is refused and left as it was", Pharmacy.fileOnly)
   func onlyCompoundFilesOpen() throws {
     let (pharmacy, _) = try pharmacy()
     let empty = pharmacy.folder.appendingPathComponent("empty.sqlite").path
@@ -78,7 +80,9 @@ struct RecordsTests {
     }
   }
 
-  @Test("a backup is checked before it gets its name; a restore is signed, checked, recorded and keeps the old file")
+  @Test(
+    "a backup is checked before it gets its name; a restore is signed, checked, recorded and keeps the old file",
+    Pharmacy.fileOnly)
   func backupAndRestore() throws {
     let (pharmacy, _) = try pharmacy()
     let backup = pharmacy.folder.appendingPathComponent("monday.sqlite").path
@@ -135,7 +139,9 @@ struct RecordsTests {
     try pharmacy.ok(["audit", "verify"])
   }
 
-  @Test("forgery behind compound's back is found: dropped triggers, a promoted technician, a cut tail, a lost trail")
+  @Test(
+    "forgery behind compound's back is found: dropped triggers, a promoted technician, a cut tail, a lost trail",
+    Pharmacy.fileOnly)
   func forgeries() throws {
     let (pharmacy, _) = try pharmacy()
     let anchor = pharmacy.folder.appendingPathComponent("anchor.json").path
@@ -251,7 +257,7 @@ struct RecordsTests {
     try pharmacy.ok(["audit", "verify"])
   }
 
-  @Test("a corrupt stored value is an error naming the row, never a default")
+  @Test("a corrupt stored value is an error naming the row, never a default", Pharmacy.fileOnly)
   func corruptValues() throws {
     let (pharmacy, lot) = try pharmacy()
     try pharmacy.sqlite("PRAGMA ignore_check_constraints = ON; UPDATE lot SET status = 'bogus' WHERE id = 1;")
@@ -312,7 +318,7 @@ struct RecordsTests {
     try pharmacy.ok(["audit", "verify"])
   }
 
-  @Test("readers do not wait for a writer; a writer that waits says so, then gives up in one line")
+  @Test("readers do not wait for a writer; a writer that waits says so, then gives up in one line", Pharmacy.fileOnly)
   func readersDoNotWait() throws {
     let (pharmacy, _) = try pharmacy()
     let holder = Process()

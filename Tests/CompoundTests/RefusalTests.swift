@@ -191,7 +191,7 @@ struct RefusalTests {
     }
   }
 
-  @Test("a database from a newer compound, or a SQLite file that is not compound's, is refused")
+  @Test("a database from a newer compound, or a SQLite file that is not compound's, is refused", Pharmacy.fileOnly)
   func foreignDatabases() throws {
     let pharmacy = try Pharmacy()
     try pharmacy.ok(["init", "--training"])
@@ -281,7 +281,9 @@ struct RefusalTests {
 
 @Suite("The database itself guards the records")
 struct DatabaseGuardTests {
-  @Test("records, formula versions and movements cannot be edited or deleted; stock never goes below zero")
+  @Test(
+    "records, formula versions and movements cannot be edited or deleted; stock never goes below zero",
+    Pharmacy.fileOnly)
   func guards() throws {
     let pharmacy = try Pharmacy()
     try pharmacy.seed()

@@ -87,7 +87,8 @@ struct StoredFormatTests {
     #expect(throws: StoreError.self) { try PlanRecord.read(badNumber) }
   }
 
-  @Test("the database the 2026-12-03 release made opens, verifies, shows its records and takes new ones")
+  @Test(
+    "the database the 2026-12-03 release made opens, verifies, shows its records and takes new ones", Pharmacy.fileOnly)
   func frozenDatabase() throws {
     var pharmacy = try Pharmacy()
     pharmacy.now = "2026-12-04T10:00:00-06:00"

@@ -73,7 +73,7 @@ enum Stress {
   /// Plenty of released stock, four released batches, a patient, a prescriber and `prescriptions`
   /// prescriptions of five capsules with eleven refills each.
   static func busyPharmacy(
-    prescriptions: Int = 20, server: Bool = false
+    prescriptions: Int = 20, server: Bool = Pharmacy.onServer
   ) throws -> (Pharmacy, rx: [String], avicel: String) {
     let pharmacy = try Pharmacy(rules: Pharmacy.noAssay, server: server)
     try pharmacy.seed()
