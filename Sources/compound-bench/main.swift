@@ -247,22 +247,34 @@ func postgresFigures() throws {
   _ = try psql(server, "CREATE DATABASE \(name)")
   defer { _ = try? psql(server, "DROP DATABASE \(name)") }
   let address = String(server[..<(server.lastIndex(of: "/") ?? server.endIndex)]) + "/" + name
-  try makeFixture(address)
+  // The same pharmacy in a SQLite file, for comparison, run interleaved with the server's.
+  let file = work.appendingPathComponent("engines.sqlite").path
   let day = String(benchNow.prefix(10))
-  // One capsule a fill, refilled the same day (an override): the fixture's batch holds 30 more.
-  _ = compound(
-    address,
-    [
-      "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "1", "--refills", "99",
-      "--written", day, "--by", "dchen",
-    ])
+  for database in [address, file] {
+    try makeFixture(database)
+    // One capsule a fill, refilled the same day (an override): two prescriptions of 12 fills each, from the 30
+    // capsules the fixture's batch still holds.
+    for _ in 0..<2 {
+      _ = compound(
+        database,
+        [
+          "rx", "add", "--patient", "1", "--prescriber", "1", "--formula", "LDN45", "--quantity", "1", "--refills",
+          "11", "--written", day, "--by", "dchen",
+        ])
+    }
+  }
   var records: [Double] = []
   var fills: [Double] = []
+  var fileRecords: [Double] = []
+  var fileFills: [Double] = []
   var versions: [Double] = []
-  for _ in 0..<min(options.runs, 25) {
+  for run in 0..<min(options.runs, 24) {
+    let rx = run % 2 == 0 ? "600002" : "600003"
+    let fill = ["rx", "fill", rx, "--override", "bench: refills on one day", "--by", "dchen"]
     records.append(compound(address, record))
-    fills.append(
-      compound(address, ["rx", "fill", "600002", "--override", "bench: refills on one day", "--by", "dchen"]))
+    fills.append(compound(address, fill))
+    fileRecords.append(compound(file, record))
+    fileFills.append(compound(file, fill))
     versions.append(timed(options.binary, ["--version"]))
   }
   figure("postgres_batch_record_ms", median(records))
@@ -270,6 +282,8 @@ func postgresFigures() throws {
   figure("postgres_version_ms", median(versions))
   figure("postgres_batch_record_vs_version", median(records) / median(versions))
   figure("postgres_rx_fill_vs_version", median(fills) / median(versions))
+  figure("postgres_vs_sqlite_batch_record", median(records) / median(fileRecords))
+  figure("postgres_vs_sqlite_rx_fill", median(fills) / median(fileFills))
   // The same 24 signed adjustments by one station, then by four at once (six each).
   let lot = try firstColumn(address, "SELECT lot_number FROM lot ORDER BY id LIMIT 1").first ?? ""
   let adjust = ["stock", "adjust", lot, "--quantity", "1mg", "--reason", "bench count", "--by", "mtorres"]
