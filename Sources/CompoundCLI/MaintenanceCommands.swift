@@ -21,6 +21,10 @@ struct BackupCommand: ParsableCommand {
       from its own checkpoint before the transaction commits. It takes as long as the work since that backup, \
       not as the whole file: the daily backup of years of records. A kill or a problem leaves the backup as it \
       was. Every page is read again by a new backup and by 'compound restore'.
+
+      On a PostgreSQL server the backup is pg_dump's archive (--format=custom, for pg_restore), taken from the \
+      snapshot whose audit trail was just verified, read back with pg_restore --list, and given its name only \
+      when whole; --update is a SQLite file's. The station needs Debian's postgresql-client.
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -30,6 +34,18 @@ struct BackupCommand: ParsableCommand {
 
   func run() throws {
     let context = try Context(global)
+    if let server = context.loaded.server {
+      if update {
+        throw CLIError(
+          "--update brings a SQLite copy up to date; \(server) is a PostgreSQL server: make a new dump with"
+            + " 'compound backup --to FILE' (without --update)")
+      }
+      let output = try OutputPath(to, protected: [], force: false, option: "--to")
+      let report = try context.database().dump(to: output, environment: context.environment)
+      return print(
+        "backed up \(server) to \(output.path) with pg_dump (audit trail of \(report.entries) entries verifies in the"
+          + " dumped snapshot; head \(report.head))")
+    }
     if update {
       let target = try OutputPath(to, protected: [context.loaded.databasePath], force: true, option: "--to")
       guard FileManager.default.fileExists(atPath: target.path) else {

@@ -37,6 +37,15 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
     return "postgresql://\(user)@\(shownHost):\(port)/\(database)"
   }
 
+  /// The address as libpq's tools (`pg_dump`, `psql`) take it, with its TLS settings and no secret.
+  public var connectionString: String {
+    var text = description + "?sslmode=\(tlsMode.rawValue)"
+    if let rootCertificate {
+      text += "&sslrootcert=" + (rootCertificate.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+    }
+    return text
+  }
+
   /// Whether `value` is meant as a PostgreSQL address: it starts `postgres:` or `postgresql:`, in any case.
   public static func isAddress(_ value: String) -> Bool {
     guard let colon = value.firstIndex(of: ":") else { return false }

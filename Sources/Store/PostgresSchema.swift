@@ -27,7 +27,12 @@ enum PostgresSchema {
 
   /// The migrations in order, each named as the table of applied migrations records it.
   static let migrations: [(identifier: String, sql: String)] = [
-    ("v1 the pharmacy's records", v1)
+    ("v1 the pharmacy's records", v1),
+    // pg_dump reads each identity column's counter; reading one changes nothing (taking a number needs USAGE).
+    (
+      "v2 stations may read the identity counters, for pg_dump",
+      "GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO \(stationRole)"
+    ),
   ]
 
   /// The tables whose rows are records: no row is ever deleted, no table ever truncated.

@@ -49,11 +49,32 @@ struct ServerTests {
     let recall = try run(pharmacy, ["recall", String(first)], at: station)
     #expect(recall.status == 0, "\(recall.stderr)")
     #expect(recall.stdout.contains("LDN45-"), "\(recall.stdout)")
-    // A backup of a server is the server's own tools' work: refused in one line, nothing written.
-    let backup = try run(
-      pharmacy, ["backup", "--to", pharmacy.folder.appendingPathComponent("b.sqlite").path], at: station)
-    #expect(backup.status != 0)
-    #expect(backup.stderr.contains("pg_dump"), "\(backup.stderr)")
+    // A station's backup: pg_dump's archive of the snapshot that verified, mode 0600, never over a file.
+    let dump = pharmacy.folder.appendingPathComponent("pharmacy.dump").path
+    let backup = try run(pharmacy, ["backup", "--to", dump], at: station)
+    #expect(backup.status == 0, "\(backup.stderr)")
+    #expect(backup.stdout.contains("with pg_dump (audit trail of"), "\(backup.stdout)")
+    let mode = try FileManager.default.attributesOfItem(atPath: dump)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+    let again = try run(pharmacy, ["backup", "--to", dump], at: station)
+    #expect(again.status != 0 && again.stderr.contains("already exists"), "\(again.stderr)")
+    let update = try run(pharmacy, ["backup", "--to", dump, "--update"], at: station)
+    #expect(update.status != 0 && update.stderr.contains("is a PostgreSQL server"), "\(update.stderr)")
+    let left = try FileManager.default.contentsOfDirectory(atPath: pharmacy.folder.path)
+    #expect(!left.contains { $0.hasSuffix(".tmp") }, "\(left)")
+    // The archive restores with pg_restore into a new database whose trail verifies entry by entry.
+    let copy = try PostgresServer.freshDatabase()
+    let restore = Process()
+    restore.executableURL = URL(fileURLWithPath: "/usr/bin/pg_restore")
+    restore.arguments = [
+      "--exit-on-error", "--single-transaction", "--no-owner", "--dbname=\(copy.connectionString)", dump,
+    ]
+    try restore.run()
+    restore.waitUntilExit()
+    #expect(restore.terminationStatus == 0)
+    let restored = try run(pharmacy, ["audit", "verify", "--full"], at: copy.with(user: PostgresSchema.stationRole))
+    #expect(restored.status == 0, "\(restored.stderr)")
+    #expect(restored.stdout.contains("audit trail intact"), "\(restored.stdout)")
   }
 
   @Test("a station may not make the tables; the owner makes them once; two stations see each other's records")
