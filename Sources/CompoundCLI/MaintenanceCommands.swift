@@ -76,6 +76,11 @@ struct RestoreCommand: ParsableCommand {
       --reason. The restored database records the restore (who, the backup and the replaced head hash) in its \
       audit trail, and the two files change places in one atomic step: a kill at any moment leaves the old or \
       the new database, whole. The database being replaced is kept beside it as FILE.before-restore-TIME.
+
+      On a PostgreSQL server, --from is a 'compound backup' (pg_dump) archive and --db a new, empty database, \
+      given as its owner: the archive is loaded into it in one transaction, its whole trail checked and the \
+      restore recorded, signed by a pharmacist of the restored pharmacy; the stations are then pointed at it. \
+      The live database is never touched.
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -88,6 +93,25 @@ struct RestoreCommand: ParsableCommand {
     let context = try Context(global)
     if foreign, reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
       throw CLIError("--foreign needs --reason \"...\": why another pharmacy's database is restored here")
+    }
+    if let server = context.loaded.server {
+      try AppDatabase.load(dump: from, into: server, environment: context.environment)
+      let pharmacist: User
+      let report: AuditReport
+      do {
+        pharmacist = try context.signer(signer.by, for: "restore the database from \(from)")
+        report = try context.database().recordRestore(from: from, by: pharmacist, now: context.now)
+        try AppDatabase.settleSignatures()
+      } catch {
+        // The new database holds the loaded copy, unrecorded: it must not be mistaken for a restore.
+        let text = Runner.domainMessage(error) ?? "\(error)"
+        if text.contains("DROP DATABASE") { throw CLIError(text) }
+        throw CLIError(
+          "\(text); not restored: \(server) holds the unchecked copy: drop it (DROP DATABASE) before restoring again")
+      }
+      return print(
+        "restored \(from) into \(server), signed by \(pharmacist.id): audit trail of \(report.entries) entries"
+          + " verifies; point the stations at \(server.with(user: "compound"))")
     }
     let target = context.loaded.databasePath
     let pharmacist: User

@@ -58,7 +58,7 @@ extension AppDatabase {
   }
 
   /// A link to `address` with the password libpq would use.
-  private static func connect(
+  static func connect(
     _ address: PostgresAddress, environment: [String: String]
   ) throws(StoreError) -> PostgresLink {
     let password: String?

@@ -1,3 +1,4 @@
+import Accounts
 import FileOutput
 import Foundation
 import Settings
@@ -81,5 +82,76 @@ extension AppDatabase {
         lines.first { $0.contains("error:") } ?? lines.last ?? "it ended with status \(process.terminationStatus)"
       throw StoreError("\(name) could not \(what): \(last); nothing was written", code: .database)
     }
+  }
+}
+
+extension AppDatabase {
+  /// Loads a `pg_dump` archive into a new, empty database on a server, as that database's owner.
+  ///
+  /// The live database is never touched: a restore on a server goes into a database of its own, which the
+  /// stations are pointed at once it is checked (`recordRestore`). A database that already holds compound's
+  /// tables is refused. The archive is loaded in one transaction (`pg_restore --single-transaction`), then
+  /// brought up to this version's schema.
+  public static func load(
+    dump source: String, into address: PostgresAddress, environment: [String: String]
+  ) throws(StoreError) {
+    guard FileManager.default.isReadableFile(atPath: source) else {
+      throw StoreError("no backup at \(source) (or it cannot be read): name the pg_dump archive with --from")
+    }
+    let link = try connect(address, environment: environment)
+    defer { link.close() }
+    let existing = try link.run("SELECT to_regclass('compound_migration') IS NOT NULL").rows.first?.first
+    guard existing != .integer(1) else {
+      throw StoreError(
+        "\(address) already holds a pharmacy's records: a restore goes into a new, empty database (CREATE DATABASE"
+          + " ... OWNER \(address.user)); then point the stations at it; nothing was changed")
+    }
+    try tool("pg_restore", ["--list", source], environment: environment, what: "read \(source) as a pg_dump archive")
+    try tool(
+      "pg_restore",
+      ["--exit-on-error", "--single-transaction", "--no-owner", "--dbname=\(address.connectionString)", source],
+      environment: environment, what: "load \(source) into \(address)")
+    try PostgresSchema.migrate(link)
+  }
+
+  /// Checks a database just loaded from a dump and records the restore in its trail, signed by `signer`.
+  ///
+  /// The whole trail must verify and the database must have an active pharmacist; else the restore is refused
+  /// and the new database holds an unchecked copy, which the message says to drop.
+  public func recordRestore(
+    from source: String, by signer: User, now: Date
+  ) throws(StoreError) -> AuditReport {
+    if let refusal = SigningRules.refusal(signer, for: .restore) { throw StoreError(refusal) }
+    let (report, pharmacists) = try read { db in
+      (
+        try AuditVerification.verify(db, full: true),
+        try db.value(Int.self, sql: "SELECT count(*) FROM app_user WHERE active = 1 AND role = 'pharmacist'") ?? 0
+      )
+    }
+    let drop = "\(path) holds the unchecked copy: drop it (DROP DATABASE) before restoring again"
+    if let problem = report.problems.first {
+      throw StoreError("\(source) fails its audit check (\(problem)): not restored; \(drop)")
+    }
+    guard pharmacists > 0 else {
+      throw StoreError("\(source) has no active pharmacist: not restored; \(drop)")
+    }
+    let digest: String
+    do {
+      digest = try Self.fileDigest(source)
+    } catch {
+      throw StoreError.from(error)
+    }
+    try write(stamp(signer.id, now)) { db in
+      try db.execute(
+        sql: """
+          INSERT INTO restore_log (restored_at, restored_by, backup_path, backup_sha256, backup_head, replaced_head,
+            replaced_kept_at, foreign_reason)
+          VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL)
+          """,
+        arguments: [
+          Timestamp.string(now), signer.id, URL(fileURLWithPath: source).standardizedFileURL.path, digest, report.head,
+        ])
+    }
+    return try read { db in try AuditVerification.verify(db, full: false) }
   }
 }

@@ -62,19 +62,30 @@ struct ServerTests {
     #expect(update.status != 0 && update.stderr.contains("is a PostgreSQL server"), "\(update.stderr)")
     let left = try FileManager.default.contentsOfDirectory(atPath: pharmacy.folder.path)
     #expect(!left.contains { $0.hasSuffix(".tmp") }, "\(left)")
-    // The archive restores with pg_restore into a new database whose trail verifies entry by entry.
+    // The archive restores into a new database, as its owner, signed by a pharmacist of the pharmacy; its whole
+    // trail verifies, with the restore recorded in it.
     let copy = try PostgresServer.freshDatabase()
-    let restore = Process()
-    restore.executableURL = URL(fileURLWithPath: "/usr/bin/pg_restore")
-    restore.arguments = [
-      "--exit-on-error", "--single-transaction", "--no-owner", "--dbname=\(copy.connectionString)", dump,
-    ]
-    try restore.run()
-    restore.waitUntilExit()
-    #expect(restore.terminationStatus == 0)
+    let restore = try run(pharmacy, ["restore", "--from", dump, "--by", "dchen"], at: copy)
+    #expect(restore.status == 0, "\(restore.stderr)")
+    #expect(restore.stdout.contains("restored \(dump) into \(copy.description), signed by dchen"), "\(restore.stdout)")
     let restored = try run(pharmacy, ["audit", "verify", "--full"], at: copy.with(user: PostgresSchema.stationRole))
     #expect(restored.status == 0, "\(restored.stderr)")
     #expect(restored.stdout.contains("audit trail intact"), "\(restored.stdout)")
+    let log = try run(pharmacy, ["audit", "log", "--json"], at: copy).jsonArray()
+    #expect(log.last?["table"] as? String == "restore_log" && log.last?["actor"] as? String == "dchen")
+    // Never over a pharmacy's records; a wrong PIN or a file that is not an archive restores nothing.
+    let over = try run(pharmacy, ["restore", "--from", dump, "--by", "dchen"], at: copy)
+    #expect(over.status != 0 && over.stderr.contains("already holds a pharmacy's records"), "\(over.stderr)")
+    let other = try PostgresServer.freshDatabase()
+    let wrong = try pharmacy.run(
+      ["restore", "--from", dump, "--by", "dchen", "--db", other.description, "--config", pharmacy.settings],
+      environment: ["COMPOUND_PIN": "000000"], global: false)
+    #expect(wrong.status != 0, "\(wrong.stdout)")
+    #expect(wrong.stderr.contains("drop it (DROP DATABASE)"), "\(wrong.stderr)")
+    #expect(wrong.stderr.split(separator: "\n").count == 1, "\(wrong.stderr)")
+    let notDump = try run(
+      pharmacy, ["restore", "--from", pharmacy.settings, "--by", "dchen"], at: try PostgresServer.freshDatabase())
+    #expect(notDump.status != 0 && notDump.stderr.contains("as a pg_dump archive"), "\(notDump.stderr)")
   }
 
   @Test("a station may not make the tables; the owner makes them once; two stations see each other's records")
