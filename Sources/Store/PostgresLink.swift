@@ -248,6 +248,18 @@ final class PostgresLink: Sendable {
         "the PostgreSQL server at \(address) has no TLS, which sslmode=\(address.tlsMode.rawValue) requires",
         code: .database, cause: error)
     }
+    if let underlying = psql?.underlying as? NIOSSLExtraError, underlying == .failedToValidateHostname {
+      return StoreError(
+        "the certificate of the PostgreSQL server at \(address.host):\(address.port) does not name \(address.host),"
+          + " which sslmode=verify-full requires: give the host as its certificate names it", code: .database,
+        cause: error)
+    }
+    if let underlying = psql?.underlying, case NIOSSLError.handshakeFailed = underlying {
+      return StoreError(
+        "the PostgreSQL server at \(address.host):\(address.port) presented a certificate that"
+          + " sslmode=\(address.tlsMode.rawValue) does not accept: it is not signed by an authority in"
+          + " \(address.rootCertificate ?? "the system's store"); check sslrootcert", code: .database, cause: error)
+    }
     let reason = psql?.underlying.map(Self.reason) ?? "\(error)"
     return StoreError(
       "cannot reach the PostgreSQL server at \(address.host):\(address.port): \(reason); check that it runs and"

@@ -254,18 +254,43 @@ struct PostgresSchemaTests {
       ])
   }
 
-  @Test("TLS as sslmode says: prefer goes on without it, require refuses a server that has none")
+  @Test(
+    "TLS as sslmode says: disable goes without, prefer and require encrypt, verify-ca checks the authority, verify-full the host too"
+  )
   func tls() throws {
     let owner = try PostgresServer.owner()
-    let preferred = try PostgresServer.link(owner)
-    preferred.close()
-    do {
-      _ = try PostgresServer.link(
-        try PostgresAddress("\(owner.description)?sslmode=require", from: .flag("--db")))
-      Issue.record("sslmode=require connected without TLS")
-    } catch let error as StoreError {
-      #expect(error.message.contains("has no TLS, which sslmode=require requires"), "\(error.message)")
+    let environment = ProcessInfo.processInfo.environment
+    let authority = try #require(
+      environment["COMPOUND_TEST_POSTGRES_CA"], "scripts/postgres.sh names the run's authority")
+    let other = try #require(environment["COMPOUND_TEST_POSTGRES_OTHER_CA"])
+    /// Whether a session opened with `parameters` (to `host`) is encrypted, or the refusal's message.
+    func session(_ parameters: String, host: String = "127.0.0.1") -> String {
+      do {
+        let address = try PostgresAddress(
+          owner.description.replacingOccurrences(of: "127.0.0.1", with: host) + parameters, from: .flag("--db"))
+        let link = try PostgresServer.link(address)
+        defer { link.close() }
+        let row = try link.run("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").rows.first
+        return row == [.integer(1)] ? "encrypted" : "plain"
+      } catch let error as StoreError {
+        return error.message
+      } catch {
+        return "\(error)"
+      }
     }
+    #expect(session("?sslmode=disable") == "plain")
+    #expect(session("") == "encrypted")
+    #expect(session("?sslmode=require") == "encrypted")
+    #expect(session("?sslmode=verify-ca&sslrootcert=\(authority)") == "encrypted")
+    #expect(session("?sslmode=verify-full&sslrootcert=\(authority)", host: "localhost") == "encrypted")
+    // Another authority's certificate is refused under either verifying mode; require checks none, as libpq's.
+    for mode in ["verify-ca", "verify-full"] {
+      let refused = session("?sslmode=\(mode)&sslrootcert=\(other)")
+      #expect(refused.contains("presented a certificate that sslmode=\(mode) does not accept"), "\(mode): \(refused)")
+    }
+    // The certificate names localhost only: verify-ca accepts it at 127.0.0.1, verify-full does not.
+    let wrongHost = session("?sslmode=verify-full&sslrootcert=\(authority)")
+    #expect(wrongHost.contains("does not name 127.0.0.1, which sslmode=verify-full requires"), "\(wrongHost)")
   }
 
   @Test("only the owner migrates; a newer compound's database is refused; a login or a name gone wrong says so")
