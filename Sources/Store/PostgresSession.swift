@@ -1,5 +1,12 @@
+import Synchronization
+
 /// The statements of one PostgreSQL transaction, through a `PostgresLink`.
 struct PostgresSession: StoreConnection {
+  /// Numbers the cursors of walks, which may nest (a walk's body may walk another statement).
+  private static let walks = Mutex(0)
+  /// How many rows a walk fetches at a time.
+  static let fetchSize = 2_000
+
   /// The connection, inside the transaction the engine opened.
   let link: PostgresLink
 
@@ -10,11 +17,21 @@ struct PostgresSession: StoreConnection {
     try link.run(dialect.statement(sql), arguments).changed
   }
 
-  /// PostgreSQL's rows come whole (the trails on a server are young); each is handed on in turn.
+  /// The rows through a cursor, a few thousand at a time: a ten-year trail or a month of a million movements
+  /// is walked in the memory of one batch, as SQLite walks its rows.
   func each(
     _ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws(StoreError) -> Bool
   ) throws(StoreError) {
-    for row in try rows(sql, arguments) where try !body(row) { return }
+    let cursor = "compound_walk_\(Self.walks.withLock { number in number += 1; return number })"
+    try link.run("DECLARE \(cursor) NO SCROLL CURSOR FOR " + dialect.statement(sql), arguments)
+    defer { _ = try? link.run("CLOSE \(cursor)") }
+    while true {
+      let batch = try link.run("FETCH FORWARD \(Self.fetchSize) FROM \(cursor)")
+      for values in batch.rows {
+        guard try body(SQLRow(columns: batch.columns, values: values)) else { return }
+      }
+      if batch.rows.count < Self.fetchSize { return }
+    }
   }
 
   func rows(_ sql: String, _ arguments: [SQLValue]) throws(StoreError) -> [SQLRow] {

@@ -19,20 +19,29 @@ struct SQLiteSession: StoreConnection {
     }
   }
 
+  /// The rows of a cached statement: read to the end before any other statement runs, so reusing it is safe.
   func rows(_ sql: String, _ arguments: [SQLValue]) throws(StoreError) -> [SQLRow] {
     var rows: [SQLRow] = []
-    try each(sql, arguments) { row throws(StoreError) in
+    try walk(sql, arguments, cached: true) { row throws(StoreError) in
       rows.append(row)
       return true
     }
     return rows
   }
 
+  /// A walk's statement is its own, not the cache's: its body may run statements, the same one included, while
+  /// it is half read (a cached statement run again inside would restart under the outer walk's feet).
   func each(
     _ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws(StoreError) -> Bool
   ) throws(StoreError) {
+    try walk(sql, arguments, cached: false, body)
+  }
+
+  private func walk(
+    _ sql: String, _ arguments: [SQLValue], cached: Bool, _ body: (SQLRow) throws(StoreError) -> Bool
+  ) throws(StoreError) {
     do {
-      let statement = try db.cachedStatement(sql: sql)
+      let statement = cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
       let columns = statement.columnNames
       let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
       // Each row's values straight from SQLite's columns: a ten-year walk reads six million rows.

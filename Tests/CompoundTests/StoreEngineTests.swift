@@ -59,6 +59,37 @@ struct StoreEngineTests {
     #expect(results.first == results.last)
   }
 
+  @Test("a walk hands every row on in order, bound arguments and all, nested walks too, and stops when told")
+  func walks() throws {
+    // More rows than PostgreSQL's cursor fetches at once, and a second walk inside the first.
+    let count = PostgresSession.fetchSize * 2 + 7
+    let series =
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT i FROM n WHERE i > ?"
+    for (label, engine) in try engines() {
+      let (seen, inner, next) = try engine.read { connection throws(StoreError) in
+        var seen: [Int64] = []
+        var inner = 0
+        try connection.each(series, [.integer(Int64(count)), .integer(0)]) { row throws(StoreError) in
+          let value = try row.integer("i")
+          seen.append(value)
+          if value == Int64(PostgresSession.fetchSize) {
+            try connection.each(series, [.integer(Int64(count)), .integer(Int64(count - 3))]) { _ throws(StoreError) in
+              inner += 1
+              return true
+            }
+          }
+          return value < Int64(count - 1)
+        }
+        // A walk stopped early leaves the connection usable.
+        let next = try connection.row("SELECT 42 AS answer")?.integer("answer")
+        return (seen, inner, next)
+      }
+      #expect(seen == (1...Int64(count - 1)).map { $0 }, "\(label): \(seen.count) rows")
+      #expect(inner == 3, "\(label)")
+      #expect(next == 42, "\(label)")
+    }
+  }
+
   @Test("a refused write is refused with the same message on both engines, and nothing of it is kept")
   func sameRefusals() throws {
     var messages: [String] = []
