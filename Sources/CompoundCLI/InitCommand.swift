@@ -15,6 +15,10 @@ struct InitCommand: ParsableCommand {
       The new database is built under a hidden name beside the file and put in place whole, so a kill midway \
       leaves nothing under the name. An existing file is never taken over: an empty, partial or foreign file \
       is refused and left untouched.
+
+      Given a PostgreSQL database (--db postgresql://OWNER@HOST:PORT/NAME), run it once as the database's owner: \
+      it makes the tables, the station role's grants and the installation, or brings an existing database's \
+      tables up to this version. The stations then connect as the role compound.
       """)
 
   @OptionGroup var global: GlobalOptions
