@@ -13,9 +13,11 @@ import Synchronization
 
 /// The pharmacy's database: owns the connection and the migrator; every write is one transaction.
 ///
-/// One serialized connection in write-ahead-log mode: each command is a short process, and several
-/// processes share the file through SQLite's own locking with a busy timeout. Opening an up-to-date
-/// database writes nothing, so a refused command leaves the file byte for byte as it was.
+/// A SQLite file (the embedded default) through one serialized connection in write-ahead-log mode: each
+/// command is a short process, and several processes share the file through SQLite's own locking with a busy
+/// timeout. Opening an up-to-date database writes nothing, so a refused command leaves the file byte for byte
+/// as it was. Or a PostgreSQL server several stations share (`PostgresEngine`): the same work on the same
+/// `StoreConnection`, its changes sealed into the same audit chain.
 public final class AppDatabase: Sendable {
   /// Where the records are kept.
   enum Backend: Sendable {
@@ -60,13 +62,9 @@ public final class AppDatabase: Sendable {
     switch backend {
     case .sqlite(let queue): return queue
     case .postgres:
-      throw StoreError("\(what) works on a SQLite file; \(path) is a PostgreSQL server: \(Self.serverAdvice(what))")
+      throw StoreError(
+        "\(what) works on a SQLite file; \(path) is a PostgreSQL server: use the server's own tools for it")
     }
-  }
-
-  /// What to do instead, on a server, of the file-only operation `what`.
-  private static func serverAdvice(_ what: String) -> String {
-    "use the server's own tools for it (pg_dump and pg_restore for backups)"
   }
 
   /// The audit stamp of a write: who signed it, when, and this process's command.
@@ -253,7 +251,11 @@ public final class AppDatabase: Sendable {
   /// PIN is recorded and refused instead.
   @discardableResult
   func write<T>(_ stamp: AuditStamp, _ work: (any StoreConnection) throws -> T) throws(StoreError) -> T {
-    guard case .sqlite(let pool) = backend else { return try writeShared(stamp, work) }
+    let pool: DatabaseQueue
+    switch backend {
+    case .sqlite(let queue): pool = queue
+    case .postgres(let engine): return try writeShared(engine, stamp, work)
+    }
     do {
       return try pool.write { db in
         let connection = SQLiteSession(db: db)
@@ -279,8 +281,9 @@ public final class AppDatabase: Sendable {
   }
 
   /// `write` on the PostgreSQL server: the same work, its changes sealed by the same code, under the chain's lock.
-  private func writeShared<T>(_ stamp: AuditStamp, _ work: (any StoreConnection) throws -> T) throws(StoreError) -> T {
-    guard case .postgres(let engine) = backend else { preconditionFailure("writeShared is for the server") }
+  private func writeShared<T>(
+    _ engine: PostgresEngine, _ stamp: AuditStamp, _ work: (any StoreConnection) throws -> T
+  ) throws(StoreError) -> T {
     var mismatch = false
     do throws(StoreError) {
       return try PostgresAudit.write(engine, stamp: stamp, local: local) { connection throws(StoreError) in

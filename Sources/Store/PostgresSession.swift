@@ -27,8 +27,9 @@ struct PostgresSession: StoreConnection {
     defer { _ = try? link.run("CLOSE \(cursor)") }
     while true {
       let batch = try link.run("FETCH FORWARD \(Self.fetchSize) FROM \(cursor)")
+      let positions = SQLRow.positions(of: batch.columns)
       for values in batch.rows {
-        guard try body(SQLRow(columns: batch.columns, values: values)) else { return }
+        guard try body(SQLRow(columns: batch.columns, values: values, positions: positions)) else { return }
       }
       if batch.rows.count < Self.fetchSize { return }
     }
@@ -36,6 +37,7 @@ struct PostgresSession: StoreConnection {
 
   func rows(_ sql: String, _ arguments: [SQLValue]) throws(StoreError) -> [SQLRow] {
     let result = try link.run(dialect.statement(sql), arguments)
-    return result.rows.map { SQLRow(columns: result.columns, values: $0) }
+    let positions = SQLRow.positions(of: result.columns)
+    return result.rows.map { SQLRow(columns: result.columns, values: $0, positions: positions) }
   }
 }

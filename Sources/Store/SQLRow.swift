@@ -4,10 +4,28 @@ struct SQLRow: Sendable, Equatable {
   let columns: [String]
   /// The values, in the same order.
   let values: [SQLValue]
+  /// Each column's position by name, made once for a statement and shared by its rows (a month's export reads
+  /// a million rows by name); nil looks the name up in order.
+  private let positions: [String: Int]?
+
+  init(columns: [String], values: [SQLValue], positions: [String: Int]? = nil) {
+    self.columns = columns
+    self.values = values
+    self.positions = positions
+  }
+
+  /// The positions `SQLRow` shares between the rows of a statement returning `columns` (the first of a name).
+  static func positions(of columns: [String]) -> [String: Int] {
+    Dictionary(columns.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  static func == (lhs: SQLRow, rhs: SQLRow) -> Bool {
+    lhs.columns == rhs.columns && lhs.values == rhs.values
+  }
 
   /// The value of `column`; a column the statement did not return is a programming error, named.
   func value(_ column: String) -> SQLValue {
-    guard let index = columns.firstIndex(of: column) else {
+    guard let index = positions?[column] ?? columns.firstIndex(of: column) else {
       preconditionFailure("the statement returned no column \(column) (it returned \(columns))")
     }
     return values[index]

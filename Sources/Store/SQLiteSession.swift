@@ -43,6 +43,7 @@ struct SQLiteSession: StoreConnection {
     do {
       let statement = cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
       let columns = statement.columnNames
+      let positions = SQLRow.positions(of: columns)
       let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
       // Each row's values straight from SQLite's columns: a ten-year walk reads six million rows.
       let handle = statement.sqliteStatement
@@ -50,7 +51,7 @@ struct SQLiteSession: StoreConnection {
         var values: [SQLValue] = []
         values.reserveCapacity(columns.count)
         for index in 0..<Int32(columns.count) { values.append(try Self.column(handle, index)) }
-        guard try body(SQLRow(columns: columns, values: values)) else { return }
+        guard try body(SQLRow(columns: columns, values: values, positions: positions)) else { return }
       }
     } catch let error as StoreError {
       throw error
