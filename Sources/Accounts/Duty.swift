@@ -18,6 +18,7 @@ public struct Duty: Sendable, Hashable {
   public static let disableUser = Duty("disables users")
   public static let restore = Duty("restores the records")
   public static let verifyBatch = Duty("verifies a compounding record")
+  public static let addStore = Duty("adds a store")
 
   /// Deciding a lot's status (release, reject, hold, recall).
   public static func decideLot(_ action: String) -> Duty { Duty("may \(action) a lot") }

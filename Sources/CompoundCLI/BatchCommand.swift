@@ -260,6 +260,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Only this formula.") var formula: String?
     @Option(help: "Batches compounded on or after this day, YYYY-MM-DD (default: 30 days ago).") var since: String?
     @Flag(help: "Every batch ever compounded (years of them on an old database).") var all = false
+    @Flag(help: "Every store's batches, in a chain (default: this station's store's).") var allStores = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -267,7 +268,8 @@ struct BatchCommand: ParsableCommand {
       if all, since != nil { throw CLIError("--all and --since do not go together: give one") }
       let first = try since.map { try CalendarDate.parse($0, what: "--since") } ?? context.today.adding(days: -30)
       let batches = try context.database().batches(
-        formula: formula, since: all ? nil : InventoryText.endOfDay(first.adding(days: -1), zone: context.zone))
+        formula: formula, since: all ? nil : InventoryText.endOfDay(first.adding(days: -1), zone: context.zone),
+        allStores: allStores)
       if json { return try Output.json(batches) }
       if batches.isEmpty {
         return print(

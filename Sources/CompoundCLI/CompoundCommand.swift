@@ -34,7 +34,8 @@ public struct CompoundCommand: ParsableCommand {
       BatchCommand.self, TriturationCommand.self, BalanceCommand.self, AssayCommand.self, PatientCommand.self,
       PrescriberCommand.self, RxCommand.self,
       LabelCommand.self, PriceCommand.self, StockCommand.self, InventoryCommand.self,
-      RecallCommand.self, UserCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
+      RecallCommand.self, StoreCommand.self, UserCommand.self, AuditCommand.self, BackupCommand.self,
+      RestoreCommand.self,
       DoctorCommand.self,
       DemoCommand.self,
     ])

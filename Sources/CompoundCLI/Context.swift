@@ -83,6 +83,7 @@ final class Context {
     }
     database.setCommand(Invocation.command)
     database.setZone(zone)
+    database.setStore(settings.pharmacy.store)
     opened = database
   }
 

@@ -193,11 +193,12 @@ struct LotCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this ingredient.") var ingredient: String?
+    @Flag(help: "Every store's lots, in a chain (default: this station's store's).") var allStores = false
     @Flag(help: "Print JSON (masses in micrograms).") var json = false
 
     func run() throws {
       let context = try Context(global)
-      let lots = try context.database().lots(ingredient: ingredient)
+      let lots = try context.database().lots(ingredient: ingredient, allStores: allStores)
       if json { return try Output.json(lots) }
       if lots.isEmpty { return print("no lots yet: receive one with 'compound lot receive'") }
       print(

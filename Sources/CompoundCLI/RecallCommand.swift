@@ -41,6 +41,14 @@ struct RecallCommand: ParsableCommand {
     }
     if json { return try Output.json(report) }
     var lines = ["Recall trace of \(report.kind) lot \(report.lotNumber) (\(report.item))"]
+    // In a chain, each lot and batch with the store that holds it.
+    let chain = !report.stores.isEmpty
+    func at(_ number: String) -> String { report.stores[number].map { "store \($0)" } ?? "" }
+    if report.receipts.count > 1 || (chain && !report.receipts.isEmpty) {
+      lines.append(
+        "Receipts of its supplier lot (\(report.receipts.count)), every one traced: "
+          + report.receipts.map { chain ? "\($0) (\(at($0)))" : $0 }.joined(separator: ", "))
+    }
     if !report.components.isEmpty {
       lines.append("Component lots:")
       lines.append(
@@ -68,25 +76,29 @@ struct RecallCommand: ParsableCommand {
     lines.append("Batches (\(report.batches.count)):")
     lines.append(
       Output.table(
-        ["BATCH", "FORMULA", "COMPOUNDED", "STATUS", "ON HAND"],
-        report.batches.map { [$0.lotNumber, $0.formulaCode, "\($0.compounded)", $0.status, "\($0.onHand)"] }))
+        ["BATCH", "FORMULA", "COMPOUNDED", "STATUS", "ON HAND"] + (chain ? ["STORE"] : []),
+        report.batches.map {
+          [$0.lotNumber, $0.formulaCode, "\($0.compounded)", $0.status, "\($0.onHand)"]
+            + (chain ? [report.stores[$0.lotNumber] ?? ""] : [])
+        }))
     lines.append("Fills (\(report.fills.count)): patients and prescribers to contact")
     lines.append(
       Output.table(
-        ["RX", "FILL", "BATCH", "QTY", "FILLED", "PATIENT", "PHONE", "PRESCRIBER", "PHONE"],
+        ["RX", "FILL", "BATCH", "QTY", "FILLED", "PATIENT", "PHONE", "PRESCRIBER", "PHONE"] + (chain ? ["STORE"] : []),
         report.fills.map {
           [
             $0.rxNumber, "\($0.fillNumber)", $0.lotNumber, "\($0.quantity)", "\($0.filled)", $0.patient,
             $0.patientPhone,
             $0.prescriber, $0.prescriberPhone,
-          ]
+          ] + (chain ? [report.stores[$0.lotNumber] ?? ""] : [])
         }))
     lines.append(
       "On hand to quarantine: "
         + (report.onHand.isEmpty
           ? "nothing"
           : report.onHand.sorted { $0.key < $1.key }.map {
-            "\($0.key) (\((report.onHandUnits[$0.key] ?? .count).format($0.value, display: context.display)))"
+            "\($0.key) (\((report.onHandUnits[$0.key] ?? .count).format($0.value, display: context.display))"
+              + (chain ? ", \(at($0.key)))" : ")")
           }.joined(separator: ", ")))
     if hold {
       lines.append(

@@ -155,6 +155,9 @@ extension InventoryCommand {
         Sheets: Summary (opening, received, produced, consumed, dispensed, wasted/adjusted, closing, value at cost,
         and a check column that is zero when opening + in - out = closing), Lots at month end, Batches compounded,
         Dispensed, Movements, Expiring. Exporting a past month again gives the same numbers.
+
+        In a chain of stores the workbook is this station's store's ([pharmacy] store); --all-stores writes the
+        chain's.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -162,11 +165,14 @@ extension InventoryCommand {
     @Option(help: "The new file (default: the pharmacy's name and the month, .xlsx, in the working folder).")
     var out: String?
     @Flag(help: "Replace the file if it exists.") var force = false
+    @Flag(help: "The whole chain's month, every store's stock, not this station's store's.") var allStores = false
 
     func run() throws {
       let context = try Context(global)
       let name = context.settings.pharmacy.name.isEmpty ? "pharmacy" : context.settings.pharmacy.name
-      let safe = String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" }).replacingOccurrences(of: "--", with: "-")
+      let store = allStores ? "all-stores" : context.settings.pharmacy.store.uppercased()
+      let safe = String((store.isEmpty ? name : "\(name)-\(store)").map { $0.isLetter || $0.isNumber ? $0 : "-" })
+        .replacingOccurrences(of: "--", with: "-")
       let output = try OutputPath(
         out ?? "\(safe)-inventory-\(month).xlsx", protected: [context.loaded.databasePath], force: force)
       let parts = month.split(separator: "-")
@@ -181,11 +187,13 @@ extension InventoryCommand {
         year: year, month: number, to: output, pharmacy: name, zone: zone, generated: context.now,
         progress: isatty(2) == 1
       ) { sink in
-        try database.monthReport(year: year, month: number, zone: zone, expiringDays: expiringDays, into: &sink)
+        try database.monthReport(
+          year: year, month: number, zone: zone, expiringDays: expiringDays, allStores: allStores, into: &sink)
       }
       let report = written.report
+      let whose = report.stores.map { " (\($0))" } ?? ""
       print(
-        "wrote \(output.path): \(written.items) items, \(written.lots) lots, \(report.batches.count) batches, \(report.dispensed.count) fills, \(report.movementCount) movements"
+        "wrote \(output.path)\(whose): \(written.items) items, \(written.lots) lots, \(report.batches.count) batches, \(report.dispensed.count) fills, \(report.movementCount) movements"
       )
     }
   }

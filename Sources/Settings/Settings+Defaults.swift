@@ -7,7 +7,7 @@ extension Settings {
   public static let defaults = Settings(
     version: 1,
     database: "",
-    pharmacy: Pharmacy(name: "", address: "", phone: "", licenseNumber: "", npi: "", timeZone: ""),
+    pharmacy: Pharmacy(name: "", address: "", phone: "", licenseNumber: "", npi: "", timeZone: "", store: ""),
     capsules: [
       capsule("000", "1.37", "163"), capsule("00", "0.95", "118"), capsule("0", "0.68", "96"),
       capsule("1", "0.5", "76"), capsule("2", "0.37", "61"), capsule("3", "0.3", "48"),

@@ -51,9 +51,11 @@ public struct Settings: Sendable, Equatable, Codable {
     public var npi: String
     /// An IANA zone such as `America/Chicago`; empty means the machine's own zone.
     public var timeZone: String
+    /// The store this station works at, in a chain whose stores share one database; empty in a single store.
+    public var store: String
 
     enum CodingKeys: String, CodingKey {
-      case name, address, phone, npi
+      case name, address, phone, npi, store
       case licenseNumber = "license_number"
       case timeZone = "time_zone"
     }
@@ -441,12 +443,22 @@ public struct Settings: Sendable, Equatable, Codable {
     return zone
   }
 
+  /// Whether `code` can name a store: 1 to 8 ASCII letters or digits.
+  public static func isStoreCode(_ code: String) -> Bool {
+    (1...8).contains(code.count) && code.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+  }
+
   /// Checks values that decode but make no sense; throws naming the setting.
   public func validate() throws(SettingsError) {
     guard version == 1 else {
       throw SettingsError("settings version \(version) is not supported by this compound: use version = 1")
     }
     _ = try timeZone()
+    if !pharmacy.store.isEmpty, !Self.isStoreCode(pharmacy.store) {
+      throw SettingsError(
+        "pharmacy.store '\(pharmacy.store)' is not a store code: use 1 to 8 letters or digits, as 'compound store list' shows them"
+      )
+    }
     do {
       _ = try LotNumberFormat(lots.batchFormat)
       _ = try LotNumberFormat(lots.receivingFormat)

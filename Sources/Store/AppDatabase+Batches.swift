@@ -33,7 +33,8 @@ extension AppDatabase {
     let ingredients = try db.rows(
       sql: "SELECT * FROM ingredient WHERE code IN (\(placeholders))", arguments: SQLArguments(codes)
     ).map { try RowDecoding.ingredient($0) }
-    let lotRows = try RowDecoding.lotsOnHand(db, codes: codes, named: Array(lotChoices.values))
+    let lotRows = try RowDecoding.lotsOnHand(
+      db, codes: codes, named: Array(lotChoices.values), scope: try scope(db))
     let plan = try WeighingPlanner.plan(
       PlanRequest(
         formula: formula, formulaVersion: stored.version, quantity: quantity, today: today, ingredients: ingredients,
@@ -85,7 +86,9 @@ extension AppDatabase {
         plan: plan, weighed: request.weighed, actualYield: request.actualYield,
         deviation: request.deviation, onHand: onHand, rules: rules, shellsUsed: request.shellsUsed,
         balance: request.balance, sources: request.sources)
-      let lotNumber = try nextNumber(db, table: "batch", format: format, code: plan.formulaCode, today: today)
+      let scope = try scope(db)
+      let lotNumber = try nextNumber(
+        db, table: "batch", format: format, code: plan.formulaCode, prefix: scope.prefix, today: today)
       let deviation = request.deviation.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
       let insertedID = try db.insert(
         sql: """
@@ -101,6 +104,7 @@ extension AppDatabase {
           try RecordCheckRecord.text(check), rulesVersion,
         ])
       let batchID = insertedID
+      try Self.recordStore(db, scope, "batch", batchID)
       for component in check.components {
         guard let lotID = lotIDs[component.planned.lotNumber] else {
           throw StoreError("lot \(component.planned.lotNumber) disappeared while recording")
@@ -181,12 +185,14 @@ extension AppDatabase {
     try read { db in try record(db, try batchRow(db, lotNumber)) }
   }
 
-  /// Batches, newest first: every one, or those of one formula, compounded since an instant, or still quarantined.
+  /// Batches of the station's store (or of every store, `allStores`), newest first: every one, or those of one
+  /// formula, compounded since an instant, or still quarantined.
   public func batches(
-    formula: String? = nil, since: Date? = nil, quarantinedOnly: Bool = false
+    formula: String? = nil, since: Date? = nil, quarantinedOnly: Bool = false, allStores: Bool = false
   ) throws(StoreError) -> [BatchSummary] {
     try read { db in
-      var conditions: [String] = []
+      let scope = allStores ? StoreScope.whole : try scope(db)
+      var conditions: [String] = scope.current == nil ? [] : [scope.holds("batch", "batch.id")]
       var arguments: [any SQLArgument] = []
       if let formula {
         conditions.append("formula.code = ?")

@@ -72,7 +72,9 @@ extension AppDatabase {
           arguments: [hash, certificate.name, Data(certificate.bytes), Timestamp.string(now), user.id])
         certificateHash = hash
       }
-      let lotNumber = try nextNumber(db, table: "lot", format: format, code: ingredient.code, today: today)
+      let scope = try scope(db)
+      let lotNumber = try nextNumber(
+        db, table: "lot", format: format, code: ingredient.code, prefix: scope.prefix, today: today)
       let insertedID = try db.insert(
         sql: """
           INSERT INTO lot (lot_number, ingredient_id, supplier, supplier_lot, expiry, received_quantity,
@@ -88,6 +90,7 @@ extension AppDatabase {
           receipt.serial, certificateHash,
         ])
       let lotID = insertedID
+      try Self.recordStore(db, scope, "lot", lotID)
       try db.execute(
         sql:
           "INSERT INTO status_change (lot_id, from_status, to_status, changed_at, changed_by) VALUES (?, NULL, 'quarantined', ?, ?)",
@@ -97,12 +100,13 @@ extension AppDatabase {
     }
   }
 
-  /// The first unused lot number of `format` for `code` on `today`.
+  /// The first unused lot number of `format` for `code` on `today`, after `prefix` (the store's code, in a chain).
   func nextNumber(
-    _ db: any StoreConnection, table: String, format: LotNumberFormat, code: String, today: CalendarDate
+    _ db: any StoreConnection, table: String, format: LotNumberFormat, code: String, prefix: String,
+    today: CalendarDate
   ) throws -> String {
     for sequence in 1...100_000 {
-      let candidate = format.render(code: code, date: today, sequence: sequence)
+      let candidate = prefix + format.render(code: code, date: today, sequence: sequence)
       if try db.row(sql: "SELECT 1 FROM \(table) WHERE lot_number = ?", arguments: [candidate]) == nil {
         return candidate
       }
@@ -151,10 +155,12 @@ extension AppDatabase {
       now: now)
   }
 
-  /// Every lot, or those of one ingredient, soonest expiry first.
-  public func lots(ingredient: String? = nil) throws(StoreError) -> [LotSummary] {
+  /// Every lot of the station's store (or of every store, `allStores`), or those of one ingredient, soonest
+  /// expiry first.
+  public func lots(ingredient: String? = nil, allStores: Bool = false) throws(StoreError) -> [LotSummary] {
     try read { db in
-      let filter = ingredient == nil ? "" : " WHERE ingredient.code = ?"
+      let scope = allStores ? StoreScope.whole : try scope(db)
+      let filter = " WHERE \(scope.holds("lot", "lot.id"))" + (ingredient == nil ? "" : " AND ingredient.code = ?")
       let arguments: SQLArguments = ingredient.map { [$0] } ?? []
       return try db.rows(
         sql: RowDecoding.lotSelect + filter + " ORDER BY lot.expiry, lot.lot_number", arguments: arguments

@@ -51,13 +51,13 @@ extension AppDatabase {
           "prescriber \(prescriber) does not exist: 'compound prescriber list' shows them", code: .notFound)
       }
       for step in steps { _ = try formulaRow(db, step.formulaCode) }
-      let last = try db.value(Int.self, sql: "SELECT MAX(CAST(rx_number AS INTEGER)) FROM prescription") ?? 0
-      let number = String(max(last + 1, firstNumber))
+      let scope = try scope(db)
+      let number = try Self.nextRxNumber(db, scope, firstNumber: firstNumber)
       let prescription = Prescription(
         rxNumber: number, patientID: patient, prescriberID: prescriber, steps: steps, refills: refills,
         written: written, fillsDone: 0)
       try prescription.validate(today: today)
-      try db.execute(
+      let id = try db.insert(
         sql: """
           INSERT INTO prescription (rx_number, patient_id, prescriber_id, refills, written_on, steps, created_at, created_by)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -66,9 +66,35 @@ extension AppDatabase {
           number, patient, prescriber, refills, written.description, try StepsRecord.text(steps), Timestamp.string(now),
           user.id,
         ])
+      try Self.recordStore(db, scope, "prescription", id)
       return number
     }
     return try prescription(number)
+  }
+
+  /// The store's next Rx number: its code, a hyphen and the number after its highest (at least `firstNumber`).
+  ///
+  /// With no stores, the number after the highest. The first store goes on from the numbers written before the
+  /// pharmacy had stores, so that no number of its is given twice.
+  static func nextRxNumber(_ db: any StoreConnection, _ scope: StoreScope, firstNumber: Int) throws -> String {
+    // Digits compared as text: the longest, then the highest, is the highest number.
+    let highest =
+      "SELECT rx_number FROM prescription WHERE rx_number LIKE ? ORDER BY length(rx_number) DESC, rx_number DESC LIMIT 1"
+    var last = 0
+    if let current = scope.current {
+      let prefix = current.code + "-"
+      if let number = try db.value(String.self, sql: highest, arguments: [prefix + "%"]) {
+        last = Int(number.dropFirst(prefix.count)) ?? 0
+      }
+    }
+    if scope.current == nil || scope.current?.id == scope.firstID {
+      let plain = try db.value(
+        String.self,
+        sql: "SELECT rx_number FROM prescription WHERE rx_number NOT LIKE '%-%'"
+          + " ORDER BY length(rx_number) DESC, rx_number DESC LIMIT 1")
+      last = max(last, plain.flatMap { Int($0) } ?? 0)
+    }
+    return scope.prefix + String(max(last + 1, firstNumber))
   }
 
   /// One prescription with its fills.
@@ -87,7 +113,8 @@ extension AppDatabase {
   }
 
   func prescriptionRow(_ db: any StoreConnection, _ rxNumber: String) throws -> SQLRow {
-    let digits = rxNumber.uppercased().hasPrefix("RX") ? String(rxNumber.dropFirst(2)) : rxNumber
+    let typed = rxNumber.uppercased()
+    let digits = typed.hasPrefix("RX") && typed.dropFirst(2).allSatisfy(\.isNumber) ? String(typed.dropFirst(2)) : typed
     guard let row = try db.row(sql: "SELECT * FROM prescription WHERE rx_number = ?", arguments: [digits])
     else {
       throw StoreError("Rx \(rxNumber) does not exist: 'compound rx list' shows the prescriptions", code: .notFound)
@@ -130,7 +157,13 @@ extension AppDatabase {
   ) throws(StoreError) -> FillRecord {
     let fillID: Int64 = try write(stamp(user.id, now)) { db in
       try Self.requireRulesInForce(db, version: rulesVersion)
+      let scope = try scope(db)
       let rxRow = try prescriptionRow(db, rxNumber)
+      if let other = try Self.otherStore(db, scope, "prescription", rxRow["id"]), let here = scope.current {
+        throw StoreError(
+          "Rx \(try rxRow["rx_number"] as String) is store \(other)'s prescription, not \(here.code)'s: fill it at"
+            + " \(other), or enter the transferred prescription here with 'compound rx add'")
+      }
       let record = try prescriptionRecord(db, rxRow)
       let (stepIndex, step) = try record.prescription.nextStep()
       let formula = try version(db, try formulaRow(db, step.formulaCode), countingBatches: false).formula
@@ -142,15 +175,19 @@ extension AppDatabase {
         "SELECT batch.lot_number, batch.status, batch.bud, batch.compounding_date, stock.on_hand, formula.code"
       var rows = try db.rows(
         sql: columns + " FROM \(RowDecoding.batchesHeld(db)) JOIN formula ON formula.id = batch.formula_id"
-          + " WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND formula.code = ?",
+          + " WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND formula.code = ?"
+          + " AND \(scope.holds("batch", "batch.id"))",
         arguments: [step.formulaCode])
       if let chosen, try !rows.contains(where: { (try $0["lot_number"] as String).uppercased() == chosen.uppercased() })
       {
-        rows += try db.rows(
-          sql: columns
+        let found = try db.rows(
+          sql: columns + ", batch.id"
             + " FROM batch JOIN stock ON stock.batch_id = batch.id JOIN formula ON formula.id = batch.formula_id"
             + " WHERE batch.lot_number = ?",
           arguments: [chosen])
+        try Self.requireHere(
+          db, scope, "batch", found, use: "fill from this store's batches ('compound inventory' shows them)")
+        rows += found
       }
       let candidates = try rows.map { row in
         let status: String = try row["status"]
@@ -370,10 +407,14 @@ extension AppDatabase {
 }
 
 extension AppDatabase {
-  /// Fills not yet checked and not voided, oldest first, with how many labels each has had.
+  /// The station's store's fills not yet checked and not voided, oldest first, with how many labels each has had.
   public func pendingFills() throws(StoreError) -> [FillRecord] {
     try read { db in
-      let ids = try db.values(Int64.self, sql: "SELECT fill_id FROM fill_pending ORDER BY fill_id")
+      let scope = try scope(db)
+      let ids = try db.values(
+        Int64.self,
+        sql: "SELECT fill_id FROM fill_pending JOIN fill ON fill.id = fill_pending.fill_id"
+          + " WHERE \(scope.holds("batch", "fill.batch_id")) ORDER BY fill_id")
       return try ids.map { try fillRecord(db, $0) }
     }
   }

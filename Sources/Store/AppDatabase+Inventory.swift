@@ -18,14 +18,14 @@ extension AppDatabase {
     return try write(stamp(user.id, now)) { db in
       try Self.moveStock(
         db, lotNumber, kind: kind, quantity: text, reason: reason, witness: witness, by: user,
-        now: now)
+        scope: try scope(db), now: now)
     }
   }
 
-  /// The adjustment or waste of `moveStock`, inside a write transaction of either engine.
+  /// The adjustment or waste of `moveStock`, inside a write transaction of either engine; only of `scope`'s stock.
   static func moveStock(
     _ connection: any StoreConnection, _ lotNumber: String, kind: MovementKind, quantity text: String, reason: String,
-    witness: User?, by user: User, now: Date
+    witness: User?, by user: User, scope: StoreScope, now: Date
   ) throws(StoreError) -> (unit: StockUnit, onHand: Int64) {
     if let witness, let same = try sameSigner(connection, witness, first: user.id, firstName: user.name) {
       throw StoreError("the witness must be someone other than \(user.id): \(same)")
@@ -41,6 +41,12 @@ extension AppDatabase {
     guard let row = lot ?? batch else {
       throw StoreError(
         "lot '\(lotNumber)' does not exist: 'compound inventory show' lists the stock", code: .notFound)
+    }
+    if let other = try otherStore(connection, scope, lot == nil ? "batch" : "lot", try row.integer("id")),
+      let here = scope.current
+    {
+      throw StoreError(
+        "\(lotNumber) is store \(other)'s stock, not \(here.code)'s: adjust it at \(other), where it is on the shelf")
     }
     var unit = StockUnit.count
     if let lot { unit = try RowDecoding.known(IngredientKind.self, lot, "kind").stockUnit }
@@ -81,6 +87,7 @@ extension AppDatabase {
     guard let instant else { return try inventoryNow() }
     let limit = Timestamp.string(instant)
     return try read { db in
+      let scope = try scope(db)
       let lots = try db.rows(
         sql: """
           SELECT lot.lot_number, lot.expiry, lot.cost_cents, lot.received_quantity, ingredient.code,
@@ -90,6 +97,7 @@ extension AppDatabase {
               WHERE status_change.lot_id = lot.id AND changed_at <= ? ORDER BY id DESC LIMIT 1), 'quarantined')
               AS status
           FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id WHERE lot.received_at <= ?
+            AND \(scope.holds("lot", "lot.id"))
           ORDER BY ingredient.code, lot.expiry, lot.lot_number
           """, arguments: [limit, limit, limit]
       ).map(Self.lotLine)
@@ -101,6 +109,7 @@ extension AppDatabase {
               WHERE status_change.batch_id = batch.id AND changed_at <= ? ORDER BY id DESC LIMIT 1), 'quarantined')
               AS status
           FROM batch JOIN formula ON formula.id = batch.formula_id WHERE batch.compounded_at <= ?
+            AND \(scope.holds("batch", "batch.id"))
           ORDER BY formula.code, batch.bud, batch.lot_number
           """, arguments: [limit, limit, limit]
       ).map(Self.batchLine)
@@ -112,12 +121,13 @@ extension AppDatabase {
   /// emptied lots and batches lie behind them.
   private func inventoryNow() throws(StoreError) -> [InventoryLine] {
     try read { db in
+      let scope = try scope(db)
       let lots = try db.rows(
         sql: """
           SELECT lot.lot_number, lot.expiry, lot.cost_cents, lot.received_quantity, lot.status, ingredient.code,
             ingredient.kind, stock.on_hand
           FROM \(RowDecoding.lotsHeld(db)) JOIN ingredient ON ingredient.id = lot.ingredient_id
-          WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0
+          WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 AND \(scope.holds("lot", "lot.id"))
           ORDER BY ingredient.code, lot.expiry, lot.lot_number
           """
       ).map(Self.lotLine)
@@ -125,7 +135,7 @@ extension AppDatabase {
         sql: """
           SELECT batch.lot_number, batch.bud, batch.status, formula.code, stock.on_hand
           FROM \(RowDecoding.batchesHeld(db)) JOIN formula ON formula.id = batch.formula_id
-          WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0
+          WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND \(scope.holds("batch", "batch.id"))
           ORDER BY formula.code, batch.bud, batch.lot_number
           """
       ).map(Self.batchLine)

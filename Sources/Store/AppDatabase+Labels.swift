@@ -38,6 +38,13 @@ extension AppDatabase {
         throw StoreError(refusal)
       }
       let batch: Int64 = try batchRow["id"]
+      // A label goes on what is on this store's shelf: another store's fill or batch is labelled there.
+      let scope = try scope(db)
+      if let other = try Self.otherStore(db, scope, "batch", batch), let here = scope.current {
+        throw StoreError(
+          "batch \(print.lotNumber) is store \(other)'s, not \(here.code)'s: print its labels at \(other),"
+            + " where its capsules are")
+      }
       let printed =
         try db.value(
           Int.self,

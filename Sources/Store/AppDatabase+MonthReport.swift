@@ -11,8 +11,10 @@ extension AppDatabase {
   /// One read transaction, one snapshot: the sink gets the month's movements in order, as value rows, while
   /// the same pass adds up each lot's flows; what moved after the month comes from a small query; closing = on
   /// hand now - after; opening = closing - net. So the work grows with the month, not with the years before it.
+  ///
+  /// The station's store's month, or with `allStores` the whole chain's.
   public func monthReport<Sink: MovementSink>(
-    year: Int, month: Int, zone: TimeZone, expiringDays: Int, into sink: inout Sink
+    year: Int, month: Int, zone: TimeZone, expiringDays: Int, allStores: Bool = false, into sink: inout Sink
   ) throws(StoreError) -> MonthReport {
     guard let first = CalendarDate(year: year, month: month, day: 1) else {
       throw StoreError("--month \(year)-\(month) is not a month: write it as YYYY-MM")
@@ -22,6 +24,7 @@ extension AppDatabase {
     let end = Timestamp.string(Self.midnight(next, zone: zone))
     let monthEnd = next.adding(days: -1)
     return try read { db in
+      let scope = allStores ? StoreScope.whole : try scope(db)
       let batches = try db.rows(
         sql: """
           SELECT batch.*, formula.code, formula.version,
@@ -31,7 +34,8 @@ extension AppDatabase {
             (SELECT to_status FROM status_change WHERE batch_id = batch.id AND changed_at < ? ORDER BY id DESC LIMIT 1)
               AS status_then
           FROM batch JOIN formula ON formula.id = batch.formula_id
-          WHERE batch.compounded_at >= ? AND batch.compounded_at < ? ORDER BY batch.compounded_at, batch.id
+          WHERE batch.compounded_at >= ? AND batch.compounded_at < ? AND \(scope.holds("batch", "batch.id"))
+          ORDER BY batch.compounded_at, batch.id
           """, arguments: [end, end, end, start, end]
       ).map { row in
         MonthReport.BatchRow(
@@ -48,7 +52,8 @@ extension AppDatabase {
           SELECT fill.filled_on, fill.quantity, fill.price, prescription.rx_number, patient.name, batch.lot_number
           FROM fill JOIN prescription ON prescription.id = fill.prescription_id
           JOIN patient ON patient.id = prescription.patient_id JOIN batch ON batch.id = fill.batch_id
-          WHERE fill.filled_at >= ? AND fill.filled_at < ? ORDER BY fill.filled_at, fill.id
+          WHERE fill.filled_at >= ? AND fill.filled_at < ? AND \(scope.holds("batch", "batch.id"))
+          ORDER BY fill.filled_at, fill.id
           """, arguments: [start, end]
       ).map { row in
         MonthReport.DispensedRow(
@@ -58,7 +63,10 @@ extension AppDatabase {
       }
       let count =
         try db.value(
-          Int.self, sql: "SELECT count(*) FROM movement WHERE moved_at >= ? AND moved_at < ?", arguments: [start, end])
+          Int.self,
+          sql:
+            "SELECT count(*) FROM movement WHERE moved_at >= ? AND moved_at < ? AND \(scope.holdsMovement("movement"))",
+          arguments: [start, end])
         ?? 0
       sink.start(count: count)
       var flows: [Int64: MonthFlow] = [:]
@@ -71,7 +79,8 @@ extension AppDatabase {
         FROM \(db.dialect.table("movement", indexedBy: "movement_by_time")) LEFT JOIN lot ON lot.id = movement.lot_id
         LEFT JOIN ingredient ON ingredient.id = lot.ingredient_id
         LEFT JOIN batch ON batch.id = movement.batch_id LEFT JOIN formula ON formula.id = batch.formula_id
-        WHERE movement.moved_at >= ? AND movement.moved_at < ? ORDER BY movement.moved_at, movement.id
+        WHERE movement.moved_at >= ? AND movement.moved_at < ? AND \(scope.holdsMovement("movement"))
+        ORDER BY movement.moved_at, movement.id
         """, [.text(start), .text(end)]
       ) { row throws(StoreError) in
         let kind = try RowDecoding.known(MovementKind.self, row, "kind")
@@ -90,16 +99,23 @@ extension AppDatabase {
       for row in try db.rows(
         sql: """
           SELECT lot_id, batch_id, SUM(quantity) AS after FROM \(db.dialect.table("movement", indexedBy: "movement_by_time"))
-          WHERE moved_at >= ? GROUP BY lot_id, batch_id
+          WHERE moved_at >= ? AND \(scope.holdsMovement("movement")) GROUP BY lot_id, batch_id
           """, arguments: [end])
       {
         let key = try (row["lot_id"] as Int64?) ?? -((row["batch_id"] as Int64?) ?? 0)
         flows[key, default: MonthFlow()].after += try row["after"] as Int64
       }
-      let totals = try self.totals(db, flows: flows, end: end, monthEnd: monthEnd, expiringDays: expiringDays)
+      let totals = try self.totals(
+        db, flows: flows, end: end, monthEnd: monthEnd, expiringDays: expiringDays, scope: scope)
       var report = MonthReport(
         year: year, month: month, monthEnd: monthEnd, batches: batches, dispensed: dispensed, movementCount: count,
         totals: totals)
+      let stores = try Self.storeRows(db)
+      if let current = scope.current {
+        report.stores = "\(current.code) (\(current.name))"
+      } else if !stores.isEmpty {
+        report.stores = "all stores: " + stores.map(\.code).joined(separator: ", ")
+      }
       report.auditEntries = try db.value(Int64.self, sql: "SELECT max(id) FROM audit") ?? 0
       report.auditHead = try AuditTrail.head(db)
       return report
@@ -108,7 +124,8 @@ extension AppDatabase {
 
   /// Each item's month and each lot's stock at the month's end, from the flows of one pass.
   func totals(
-    _ db: any StoreConnection, flows: [Int64: MonthFlow], end: String, monthEnd: CalendarDate, expiringDays: Int
+    _ db: any StoreConnection, flows: [Int64: MonthFlow], end: String, monthEnd: CalendarDate, expiringDays: Int,
+    scope: StoreScope
   ) throws -> MonthReport.Totals {
     // Only what holds stock now (the stock index's rows) or moved in or after the month: a lot or batch with
     // neither had nothing at the month's end and did nothing in it.
@@ -127,13 +144,15 @@ extension AppDatabase {
     var batchInfo: [Int64: SQLRow] = [:]
     for row in try db.rows(
       sql: lotColumns + " FROM \(RowDecoding.lotsHeld(db))" + ingredientJoin
-        + " WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0", arguments: [end])
+        + " WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 AND \(scope.holds("lot", "lot.id"))",
+      arguments: [end])
     {
       lotInfo[try row["id"]] = row
     }
     for row in try db.rows(
       sql: batchColumns + " FROM \(RowDecoding.batchesHeld(db))" + formulaJoin
-        + " WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0", arguments: [end])
+        + " WHERE stock.batch_id IS NOT NULL AND stock.on_hand > 0 AND \(scope.holds("batch", "batch.id"))",
+      arguments: [end])
     {
       batchInfo[try row["id"]] = row
     }

@@ -62,11 +62,13 @@ extension AppDatabase {
   /// Stock on hand at cost: each lot's receipt cost per unit times what is left; nil value when unknown.
   public func valuation() throws(StoreError) -> [ValuationLine] {
     try read { db in
-      try db.rows(
+      let scope = try scope(db)
+      return try db.rows(
         sql: """
           SELECT lot.lot_number, stock.on_hand, lot.cost_cents, lot.received_quantity, ingredient.code, ingredient.kind
           FROM \(RowDecoding.lotsHeld(db)) JOIN ingredient ON ingredient.id = lot.ingredient_id
-          WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 ORDER BY ingredient.code, lot.lot_number
+          WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0 AND \(scope.holds("lot", "lot.id"))
+          ORDER BY ingredient.code, lot.lot_number
           """
       ).map { row in
         let onHand: Int64 = try row["on_hand"]

@@ -20,55 +20,70 @@ extension AppDatabase {
           "SELECT lot.*, stock.on_hand, ingredient.code FROM lot JOIN ingredient ON ingredient.id = lot.ingredient_id JOIN stock ON stock.lot_id = lot.id WHERE lot_number = ?",
         arguments: [lotNumber])
       {
-        let batches = try db.rows(
+        // Every receipt of the same supplier lot, at every store: the supplier's recall names its lot, and
+        // each container received (here or at another store of the chain) is traced and held alike.
+        let receipts = try db.rows(
           sql: """
-            SELECT batch.*, stock.on_hand, formula.code, batch_component.measured FROM batch_component
-            JOIN batch ON batch.id = batch_component.batch_id JOIN formula ON formula.id = batch.formula_id
-            JOIN stock ON stock.batch_id = batch.id
-            WHERE batch_component.lot_id = ? ORDER BY batch.id
-            """, arguments: [lot["id"] as Int64])
-        // Through triturations: each one made from this lot, and the batches that used it.
-        let triturations = try db.rows(
-          sql: """
-            SELECT lot.id, lot.lot_number, stock.on_hand, lot.status, trituration.api_lot_id,
-              trituration.api_weighed_ug, trituration.diluent_weighed_ug
-            FROM trituration JOIN lot ON lot.id = trituration.lot_id JOIN stock ON stock.lot_id = lot.id
-            WHERE trituration.api_lot_id = ? OR trituration.diluent_lot_id = ? ORDER BY trituration.id
-            """, arguments: [lot["id"] as Int64, lot["id"] as Int64])
-        var throughTrituration: [SQLRow] = []
-        for trituration in triturations {
-          throughTrituration += try db.rows(
+            SELECT lot.*, stock.on_hand, ingredient.code, ingredient.kind FROM lot
+            JOIN ingredient ON ingredient.id = lot.ingredient_id JOIN stock ON stock.lot_id = lot.id
+            WHERE lot.ingredient_id = ? AND lot.supplier = ? AND lot.supplier_lot = ? ORDER BY lot.id
+            """,
+          arguments: [lot["ingredient_id"] as Int64, lot["supplier"] as String, lot["supplier_lot"] as String])
+        var allBatches: [SQLRow] = []
+        var seen: Set<Int64> = []
+        var triturations: [RecallReport.TriturationLot] = []
+        for receipt in receipts {
+          let receiptID: Int64 = try receipt["id"]
+          let direct = try db.rows(
             sql: """
               SELECT batch.*, stock.on_hand, formula.code, batch_component.measured FROM batch_component
               JOIN batch ON batch.id = batch_component.batch_id JOIN formula ON formula.id = batch.formula_id
               JOIN stock ON stock.batch_id = batch.id
               WHERE batch_component.lot_id = ? ORDER BY batch.id
-              """, arguments: [trituration["id"] as Int64])
+              """, arguments: [receiptID])
+          // Through triturations: each one made from this receipt, and the batches that used it.
+          let made = try db.rows(
+            sql: """
+              SELECT lot.id, lot.lot_number, stock.on_hand, lot.status, trituration.api_lot_id,
+                trituration.api_weighed_ug, trituration.diluent_weighed_ug
+              FROM trituration JOIN lot ON lot.id = trituration.lot_id JOIN stock ON stock.lot_id = lot.id
+              WHERE trituration.api_lot_id = ? OR trituration.diluent_lot_id = ? ORDER BY trituration.id
+              """, arguments: [receiptID, receiptID])
+          var throughTrituration: [SQLRow] = []
+          for trituration in made {
+            throughTrituration += try db.rows(
+              sql: """
+                SELECT batch.*, stock.on_hand, formula.code, batch_component.measured FROM batch_component
+                JOIN batch ON batch.id = batch_component.batch_id JOIN formula ON formula.id = batch.formula_id
+                JOIN stock ON stock.batch_id = batch.id
+                WHERE batch_component.lot_id = ? ORDER BY batch.id
+                """, arguments: [trituration["id"] as Int64])
+            let isAPI = (try trituration["api_lot_id"] as Int64) == receiptID
+            triturations.append(
+              RecallReport.TriturationLot(
+                lotNumber: try trituration["lot_number"], madeFrom: try receipt["lot_number"],
+                used: isAPI ? try trituration["api_weighed_ug"] : try trituration["diluent_weighed_ug"],
+                onHand: try trituration["on_hand"], status: try trituration["status"]))
+          }
+          for batch in direct + throughTrituration where seen.insert(try batch["id"]).inserted {
+            allBatches.append(batch)
+          }
         }
-        let allBatches = batches + throughTrituration
         report = RecallReport(
           kind: "ingredient", lotNumber: try lot["lot_number"], item: try lot["code"],
           components: try Self.madeFrom(db, lotID: lot["id"]),
           batches: try allBatches.map { try Self.recallBatch($0, used: $0["measured"]) },
           fills: try fills(db, batchIDs: try allBatches.map { try $0["id"] }), onHand: [:], onHandUnits: [:], held: [])
-        report.triturations = try triturations.map { row in
-          let isAPI = (try row["api_lot_id"] as Int64) == (try lot["id"] as Int64)
-          return RecallReport.TriturationLot(
-            lotNumber: try row["lot_number"], madeFrom: try lot["lot_number"],
-            used: isAPI ? try row["api_weighed_ug"] : try row["diluent_weighed_ug"], onHand: try row["on_hand"],
-            status: try row["status"])
-        }
+        report.triturations = triturations
+        report.receipts = try receipts.map { try $0["lot_number"] }
         for trituration in report.triturations where trituration.onHand > 0 {
           report.onHand[trituration.lotNumber] = trituration.onHand
           report.onHandUnits[trituration.lotNumber] = .mass
         }
-        if (try lot["on_hand"] as Int64) > 0 {
-          report.onHand[try lot["lot_number"]] = try lot["on_hand"]
-          let ingredient = try db.row(
-            sql: "SELECT id, kind FROM ingredient WHERE id = ?", arguments: [lot["ingredient_id"] as Int64])
-          report.onHandUnits[try lot["lot_number"]] = try ingredient.map {
-            try RowDecoding.known(IngredientKind.self, $0, "kind").stockUnit
-          }
+        for receipt in receipts where (try receipt["on_hand"] as Int64) > 0 {
+          report.onHand[try receipt["lot_number"]] = try receipt["on_hand"]
+          report.onHandUnits[try receipt["lot_number"]] = try RowDecoding.known(IngredientKind.self, receipt, "kind")
+            .stockUnit
         }
       } else {
         let batch = try batchRow(db, lotNumber)
@@ -141,6 +156,22 @@ extension AppDatabase {
       }
       for index in report.batches.indices {
         if let status = report.onHandStatus[report.batches[index].lotNumber] { report.batches[index].status = status }
+      }
+      // In a chain, which store holds each lot and batch named: the recall spans them all.
+      if try db.value(Int64.self, sql: "SELECT count(*) FROM store") ?? 0 > 0 {
+        let numbers = Set(
+          report.receipts + report.batches.map(\.lotNumber) + report.triturations.map(\.lotNumber)
+            + report.components.map(\.lotNumber) + Array(report.onHand.keys) + [report.lotNumber])
+        for number in numbers {
+          let code =
+            try db.value(
+              String.self, sql: "SELECT \(StoreScope.code("batch", "batch.id")) FROM batch WHERE lot_number = ?",
+              arguments: [number])
+            ?? db.value(
+              String.self, sql: "SELECT \(StoreScope.code("lot", "lot.id")) FROM lot WHERE lot_number = ?",
+              arguments: [number])
+          report.stores[number] = code
+        }
       }
       return report
     }

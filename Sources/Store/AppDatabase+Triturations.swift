@@ -93,7 +93,8 @@ extension AppDatabase {
     let ingredients = try db.rows(
       sql: "SELECT * FROM ingredient WHERE code IN (?, ?)", arguments: SQLArguments(codes)
     ).map { try RowDecoding.ingredient($0) }
-    let lotRows = try RowDecoding.lotsOnHand(db, codes: codes, named: Array(lotChoices.values))
+    let lotRows = try RowDecoding.lotsOnHand(
+      db, codes: codes, named: Array(lotChoices.values), scope: try scope(db))
     let lots = try lotRows.map { try RowDecoding.lot($0) }
     let plan = try TriturationPlan.plan(
       definition, version: row["version"], mass: mass, ingredients: ingredients, lots: lots, lotChoices: lotChoices,
@@ -123,7 +124,9 @@ extension AppDatabase {
         plan: plan, weighed: weighed, apiPotency: potency, balance: balance, sources: sources,
         onHand: Dictionary(lots.map { ($0.key, $0.value.onHand) }, uniquingKeysWith: { a, _ in a }),
         deviation: deviation)
-      let lotNumber = try nextNumber(db, table: "lot", format: format, code: plan.code, today: today)
+      let scope = try scope(db)
+      let lotNumber = try nextNumber(
+        db, table: "lot", format: format, code: plan.code, prefix: scope.prefix, today: today)
       // The trituration's cost: the share of each lot's cost it used, when both are known.
       var cost: Int64? = 0
       for component in record.components {
@@ -152,6 +155,7 @@ extension AppDatabase {
           record.apiFraction.description, record.components[1].planned.ingredientCode,
         ])
       let lotID = insertedID
+      try Self.recordStore(db, scope, "lot", lotID)
       try db.execute(
         sql: """
           INSERT INTO trituration (lot_id, formula_id, api_lot_id, diluent_lot_id, api_weighed_ug, diluent_weighed_ug,

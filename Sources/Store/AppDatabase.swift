@@ -38,6 +38,8 @@ public final class AppDatabase: Sendable {
   private let publishAs: String?
   /// What creates the connection's audit capture triggers as tables are first written (made by the first write).
   private let capture = Mutex<AuditCapture?>(nil)
+  /// The store this station works at (`[pharmacy] store`), upper-cased; nil in a single store.
+  let storeCode = Mutex<String?>(nil)
 
   init(pool: DatabaseQueue, path: String, publishAs: String? = nil) {
     self.backend = .sqlite(pool)

@@ -72,7 +72,13 @@ enum AuditTrail {
     Audited(
       name: "trituration_assay",
       lot: "(SELECT lot_number FROM lot WHERE id = (SELECT lot_id FROM trituration WHERE id = {R}.trituration_id))"),
+    Audited(name: "store"),
+    Audited(name: "store_record", lot: lotOrBatch),
   ]
+
+  /// The record tables the stores of a chain added (SQLite's v15, PostgreSQL's v3): the migrations before them
+  /// leave them out.
+  static let storeTables: Set<String> = ["store", "store_record"]
 
   /// The trail's own table, append-only by trigger.
   static let schema = """

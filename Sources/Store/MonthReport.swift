@@ -94,6 +94,9 @@ public struct MonthReport: Sendable {
   /// The audit trail when the report was read: its entry count and head hash, so the workbook is an anchor.
   public var auditEntries: Int64 = 0
   public var auditHead: String = ""
+  /// Whose month this is in a chain: the store ("WEST (West Side)") or "all stores: MAIN, WEST"; nil in a
+  /// single store.
+  public var stores: String?
   /// The month's totals, added up in the same pass that gave the sink its movements.
   public var totals: Totals
 }

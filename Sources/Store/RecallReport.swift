@@ -65,4 +65,8 @@ public struct RecallReport: Sendable, Codable {
   public var onHandStatus: [String: String] = [:]
   /// Triturations made from the recalled ingredient lot.
   public var triturations: [TriturationLot] = []
+  /// Every receipt of the recalled ingredient lot's supplier lot, at every store (the named lot among them).
+  public var receipts: [String] = []
+  /// In a chain of stores, the store that holds each lot and batch named: lot number to store code.
+  public var stores: [String: String] = [:]
 }

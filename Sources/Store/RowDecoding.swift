@@ -79,18 +79,25 @@ enum RowDecoding {
 
   /// The lots of `codes` with something on hand (years of emptied lots are neither read nor decoded), and each
   /// lot `named` (with --lot) whatever it holds and whoever's it is, so that a refusal can say why.
-  static func lotsOnHand(_ db: any StoreConnection, codes: [String], named: [String]) throws -> [SQLRow] {
+  ///
+  /// Only `scope`'s store's lots: a lot named with --lot that is another store's is refused, saying whose.
+  static func lotsOnHand(
+    _ db: any StoreConnection, codes: [String], named: [String], scope: StoreScope
+  ) throws -> [SQLRow] {
     var rows = try db.rows(
       sql: """
         SELECT lot.*, stock.on_hand, ingredient.code, ingredient.name AS ingredient_name, ingredient.kind
         FROM \(lotsHeld(db)) JOIN ingredient ON ingredient.id = lot.ingredient_id
         WHERE stock.lot_id IS NOT NULL AND stock.on_hand > 0
-          AND ingredient.code IN (\(codes.map { _ in "?" }.joined(separator: ", ")))
+          AND ingredient.code IN (\(codes.map { _ in "?" }.joined(separator: ", "))) AND \(scope.holds("lot", "lot.id"))
         """,
       arguments: codes)
     for chosen in named
     where try !rows.contains(where: { (try $0["lot_number"] as String).uppercased() == chosen.uppercased() }) {
-      rows += try db.rows(sql: lotSelect + " WHERE lot.lot_number = ?", arguments: [chosen])
+      let found = try db.rows(sql: lotSelect + " WHERE lot.lot_number = ?", arguments: [chosen])
+      try AppDatabase.requireHere(
+        db, scope, "lot", found, use: "weigh from this store's lots ('compound inventory' shows them)")
+      rows += found
     }
     return rows
   }

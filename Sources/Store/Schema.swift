@@ -80,13 +80,19 @@ enum Schema {
       for table in AuditTrail.tables { try AuditTrail.baseline(db, table: table.name, stamp: stamp) }
       try db.execute(
         sql: "CREATE TABLE audit_tally (table_name TEXT PRIMARY KEY, writes INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID")
-      for table in AuditTrail.tables.map(\.name) + ["audit"] { try db.execute(sql: AuditTrail.tallySQL(table: table)) }
+      for table in AuditTrail.tables.map(\.name) + ["audit"] where !AuditTrail.storeTables.contains(table) {
+        try db.execute(sql: AuditTrail.tallySQL(table: table))
+      }
     }
     migrator.registerMigration("v14 the work waiting today: fills not yet checked, batches not yet released") { db in
       try db.execute(sql: v14)
       // Stock is derived, outside the trail, but its writes are counted: the daily doctor compares only the
       // stock the day's movements touched while the count says no other program wrote it.
       try db.execute(sql: AuditTrail.tallySQL(table: "stock"))
+    }
+    migrator.registerMigration("v15 the stores of a chain") { db in
+      try db.execute(sql: v15)
+      for table in AuditTrail.storeTables.sorted() { try db.execute(sql: AuditTrail.tallySQL(table: table)) }
     }
     return migrator
   }
@@ -738,6 +744,38 @@ enum Schema {
     BEGIN SELECT RAISE(ABORT, 'an assay result never changes: record a new result'); END;
     CREATE TRIGGER trituration_assays_are_kept BEFORE DELETE ON trituration_assay
     BEGIN SELECT RAISE(ABORT, 'assay results are kept: they are legal records'); END;
+    """
+
+  /// The stores of a chain that share one database, and which store each lot, batch and prescription belongs to.
+  ///
+  /// A store is added by a pharmacist (`compound store add`) and never changes. A lot, batch or prescription
+  /// written at a store gets a `store_record` row in the same transaction; one written before the pharmacy had
+  /// stores has none and belongs to its first store. A fill and a label belong to their batch's store.
+  static let v15 = """
+    CREATE TABLE store (
+      id INTEGER PRIMARY KEY,
+      code TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(code) BETWEEN 1 AND 8),
+      name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+      added_at TEXT NOT NULL,
+      added_by TEXT NOT NULL
+    );
+    CREATE TRIGGER stores_never_change BEFORE UPDATE ON store
+    BEGIN SELECT RAISE(ABORT, 'a store keeps its code and name: the records it holds name it'); END;
+    CREATE TRIGGER stores_are_kept BEFORE DELETE ON store
+    BEGIN SELECT RAISE(ABORT, 'stores are kept: the records they hold name them'); END;
+    CREATE TABLE store_record (
+      id INTEGER PRIMARY KEY,
+      store_id INTEGER NOT NULL REFERENCES store(id),
+      lot_id INTEGER UNIQUE REFERENCES lot(id),
+      batch_id INTEGER UNIQUE REFERENCES batch(id),
+      prescription_id INTEGER UNIQUE REFERENCES prescription(id),
+      CHECK ((lot_id IS NOT NULL) + (batch_id IS NOT NULL) + (prescription_id IS NOT NULL) = 1)
+    );
+    CREATE INDEX store_record_by_store ON store_record(store_id);
+    CREATE TRIGGER store_records_never_change BEFORE UPDATE ON store_record
+    BEGIN SELECT RAISE(ABORT, 'a record stays at the store that wrote it'); END;
+    CREATE TRIGGER store_records_are_kept BEFORE DELETE ON store_record
+    BEGIN SELECT RAISE(ABORT, 'a record stays at the store that wrote it'); END;
     """
 
   /// The work `compound today` lists, read without walking ten years of fills and batches.

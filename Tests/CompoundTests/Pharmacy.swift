@@ -98,6 +98,30 @@ final class Pharmacy: @unchecked Sendable {
     self.rules = rules
   }
 
+  /// A station of this pharmacy at store `code` of a chain: the same database, its own settings file, which
+  /// adds `[pharmacy] store = "CODE"` to this one's.
+  func station(store code: String) throws -> Pharmacy {
+    let file = folder.appendingPathComponent("compound-\(code).toml").path
+    let text = try String(contentsOfFile: settings, encoding: .utf8)
+    try text.replacingOccurrences(of: "[pharmacy]\n", with: "[pharmacy]\nstore = \"\(code)\"\n")
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    return Pharmacy(station: self, settings: file)
+  }
+
+  /// The pharmacy a station (`station(store:)`) belongs to, kept while the station is; nil for a pharmacy.
+  private var parent: Pharmacy?
+
+  private init(station other: Pharmacy, settings: String) {
+    parent = other
+    folder = other.folder
+    database = other.database
+    owner = other.owner
+    rules = other.rules
+    now = other.now
+    fixedClock = other.fixedClock
+    self.settings = settings
+  }
+
   /// Clinical rules with a second balance: the shipped analytical balance B1 (minimum weight 82 mg) and a
   /// semi-micro balance B2 (0.01 mg, minimum weight 8.2 mg) for the small masses of LDN 1.5 mg.
   static let semiMicro = """
@@ -134,7 +158,8 @@ final class Pharmacy: @unchecked Sendable {
   }
 
   deinit {
-    try? FileManager.default.removeItem(at: folder)
+    // A station shares its pharmacy's folder, which goes with the pharmacy.
+    if parent == nil { try? FileManager.default.removeItem(at: folder) }
   }
 
   /// Runs `compound ARGUMENTS --db ... --config ...`, with `input` as its standard input when given.

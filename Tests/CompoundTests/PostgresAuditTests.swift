@@ -178,7 +178,8 @@ struct PostgresAuditTests {
       return cases.map { lot, kind, quantity, witness in
         do {
           let (_, onHand) = try AppDatabase.moveStock(
-            connection, lot, kind: kind, quantity: quantity, reason: "count", witness: witness, by: dchen, now: now)
+            connection, lot, kind: kind, quantity: quantity, reason: "count", witness: witness, by: dchen,
+            scope: .whole, now: now)
           return "on hand \(onHand)"
         } catch let error as StoreError {
           return error.message
@@ -229,7 +230,7 @@ struct PostgresAuditTests {
           try PostgresAudit.write(stations[index], stamp: stamp) { connection throws(StoreError) in
             _ = try AppDatabase.moveStock(
               connection, "NTX-001", kind: .adjusted, quantity: step % 2 == 0 ? "+1 mg" : "-2 mg", reason: "count",
-              witness: nil, by: users[index], now: now)
+              witness: nil, by: users[index], scope: .whole, now: now)
           }
           done.withLock { $0 += 1 }
         } catch {

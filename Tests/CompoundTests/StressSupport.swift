@@ -56,6 +56,18 @@ enum Stress {
     func count(_ key: String) -> Int { counts.withLock { $0[key] ?? 0 } }
     var allDefects: [String] { defects.withLock { $0 } }
 
+    /// Runs `compound ARGUMENTS` at `pharmacy` and records its verdict under `kind`; nil when it could not run.
+    func run(_ pharmacy: Pharmacy, _ arguments: [String], _ kind: String) -> Pharmacy.Outcome? {
+      do {
+        let outcome = try pharmacy.run(arguments)
+        record(outcome, arguments, kind: kind)
+        return outcome
+      } catch {
+        defect("\(kind): could not run: \(error)")
+        return nil
+      }
+    }
+
     /// Records `outcome`'s verdict under `kind`.
     func record(_ outcome: Pharmacy.Outcome, _ arguments: [String], kind: String) {
       switch Stress.judge(outcome, arguments) {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Load, crashes and hostile input", .serialized)
@@ -14,16 +15,7 @@ struct StressTests {
     // A fixed amount of work, not a time window: the counts do not depend on how fast the machine is.
     DispatchQueue.concurrentPerform(iterations: 4) { worker in
       for cycle in 1...Stress.cycles {
-        func run(_ arguments: [String], _ kind: String) -> Pharmacy.Outcome? {
-          do {
-            let outcome = try pharmacy.run(arguments)
-            tally.record(outcome, arguments, kind: kind)
-            return outcome
-          } catch {
-            tally.defect("\(kind): could not run: \(error)")
-            return nil
-          }
-        }
+        func run(_ arguments: [String], _ kind: String) -> Pharmacy.Outcome? { tally.run(pharmacy, arguments, kind) }
         let pharmacist = worker % 2 == 0 ? "dchen" : "aokafor"
         if let recorded = run(
           [
@@ -81,6 +73,119 @@ struct StressTests {
     let added = try Self.movements(pharmacy) - movementsBefore
     Stress.report("concurrency (\(server ? "PostgreSQL" : "SQLite")): \(added) movements, \(expected) expected")
     #expect(added == expected)
+  }
+
+  @Test(
+    "two stores, two stations each, compounding from one supplier lot both received: every write done, and a recall from either store finds both stores' batches, fills and stock",
+    arguments: [false, true])
+  func twoStoresRecallOneLot(server: Bool) throws {
+    let pharmacy = try Pharmacy(rules: Pharmacy.noAssay, server: server)
+    try pharmacy.seed()
+    try pharmacy.ok(["store", "add", "MAIN", "--name", "Main Street", "--by", "dchen"])
+    try pharmacy.ok(["store", "add", "WEST", "--name", "West Side", "--by", "dchen"])
+    let stations = [try pharmacy.station(store: "MAIN"), try pharmacy.station(store: "WEST")]
+    // Naltrexone lot NX-1 of Medisca arrives at both stores (MAIN had a container of it before it had stores),
+    // with plenty of filler and shells at each.
+    var avicel: [String] = []
+    for station in stations {
+      try station.receive("NALTREXONE-HCL", lot: "NX-1", expiry: "2028-06-30", quantity: "100g")
+      try station.receive("AVICEL-PH102", lot: "AV-9", expiry: "2029-02-28", quantity: "10000g")
+      try station.receive("CAPS-1-WHITE", lot: "CP-9", expiry: "2029-02-28", quantity: "50000count")
+      for item in try station.ok(["lot", "list", "--json"]).jsonArray() {
+        guard let lot = item["lot"] as? [String: Any], let number = lot["lotNumber"] as? String else { continue }
+        if lot["status"] as? String == "quarantined" { try station.ok(["lot", "release", number, "--by", "dchen"]) }
+        if lot["supplierLot"] as? String == "AV-9" { avicel.append(number) }
+      }
+    }
+    try pharmacy.ok(["patient", "add", "--name", "Eleanor O'Brien", "--dob", "1961-04-12", "--by", "mtorres"])
+    try pharmacy.ok(["prescriber", "add", "--name", "Dr. Ana Ruiz, MD", "--npi", "1234567893"])
+    var prescriptions: [[String]] = [[], []]
+    for (index, station) in stations.enumerated() {
+      for _ in 0..<10 {
+        let record = try station.ok([
+          "rx", "add", "--patient", "1", "--prescriber", "1", "--refills", "11", "--written", "2026-11-20",
+          "--formula", "LDN45", "--quantity", "5", "--by", "dchen", "--json",
+        ]).json()
+        prescriptions[index].append(
+          try #require((record["prescription"] as? [String: Any])?["rxNumber"] as? String))
+      }
+    }
+    let movementsBefore = try Self.movements(pharmacy)
+    let tally = Stress.Tally()
+    let batches = Mutex<[String]>([])
+    let (rx, filler) = (prescriptions, avicel)
+    // Workers 0 and 2 are MAIN's stations, 1 and 3 WEST's.
+    DispatchQueue.concurrentPerform(iterations: 4) { worker in
+      let station = stations[worker % 2]
+      for cycle in 1...Stress.cycles {
+        func run(_ arguments: [String], _ kind: String) -> Pharmacy.Outcome? { tally.run(station, arguments, kind) }
+        if let recorded = run(
+          [
+            "batch", "record", "--formula", "LDN45", "--quantity", "30", "--weighed", "NALTREXONE-HCL=149.8mg",
+            "--weighed", "AVICEL-PH102=7.7702g", "--yield", "30", "--by", "mtorres", "--json",
+          ], "batch record"), recorded.status == 0,
+          let lot = (try? recorded.json())?["lotNumber"] as? String
+        {
+          batches.withLock { $0.append(lot) }
+          _ = run(["batch", "weights", lot, "--mg", Pharmacy.goodWeights, "--by", "mtorres"], "batch weights")
+          _ = run(["batch", "verify", lot, "--by", "aokafor"], "batch verify")
+          _ = run(["batch", "release", lot, "--by", "aokafor"], "batch release")
+        }
+        let number = rx[worker % 2][(worker * 7 + cycle) % 10]
+        _ = run(["rx", "fill", number, "--override", "stress: refills on one day", "--by", "dchen"], "rx fill")
+        _ = run(
+          [
+            "stock", "adjust", filler[worker % 2], "--quantity", cycle % 2 == 0 ? "-1g" : "1g", "--reason",
+            "stress recount", "--by", "mtorres",
+          ], "stock adjust")
+      }
+    }
+    let defects = tally.allDefects
+    #expect(defects.isEmpty, "\(defects.prefix(5))")
+    #expect(tally.count("batch record.ok") == 4 * Stress.cycles)
+    #expect(tally.count("rx fill.ok") == 4 * Stress.cycles)
+    #expect(tally.count("stock adjust.ok") == 4 * Stress.cycles)
+    try pharmacy.ok(["doctor"])
+    #expect(try pharmacy.ok(["audit", "verify", "--full"]).stdout.contains("audit trail intact"))
+    let expected =
+      4 * tally.count("batch record.ok") + tally.count("rx fill.ok") + tally.count("stock adjust.ok")
+    let added = try Self.movements(pharmacy) - movementsBefore
+    #expect(added == expected)
+    // Each store's batches are numbered with its code and weighed from its own lots only.
+    let recorded = batches.withLock { $0 }
+    for code in ["MAIN", "WEST"] {
+      let first = try #require(recorded.first { $0.hasPrefix(code + "-") })
+      let trace = try stations[0].ok(["recall", first, "--json"]).json()
+      let components = try #require(trace["components"] as? [[String: Any]]).compactMap { $0["lotNumber"] as? String }
+      #expect(
+        components.count == 3
+          && components.allSatisfy { code == "WEST" ? $0.hasPrefix("WEST-") : !$0.hasPrefix("WEST-") })
+    }
+    // The supplier recalls NX-1: from either store, any of its receipts finds every batch of both stores, every
+    // fill, and the store that holds each.
+    let receipts = try stations.map { station in
+      try station.ok(["lot", "list", "--json"]).jsonArray().compactMap { $0["lot"] as? [String: Any] }
+        .filter { $0["supplierLot"] as? String == "NX-1" }.compactMap { $0["lotNumber"] as? String }
+    }
+    #expect(receipts[0].count == 2 && receipts[1].count == 1)
+    for (station, lot) in [(stations[1], receipts[0][0]), (stations[0], receipts[1][0])] {
+      let trace = try station.ok(["recall", lot, "--json"]).json()
+      #expect(Set(trace["receipts"] as? [String] ?? []) == Set(receipts[0] + receipts[1]))
+      let traced = try #require(trace["batches"] as? [[String: Any]]).compactMap { $0["lotNumber"] as? String }
+      #expect(Set(traced) == Set(recorded))
+      #expect((trace["fills"] as? [[String: Any]])?.count == tally.count("rx fill.ok"))
+      let stores = try #require(trace["stores"] as? [String: String])
+      #expect(recorded.allSatisfy { stores[$0] == String($0.prefix(4)) })
+    }
+    let held = try stations[1].ok([
+      "recall", receipts[0][0], "--hold", "--by", "dchen", "--reason", "Medisca recall of NX-1", "--json",
+    ]).json()
+    let onHand = try #require(held["onHand"] as? [String: Any])
+    #expect(Set(held["held"] as? [String] ?? []) == Set(onHand.keys))
+    #expect(Set(onHand.keys).isSuperset(of: receipts[0] + receipts[1]))
+    Stress.report(
+      "two stores (\(server ? "PostgreSQL" : "SQLite")): \(recorded.count) batches, \(tally.count("rx fill.ok")) fills, \(added) movements of \(expected) expected; the recall of NX-1 from either store traced \(recorded.count) batches at 2 stores and held \(onHand.count) lots and batches"
+    )
   }
 
   /// How many movements the pharmacy's trail records.
