@@ -247,10 +247,19 @@ func postgresFigures() throws {
   _ = try psql(server, "CREATE DATABASE \(name)")
   defer { _ = try? psql(server, "DROP DATABASE \(name)") }
   let address = String(server[..<(server.lastIndex(of: "/") ?? server.endIndex)]) + "/" + name
+  // The same pharmacy as a chain of two stores on the server, where a station of its first store does the same
+  // work (its lots, batch and prescriptions, written before the stores, are that store's).
+  _ = try psql(server, "CREATE DATABASE \(name)_chain")
+  defer { _ = try? psql(server, "DROP DATABASE \(name)_chain") }
+  let chain = address + "_chain"
+  let mainStore = work.appendingPathComponent("compound-MAIN.toml").path
+  try (try String(contentsOfFile: settings, encoding: .utf8))
+    .replacingOccurrences(of: "[pharmacy]\n", with: "[pharmacy]\nstore = \"MAIN\"\n")
+    .write(toFile: mainStore, atomically: true, encoding: .utf8)
   // The same pharmacy in a SQLite file, for comparison, run interleaved with the server's.
   let file = work.appendingPathComponent("engines.sqlite").path
   let day = String(benchNow.prefix(10))
-  for database in [address, file] {
+  for database in [address, file, chain] {
     try makeFixture(database)
     // One capsule a fill, refilled the same day (an override): two prescriptions of 12 fills each, from the 30
     // capsules the fixture's batch still holds.
@@ -263,6 +272,10 @@ func postgresFigures() throws {
         ])
     }
   }
+  _ = compound(chain, ["store", "add", "MAIN", "--name", "Main Street", "--by", "dchen"])
+  _ = compound(chain, ["store", "add", "WEST", "--name", "West Side", "--by", "dchen"])
+  var chainRecords: [Double] = []
+  var chainFills: [Double] = []
   var records: [Double] = []
   var fills: [Double] = []
   var fileRecords: [Double] = []
@@ -275,6 +288,8 @@ func postgresFigures() throws {
     fills.append(compound(address, fill))
     fileRecords.append(compound(file, record))
     fileFills.append(compound(file, fill))
+    chainRecords.append(timed(options.binary, record + ["--db", chain, "--config", mainStore]))
+    chainFills.append(timed(options.binary, fill + ["--db", chain, "--config", mainStore]))
     versions.append(timed(options.binary, ["--version"]))
   }
   figure("postgres_batch_record_ms", median(records))
@@ -284,6 +299,8 @@ func postgresFigures() throws {
   figure("postgres_rx_fill_vs_version", median(fills) / median(versions))
   figure("postgres_vs_sqlite_batch_record", median(records) / median(fileRecords))
   figure("postgres_vs_sqlite_rx_fill", median(fills) / median(fileFills))
+  figure("postgres_store_of_a_chain_vs_one_store_batch_record", median(chainRecords) / median(records))
+  figure("postgres_store_of_a_chain_vs_one_store_rx_fill", median(chainFills) / median(fills))
   // The same 24 signed adjustments by one station, then by four at once (six each).
   let lot = try firstColumn(address, "SELECT lot_number FROM lot ORDER BY id LIMIT 1").first ?? ""
   let adjust = ["stock", "adjust", lot, "--quantity", "1mg", "--reason", "bench count", "--by", "mtorres"]
