@@ -75,7 +75,8 @@ extension AppDatabase {
   /// The store's next Rx number: its code, a hyphen and the number after its highest (at least `firstNumber`).
   ///
   /// With no stores, the number after the highest. The first store goes on from the numbers written before the
-  /// pharmacy had stores, so that no number of its is given twice.
+  /// pharmacy had stores, so that no number of its is given twice. Only numbers in digits count (an Rx number
+  /// another system wrote, say `B00001234`, is no number of compound's).
   static func nextRxNumber(_ db: any StoreConnection, _ scope: StoreScope, firstNumber: Int) throws -> String {
     // Digits compared as text: the longest, then the highest, is the highest number.
     let highest =
@@ -90,7 +91,7 @@ extension AppDatabase {
     if scope.current == nil || scope.current?.id == scope.firstID {
       let plain = try db.value(
         String.self,
-        sql: "SELECT rx_number FROM prescription WHERE rx_number NOT LIKE '%-%'"
+        sql: "SELECT rx_number FROM prescription WHERE \(db.dialect.wholeNumber("rx_number"))"
           + " ORDER BY length(rx_number) DESC, rx_number DESC LIMIT 1")
       last = max(last, plain.flatMap { Int($0) } ?? 0)
     }

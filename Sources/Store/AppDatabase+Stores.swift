@@ -9,6 +9,7 @@ extension AppDatabase {
     try read { db in try Self.storeRows(db) }
   }
 
+  /// The chain's stores in `db`, in the order they were added.
   static func storeRows(_ db: any StoreConnection) throws(StoreError) -> [StoreScope.Store] {
     var stores: [StoreScope.Store] = []
     for row in try db.rows(sql: "SELECT id, code, name FROM store ORDER BY id") {
@@ -20,7 +21,7 @@ extension AppDatabase {
   /// Adds a store to the chain, signed by a pharmacist; the first one added holds every record written before.
   public func addStore(code: String, name: String, by user: User, now: Date) throws(StoreError) -> StoreScope.Store {
     guard Settings.isStoreCode(code) else {
-      throw StoreError("store code '\(code)' is not one: use 1 to 8 letters or digits, for example WEST")
+      throw StoreError("'\(code)' is not a store code: use 1 to 8 letters or digits, for example WEST")
     }
     let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
     guard (1...200).contains(name.count) else {

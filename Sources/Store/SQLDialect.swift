@@ -47,6 +47,14 @@ enum SQLDialect: Sendable {
     }
   }
 
+  /// A condition that `column` is a whole number written in digits, with no leading zero.
+  func wholeNumber(_ column: String) -> String {
+    switch self {
+    case .sqlite: "(\(column) GLOB '[1-9]*' AND \(column) NOT GLOB '*[^0-9]*')"
+    case .postgres: "\(column) ~ '^[1-9][0-9]*$'"
+    }
+  }
+
   /// A condition that `column` equals the next parameter in any letter case (as a lot number is typed).
   func equalsIgnoringCase(_ column: String) -> String {
     switch self {

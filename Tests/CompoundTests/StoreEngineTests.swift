@@ -59,6 +59,20 @@ struct StoreEngineTests {
     #expect(results.first == results.last)
   }
 
+  @Test("a whole number is the same on both engines: digits, no leading zero, nothing else (the next Rx number's)")
+  func wholeNumbers() throws {
+    let texts = ["600001", "99", "B00000001", "0012", "", "12a", "WEST-600002", " 7", "600001.5"]
+    for (label, engine) in try engines() {
+      let found = try engine.read { connection throws(StoreError) in
+        try connection.rows(
+          "SELECT t FROM (" + texts.map { _ in "SELECT ? AS t" }.joined(separator: " UNION ALL ")
+            + ") AS typed WHERE \(connection.dialect.wholeNumber("t")) ORDER BY t",
+          texts.map { .text($0) })
+      }
+      #expect(try found.map { try $0.text("t") } == ["600001", "99"], "\(label)")
+    }
+  }
+
   @Test("a walk hands every row on in order, bound arguments and all, nested walks too, and stops when told")
   func walks() throws {
     // More rows than PostgreSQL's cursor fetches at once, and a second walk inside the first.
