@@ -17,7 +17,7 @@ public struct StoreScope: Sendable, Equatable {
   /// The first store added: it holds what was written before the pharmacy had stores.
   let firstID: Int64?
 
-  /// A pharmacy with no stores: one store, nothing filtered.
+  /// Nothing filtered: a pharmacy with no stores, or a chain's every store (`--all-stores`, a recall).
   static let whole = StoreScope(current: nil, firstID: nil)
 
   /// The SQL condition that the `kind` row (`lot`, `batch` or `prescription`) whose id is `id` is this store's.
